@@ -1,0 +1,112 @@
+// Calls protobuf-es services through a grpc-js channel; every call kind is a Promise or an AsyncIterable.
+import * as grpc from '@grpc/grpc-js';
+import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import { methodCodec } from './codec.js';
+import { fromServiceError } from './errors.js';
+import { MAX_MESSAGE_BYTES } from './server.js';
+import type { CallOptions, Client } from './types.js';
+
+/** A connection that any number of service clients share. Address: `unix:///path` or `host:port`. */
+export function connect(address: string, options: grpc.ChannelOptions = {}): grpc.Client {
+  const target = address.startsWith('/') ? `unix://${address}` : address;
+  return new grpc.Client(target, grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...options,
+  });
+}
+
+export interface ClientOptions {
+  /** Metadata sent with every call (e.g. `containerd-namespace`); per-call metadata overrides it. */
+  metadata?: Record<string, string>;
+}
+
+function metadataOf(defaults: Record<string, string> | undefined, call: CallOptions['metadata']): grpc.Metadata {
+  const md = new grpc.Metadata();
+  for (const [k, v] of Object.entries(defaults ?? {})) md.set(k, v);
+  if (call instanceof grpc.Metadata) {
+    for (const [k, v] of Object.entries(call.getMap())) md.set(k, v);
+  } else if (call) {
+    for (const [k, v] of Object.entries(call)) md.set(k, v);
+  }
+  return md;
+}
+
+function callOptionsOf(o: CallOptions | undefined): grpc.CallOptions {
+  if (o?.deadline === undefined) return {};
+  return { deadline: typeof o.deadline === 'number' ? Date.now() + o.deadline : o.deadline };
+}
+
+function bindSignal(call: { cancel(): void }, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  if (signal.aborted) call.cancel();
+  else signal.addEventListener('abort', () => call.cancel(), { once: true });
+}
+
+async function pump(requests: AsyncIterable<object> | Iterable<object>, call: grpc.ClientWritableStream<object>): Promise<void> {
+  try {
+    for await (const r of requests) {
+      if (!call.write(r)) await new Promise((resolve) => call.once('drain', resolve));
+    }
+    call.end();
+  } catch (err) {
+    call.destroy(err as Error);
+  }
+}
+
+async function* responses(call: grpc.ClientReadableStream<object>): AsyncIterable<object> {
+  try {
+    for await (const msg of call) yield msg as object;
+  } catch (err) {
+    throw fromServiceError(err);
+  } finally {
+    call.cancel();
+  }
+}
+
+/** A typed client for one service over a shared connection. */
+export function createClient<M extends GenServiceMethods>(service: GenService<M>, channel: grpc.Client, options: ClientOptions = {}): Client<M> {
+  const client: Record<string, unknown> = {};
+  for (const method of service.methods) {
+    const c = methodCodec(method);
+    const ser = c.serializeRequest;
+    const de = c.deserializeResponse;
+    switch (method.methodKind) {
+      case 'unary':
+        client[method.localName] = (req: object, o?: CallOptions) =>
+          new Promise((resolve, reject) => {
+            const call = channel.makeUnaryRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
+              err ? reject(fromServiceError(err)) : resolve(res),
+            );
+            bindSignal(call, o?.signal);
+          });
+        break;
+      case 'server_streaming':
+        client[method.localName] = (req: object, o?: CallOptions) => {
+          const call = channel.makeServerStreamRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          bindSignal(call, o?.signal);
+          return responses(call);
+        };
+        break;
+      case 'client_streaming':
+        client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) =>
+          new Promise((resolve, reject) => {
+            const call = channel.makeClientStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
+              err ? reject(fromServiceError(err)) : resolve(res),
+            );
+            bindSignal(call, o?.signal);
+            void pump(reqs, call);
+          });
+        break;
+      case 'bidi_streaming':
+        client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) => {
+          const call = channel.makeBidiStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          bindSignal(call, o?.signal);
+          void pump(reqs, call);
+          return responses(call);
+        };
+        break;
+    }
+  }
+  return client as Client<M>;
+}

@@ -1,0 +1,131 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import type * as grpc from '@grpc/grpc-js';
+import { Echo, type EchoRequest } from '../src/gen/stack/testing/v1/echo_pb.js';
+import { addService, AsyncQueue, Code, connect, createClient, createServer, GrpcError, listenUnix, shutdown } from '../src/index.js';
+
+describe('gRPC adapter over a unix socket', () => {
+  let dir: string;
+  let server: grpc.Server;
+  let channel: grpc.Client;
+  let socket: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proto-test-'));
+    socket = path.join(dir, 'sock', 'echo.sock');
+    server = createServer();
+    const check = (r: EchoRequest) => {
+      if (r.failCode) throw new GrpcError(r.failCode, `asked to fail with ${r.failCode}`);
+    };
+    addService(server, Echo, {
+      say(req, ctx) {
+        check(req);
+        return { text: req.text, namespace: ctx.header('containerd-namespace') ?? '', at: timestampNow() };
+      },
+      async *repeat(req) {
+        check(req);
+        for (let i = 0; i < req.repeat; i++) yield { text: req.text, index: i };
+      },
+      async collect(reqs) {
+        const parts: string[] = [];
+        for await (const r of reqs) {
+          check(r);
+          parts.push(r.text);
+        }
+        return { text: parts.join(','), index: parts.length };
+      },
+      async *chat(reqs) {
+        let i = 0;
+        for await (const r of reqs) yield { text: r.text.toUpperCase(), index: i++ };
+      },
+    });
+    await listenUnix(server, socket);
+    channel = connect(socket);
+  });
+
+  afterAll(async () => {
+    channel.close();
+    await shutdown(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the socket is root-only', () => {
+    expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
+  });
+
+  test('unary call with default metadata', async () => {
+    const echo = createClient(Echo, channel, { metadata: { 'containerd-namespace': 'ns1' } });
+    const res = await echo.say({ text: 'hi' });
+    expect(res.text).toBe('hi');
+    expect(res.namespace).toBe('ns1');
+    expect(res.at).toBeDefined();
+    const res2 = await echo.say({ text: 'x' }, { metadata: { 'containerd-namespace': 'ns2' } });
+    expect(res2.namespace).toBe('ns2');
+  });
+
+  test('server streaming', async () => {
+    const echo = createClient(Echo, channel);
+    const got: number[] = [];
+    for await (const r of echo.repeat({ text: 'a', repeat: 5 })) got.push(r.index);
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('client streaming', async () => {
+    const echo = createClient(Echo, channel);
+    const res = await echo.collect([{ text: 'a' }, { text: 'b' }, { text: 'c' }]);
+    expect(res).toMatchObject({ text: 'a,b,c', index: 3 });
+  });
+
+  test('bidi streaming, request by request', async () => {
+    const echo = createClient(Echo, channel);
+    const q = new AsyncQueue<{ text: string }>();
+    const it = echo.chat(q)[Symbol.asyncIterator]();
+    q.push({ text: 'one' });
+    expect((await it.next()).value).toMatchObject({ text: 'ONE', index: 0 });
+    q.push({ text: 'two' });
+    expect((await it.next()).value).toMatchObject({ text: 'TWO', index: 1 });
+    q.end();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  test('errors keep their status code on every call kind', async () => {
+    const echo = createClient(Echo, channel);
+    await expect(echo.say({ failCode: Code.NOT_FOUND })).rejects.toMatchObject({ code: Code.NOT_FOUND, message: 'asked to fail with 5' });
+    const streamed = (async () => {
+      for await (const _ of echo.repeat({ repeat: 2, failCode: Code.ALREADY_EXISTS })) void _;
+    })();
+    await expect(streamed).rejects.toMatchObject({ code: Code.ALREADY_EXISTS });
+    await expect(echo.collect([{ failCode: Code.INVALID_ARGUMENT }])).rejects.toMatchObject({ code: Code.INVALID_ARGUMENT });
+  });
+
+  test('a method the server leaves out answers UNIMPLEMENTED', async () => {
+    const s = createServer();
+    addService(s, Echo, {});
+    const sock = path.join(dir, 'empty.sock');
+    await listenUnix(s, sock);
+    const ch = connect(sock);
+    try {
+      await expect(createClient(Echo, ch).say({})).rejects.toMatchObject({ code: Code.UNIMPLEMENTED });
+    } finally {
+      ch.close();
+      await shutdown(s);
+    }
+  });
+
+  test('a client can cancel a server stream', async () => {
+    const echo = createClient(Echo, channel);
+    const ac = new AbortController();
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for await (const r of echo.repeat({ text: 'x', repeat: 1_000_000 }, { signal: ac.signal })) {
+          got.push(r.index);
+          if (got.length === 3) ac.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ code: Code.CANCELLED });
+    expect(got.length).toBeGreaterThanOrEqual(3);
+  });
+});

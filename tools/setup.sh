@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up this machine for the stack: Debian packages (only those missing), npm packages, build.
+# Idempotent; run as root. Used by both README commands.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: run as root (the stack creates namespaces, mounts and cgroups)" >&2
+  exit 1
+fi
+
+# Debian packages the stack and its tests use. The reference tools (runc, crun, containerd,
+# docker.io) are only for interop tests and benchmarks, never used by the product.
+packages=(
+  busybox-static          # the test image's only binary
+  docker-registry         # registry fixture (CNCF distribution)
+  skopeo umoci            # independent readers of our OCI output (tests only)
+  runc crun containerd docker.io   # reference stack (tests and benchmarks)
+  iptables nftables iproute2 containernetworking-plugins
+  libseccomp2 uidmap procps psmisc
+  tmux hyperfine wrk curl jq
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The package scripts of containerd/docker.io do not start services here, but make sure no
+# stock daemon holds the default sockets our tests compare against.
+modprobe overlay 2>/dev/null || true
+
+# npm packages, exactly as locked; skipped when node_modules already matches the lockfile.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.lock-sum 2>/dev/null)" != "$lock_sum" ]; then
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.lock-sum
+fi
+
+npm run build --silent
