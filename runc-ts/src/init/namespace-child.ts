@@ -1,0 +1,41 @@
+// The first forked child: joins and creates the container's namespaces, then forks the init so that
+// it is pid 1 of a new pid namespace (unshare(CLONE_NEWPID) only affects children), and exits.
+import { CLONE } from '../syscalls/constants.js';
+import { runInit } from './container-init.js';
+import type { InitContext } from './init-context.js';
+import { NAMESPACE_FLAG } from './namespace-flags.js';
+
+export function runNamespaceChild(ctx: InitContext): never {
+  const { sys, config, sync } = ctx;
+  try {
+    sync.expect('go'); // the parent has put us into the container's cgroups
+    const userJoin = ctx.joinFds.find((j) => j.type === 'user');
+    if (userJoin) sys.setns(userJoin.fd, CLONE.NEWUSER);
+    const newUser = config.namespaces.some((n) => n.type === 'user' && !n.path);
+    if (newUser) {
+      sys.unshare(CLONE.NEWUSER);
+      sync.send({ t: 'userns' });
+      sync.expect('maps-done');
+    }
+    if (newUser || userJoin) {
+      sys.setresgid(0);
+      sys.setresuid(0);
+    }
+    for (const j of ctx.joinFds) if (j.type !== 'user') sys.setns(j.fd, NAMESPACE_FLAG[j.type]);
+    for (const j of ctx.joinFds) sys.close(j.fd);
+    let flags = 0;
+    for (const n of config.namespaces) if (!n.path && n.type !== 'user') flags |= NAMESPACE_FLAG[n.type];
+    if (flags) sys.unshare(flags);
+    const pid = sys.fork();
+    if (pid === 0) return runInit(ctx);
+    sync.send({ t: 'pid', pid });
+    return sys.exit(0);
+  } catch (err) {
+    try {
+      sync.send({ t: 'error', message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      sys.exit(1);
+    }
+  }
+  return sys.exit(1);
+}
