@@ -60,7 +60,13 @@ export async function stageDirectory(target: string, what: string): Promise<Stag
 /** Stages a file that will replace `target`. */
 export async function stageFile(target: string, what: string): Promise<StagedOutput> {
   const abs = path.resolve(target);
-  if (fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${what} ${abs} is a directory`);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    throw notWritable(what, abs, err);
+  }
+  if (st?.isDirectory()) throw new Error(`${what} ${abs} is a directory`);
   const createdParent = await makeParents(abs, what);
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp-${randomBytes(6).toString('hex')}`);
   try {
@@ -115,13 +121,29 @@ function inspectTarget(abs: string, what: string): TargetState {
   return names.includes('oci-layout') ? 'layout' : 'foreign';
 }
 
-/** mkdir -p of the target's parent; returns the topmost directory it created, to undo on failure. */
+/**
+ * mkdir -p of the target's parent; returns the topmost directory it created, to undo on failure.
+ * One level at a time rather than `recursive: true`, which reports ENOENT where the real cause
+ * is EROFS or EACCES.
+ */
 async function makeParents(abs: string, what: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let dir = path.dirname(abs);
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  let created = 0;
   try {
-    return await fs.promises.mkdir(path.dirname(abs), { recursive: true });
+    for (const d of missing) {
+      await fs.promises.mkdir(d, { mode: 0o755 });
+      created++;
+    }
   } catch (err) {
+    if (created > 0) await removeQuietly(missing[0]);
     throw notWritable(what, abs, err);
   }
+  return missing[0];
 }
 
 function notWritable(what: string, abs: string, err: unknown): Error {
