@@ -62,6 +62,7 @@ describe('ctr images import of the busybox archive', () => {
     expect(row).toBeDefined();
     expect(row).toContain(image.manifestDigest);
     expect(row).toContain('application/vnd.oci.image.manifest.v1+json');
+    // complete (2/2) … true: both blobs are in the content store and the layer was unpacked.
     const check = await runOk('ctr', ['--address', socket, '-n', 'test', 'images', 'check']);
     expect(check).toMatch(/docker\.io\/library\/busybox:latest\s+\S+\s+\S+\s+complete \(2\/2\).*true/);
   });
