@@ -39,11 +39,12 @@ export class V1Cgroups implements CgroupManager {
   }
 
   exists(): boolean {
-    return this.dirs().some((d) => fs.existsSync(d));
+    return this.dirs().some((d) => fs.existsSync(d)) || (this.unified !== undefined && fs.existsSync(this.unified));
   }
 
   create(): void {
     for (const d of this.dirs()) fs.mkdirSync(d, { recursive: true });
+    if (this.unified) fs.mkdirSync(this.unified, { recursive: true });
     const cpuset = this.dir('cpuset');
     if (cpuset) this.inheritCpuset(cpuset);
   }
@@ -123,10 +124,7 @@ export class V1Cgroups implements CgroupManager {
 
   join(pid: number): void {
     for (const d of this.dirs()) writeCgroupFile(d, 'cgroup.procs', pid);
-    if (this.unified) {
-      fs.mkdirSync(this.unified, { recursive: true });
-      writeCgroupFile(this.unified, 'cgroup.procs', pid);
-    }
+    if (this.unified) writeCgroupFile(this.unified, 'cgroup.procs', pid);
   }
 
   pids(): number[] {

@@ -75,6 +75,8 @@ export function killAndWait(rt: Runtime, pid: number, startTime?: string): void 
 
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
   const { sys, store, log } = rt;
+  const t0 = performance.now();
+  const trace = (what: string) => log.debug(`create ${opts.id}: ${what} at +${(performance.now() - t0).toFixed(1)} ms`);
   const spec = loadSpec(opts.bundle);
   const config: ContainerConfig = convertSpec(spec, { id: opts.id, bundle: opts.bundle });
   store.claim(opts.id);
@@ -87,6 +89,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     cg.create();
     if (!cgroupExisted) rollback.add('remove cgroup', () => cg.destroy());
     cg.apply(config.resources);
+    trace('cgroups configured');
 
     const fifo = store.execFifo(opts.id);
     const oldUmask = process.umask(0);
@@ -131,6 +134,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     };
 
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);
+    trace('forking');
     const childPid = sys.fork();
     if (childPid === 0) {
       sys.close(parentEnd);
@@ -157,8 +161,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     const timeout = opts.timeoutMs ?? 60_000;
     const warn = (m: string) => log.warn(m);
 
-    cg.join(childPid);
-    sync.send({ t: 'go' });
+    trace('forked');
     if (createsNamespace(config, 'user')) {
       sync.expect('userns', timeout, warn);
       writeIdMaps(childPid, config.uidMappings, config.gidMappings);
@@ -166,6 +169,10 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     }
     const { pid } = sync.expect('pid', timeout, warn);
     reapChild();
+    trace(`init is ${pid}`);
+    cg.join(pid);
+    sync.send({ t: 'go' });
+    trace('joined cgroups');
     const initStartTime = readProcStat(pid)?.startTime ?? '';
     rollback.add('kill init', () => killAndWait(rt, pid, initStartTime));
 
@@ -208,6 +215,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     if (msg.t !== 'ready') throw new Error(`container init sent ${msg.t} where ready was expected`);
     sync.close();
     fds.splice(fds.indexOf(parentEnd), 1);
+    trace('init ready');
 
     store.save(state);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), 0o644);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createsNamespace } from '../spec/config.js';
-import { O, PR } from '../syscalls/constants.js';
+import { CLONE, O, PR } from '../syscalls/constants.js';
 import { applyBoundingSet, applyCapabilities } from './capabilities.js';
 import { setupConsole } from './console.js';
 import { lookPath } from './exec-path.js';
@@ -34,9 +34,41 @@ function withHome(env: string[], uid: number): string[] {
   return [...env, `HOME=${homeOf(uid)}`];
 }
 
+/**
+ * Messages from the parent, tolerating the 'go' (cgroups joined) that arrives whenever the parent
+ * is done with the cgroups, interleaved with the replies we wait for.
+ */
+class ParentLink {
+  private joined = false;
+  constructor(private readonly ctx: InitContext) {}
+
+  expect(type: 'hooks-done' | 'go'): void {
+    if (type === 'go' && this.joined) return;
+    for (;;) {
+      const msg = this.ctx.sync.receive();
+      if (!msg) throw new Error('runc-ts exited during container set-up');
+      if (msg.t === 'go') {
+        this.joined = true;
+        if (type === 'go') return;
+        continue;
+      }
+      if (msg.t === type) return;
+      throw new Error(`unexpected ${msg.t} from runc-ts while waiting for ${type}`);
+    }
+  }
+
+  /** Waits until the parent has moved us into the container's cgroups, then enters a new cgroup namespace. */
+  inCgroups(): void {
+    if (this.joined) return;
+    this.expect('go');
+    if (createsNamespace(this.ctx.config, 'cgroup')) this.ctx.sys.unshare(CLONE.NEWCGROUP);
+  }
+}
+
 export function runInit(ctx: InitContext): never {
   const { sys, config, sync } = ctx;
   const proc = config.process;
+  const parent = new ParentLink(ctx);
   try {
     sys.setsid();
     process.umask(0);
@@ -56,12 +88,13 @@ export function runInit(ctx: InitContext): never {
       cgroupMounts: ctx.cgroupMounts,
       cgroupV2Only: ctx.cgroupV2Only,
       noPivot: ctx.noPivot,
+      beforeCgroupMount: () => parent.inCgroups(),
     };
     prepareRootfs(rootfsCtx);
     fs.mkdirSync(secureJoin(config.rootfs, proc.cwd), { recursive: true, mode: 0o755 });
     if (hasHooksBeforePivot(ctx)) {
       sync.send({ t: 'hooks' });
-      sync.expect('hooks-done');
+      parent.expect('hooks-done');
     }
     enterRootfs(rootfsCtx);
     finishRootfs(rootfsCtx);
@@ -85,6 +118,7 @@ export function runInit(ctx: InitContext): never {
     const program = lookPath(proc.args[0]!, env, proc.cwd);
     if (proc.noNewPrivileges) sys.prctl(PR.SET_NO_NEW_PRIVS, 1);
 
+    parent.inCgroups();
     sync.send({ t: 'ready' });
     sync.close();
     // Blocks until `start` opens the FIFO for reading.

@@ -29,6 +29,8 @@ export interface RootfsContext {
   cgroupMounts: CgroupMount[];
   cgroupV2Only: boolean;
   noPivot: boolean;
+  /** Called before a cgroup2 mount that needs the container's own cgroup namespace. */
+  beforeCgroupMount?: () => void;
 }
 
 const LOCKED = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME;
@@ -81,7 +83,10 @@ function mountCgroups(ctx: RootfsContext, m: MountConfig, dest: string): void {
   const target = verifiedTarget(ctx, dest);
   const flags = m.flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
   if (ctx.cgroupV2Only) {
-    if (ctx.cgroupns) ctx.sys.mount('cgroup2', target, 'cgroup2', flags, null);
+    if (ctx.cgroupns) {
+      ctx.beforeCgroupMount?.();
+      ctx.sys.mount('cgroup2', target, 'cgroup2', flags, null);
+    }
     else {
       const only = ctx.cgroupMounts[0];
       if (!only) throw new Error('no cgroup2 directory to bind into the container');

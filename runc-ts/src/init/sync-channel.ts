@@ -24,7 +24,16 @@ export class SyncChannel {
   ) {}
 
   send(msg: SyncMessage): void {
-    this.sys.write(this.fd, Buffer.from(JSON.stringify(msg)));
+    try {
+      this.sys.write(this.fd, Buffer.from(JSON.stringify(msg)));
+    } catch (err) {
+      // The other side is gone; if it said why before it went, that is the error to report.
+      if (err instanceof SyscallError && err.code === 'EPIPE') {
+        for (let m = this.receive(0); m; m = this.receive(0)) if (m.t === 'error') throw new Error(m.message);
+        throw new Error('container init exited during set-up without saying why');
+      }
+      throw err;
+    }
   }
 
   /** Waits for the next message; undefined when the other side closed (it exited). Throws on timeout. */
@@ -32,6 +41,7 @@ export class SyncChannel {
     for (;;) {
       try {
         if (timeoutMs >= 0 && this.sys.poll(this.fd, POLLIN, timeoutMs) === 0) {
+          if (timeoutMs === 0) return undefined;
           throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
         }
         const n = this.sys.read(this.fd, this.buf);
