@@ -11,7 +11,7 @@ import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import type { CgroupMount } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import { type ContainerConfig, createsNamespace } from '../spec/config.js';
-import { convertSpec, loadSpec } from '../spec/convert.js';
+import { convertSpec, loadSpec, validateId } from '../spec/convert.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { ContainerState } from '../state/state-store.js';
 import { AF_UNIX, O, PR, SIGNALS, SOCK_CLOEXEC, SOCK_SEQPACKET } from '../syscalls/constants.js';
@@ -77,6 +77,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   const { sys, store, log } = rt;
   const t0 = performance.now();
   const trace = (what: string) => log.debug(`create ${opts.id}: ${what} at +${(performance.now() - t0).toFixed(1)} ms`);
+  validateId(opts.id);
   const spec = loadSpec(opts.bundle);
   const config: ContainerConfig = convertSpec(spec, { id: opts.id, bundle: opts.bundle });
   store.claim(opts.id);

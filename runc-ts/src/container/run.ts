@@ -81,10 +81,14 @@ function relayTerminal(rt: Runtime, master: number): () => void {
   const stdinIsTty = process.stdin.isTTY;
   if (stdinIsTty) process.stdin.setRawMode(true);
   const onData = (b: Buffer) => toPty.write(b);
+  // The end of our input is an end-of-file for the terminal: VEOF, as a user's Ctrl-D.
+  const onEnd = () => toPty.write('\x04');
   process.stdin.on('data', onData);
+  process.stdin.once('end', onEnd);
   if (process.stdout.isTTY) rt.sys.ioctlBuf(master, TIOCSWINSZ, winsize(process.stdout.rows, process.stdout.columns));
   return () => {
     process.stdin.off('data', onData);
+    process.stdin.off('end', onEnd);
     process.stdin.pause();
     if (stdinIsTty) process.stdin.setRawMode(false);
     fromPty.destroy();

@@ -24,9 +24,11 @@ export class RuncFixture {
   readonly cgroupParent: string;
   private image?: BuiltImage;
   private n = 0;
+  private calls = 0;
 
   constructor(name: string) {
     this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), `runc-ts-${name}-`));
+    fs.chmodSync(this.tmp, 0o755); // user-namespace containers run as an unprivileged host uid
     this.root = path.join(this.tmp, 'state');
     this.cgroupParent = `/runc-ts-test-${path.basename(this.tmp).split('-').pop()}`;
   }
@@ -47,18 +49,31 @@ export class RuncFixture {
     return { dir, id };
   }
 
-  runc(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Result {
-    const r: SpawnSyncReturns<string> = spawnSync(RUNC_TS, ['--root', this.root, ...args], {
-      encoding: 'utf8',
-      input: opts.input ?? '',
-      timeout: opts.timeoutMs ?? 60_000,
-    });
-    return { code: r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0), stdout: r.stdout, stderr: r.stderr };
+  /**
+   * Runs runc-ts to completion. Output goes through files, not pipes: a created or detached
+   * container inherits runc-ts's stdio, and a pipe would stay open as long as the container runs.
+   */
+  runc(args: string[], opts: { timeoutMs?: number } = {}): Result {
+    const out = path.join(this.tmp, `out-${++this.calls}`);
+    const err = `${out}.err`;
+    const outFd = fs.openSync(out, 'w');
+    const errFd = fs.openSync(err, 'w');
+    let r: SpawnSyncReturns<Buffer>;
+    try {
+      r = spawnSync(RUNC_TS, ['--root', this.root, ...args], { stdio: ['ignore', outFd, errFd], timeout: opts.timeoutMs ?? 60_000 });
+    } finally {
+      fs.closeSync(outFd);
+      fs.closeSync(errFd);
+    }
+    const result = { code: r.status ?? 128 + (r.signal ? os.constants.signals[r.signal] : 0), stdout: fs.readFileSync(out, 'utf8'), stderr: fs.readFileSync(err, 'utf8') };
+    fs.rmSync(out);
+    fs.rmSync(err);
+    return result;
   }
 
   /** `runc-ts run` in the background; resolves with its result. */
-  runAsync(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<Result> } {
-    const child = spawn(RUNC_TS, ['--root', this.root, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  runAsync(args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): { child: ReturnType<typeof spawn>; done: Promise<Result> } {
+    const child = spawn(RUNC_TS, ['--root', this.root, ...args], { stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
