@@ -154,7 +154,7 @@ function createDevices(ctx: RootfsContext): void {
     } catch (err) {
       throw new Error(`cannot create device ${d.path}: ${(err as Error).message}`);
     }
-    fs.chownSync(dest, d.uid, d.gid);
+    sys.chown(dest, d.uid, d.gid);
   }
 }
 

@@ -169,6 +169,9 @@ export const linux: Syscalls = {
   mknod(path, mode, dev) {
     check('mknod', fn('mknod', 'int mknod(const char *path, uint32_t mode, uint64_t dev)')(path, mode, dev), path);
   },
+  chown(path, uid, gid) {
+    check('chown', fn('chown', 'int chown(const char *path, uint32_t uid, uint32_t gid)')(path, uid, gid), path);
+  },
   mkfifo(path, mode) {
     check('mkfifo', fn('mkfifo', 'int mkfifo(const char *path, uint32_t mode)')(path, mode), path);
   },

@@ -36,6 +36,7 @@ export interface Syscalls {
   fchdir(fd: number): void;
   mknod(path: string, mode: number, dev: bigint): void;
   mkfifo(path: string, mode: number): void;
+  chown(path: string, uid: number, gid: number): void;
   /** The mount flags (MS_RDONLY, MS_NOSUID, …) of the mount that holds `path`, from statfs. */
   statfsFlags(path: string): number;
   /** Where an open fd points (readlink of /proc/self/fd/N). */
