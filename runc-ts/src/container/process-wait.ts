@@ -1,6 +1,6 @@
 // Waiting for a child process without blocking the event loop and without waitpid(-1), which
 // would steal the exit statuses of libuv's own children: a pidfd polled by libuv, then waitpid(pid).
-import koffi from 'koffi';
+import { koffi } from '../syscalls/linux.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 
 /** Exit code as a shell reports it: the status, or 128 + the signal that killed the process. */
@@ -13,7 +13,7 @@ export function exitCodeOf(rawStatus: number): number {
 export function waitForChild(sys: Syscalls, pid: number): Promise<number> {
   const pidfd = sys.pidfdOpen(pid);
   return new Promise((resolve, reject) => {
-    const handle = koffi.node.poll(pidfd, { readable: true }, () => {
+    const handle = koffi().node.poll(pidfd, { readable: true }, () => {
       handle.stop();
       handle.close();
       try {

@@ -6,8 +6,6 @@ import { runHooks } from './hooks.js';
 import { isAlive } from './proc-info.js';
 import type { Runtime } from './runtime.js';
 
-const POLLIN = 1;
-const POLLHUP = 0x10;
 
 export function startContainer(rt: Runtime, id: string): void {
   const state = rt.store.load(id);
@@ -17,15 +15,17 @@ export function startContainer(rt: Runtime, id: string): void {
   // Non-blocking: a blocking open would hang forever if the init died meanwhile.
   const fd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
+    // The init writes one byte once our open released its own; until then the read says EAGAIN.
     const buf = Buffer.alloc(1);
-    for (;;) {
-      const ev = rt.sys.poll(fd, POLLIN, 100);
-      if (ev & POLLIN) {
-        if (rt.sys.read(fd, buf) > 0) break;
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    for (let wait = 0; ; wait = Math.min(wait + 1, 20)) {
+      try {
+        if (fs.readSync(fd, buf, 0, 1, null) > 0) break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       }
-      if (ev & POLLHUP || !isAlive(state.pid, state.initStartTime)) {
-        throw new Error('cannot start container: its init exited before start');
-      }
+      if (!isAlive(state.pid, state.initStartTime)) throw new Error('cannot start container: its init exited before start');
+      Atomics.wait(cell, 0, 0, wait);
     }
   } finally {
     fs.closeSync(fd);

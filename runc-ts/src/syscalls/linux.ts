@@ -1,19 +1,26 @@
-// The Linux implementation of Syscalls: libc through koffi. Functions are declared on first use,
-// so a command pays only for the calls it makes.
+// The Linux implementation of Syscalls: libc through koffi. koffi is loaded and functions are
+// declared on first use, so a command pays only for the calls it makes (start/kill/state: none).
 import * as fs from 'node:fs';
-import koffi from 'koffi';
+import type * as Koffi from 'koffi';
 import { AF_UNIX, MS, SCM_RIGHTS, SOL_SOCKET, SOCK_CLOEXEC, SOCK_STREAM, SYS } from './constants.js';
 import { SyscallError } from './syscall-error.js';
 import type { Syscalls } from './syscalls.js';
 
 type Fn = (...args: unknown[]) => unknown;
-let libc: ReturnType<typeof koffi.load> | undefined;
+let koffiModule: typeof Koffi | undefined;
+let libc: ReturnType<typeof Koffi.load> | undefined;
 const fns = new Map<string, Fn>();
+
+/** koffi, loaded on first use (~15 ms of a cold start). */
+export function koffi(): typeof Koffi {
+  koffiModule ??= require('koffi') as typeof Koffi;
+  return koffiModule;
+}
 
 function fn(name: string, prototype: string): Fn {
   let f = fns.get(name);
   if (!f) {
-    libc ??= koffi.load('libc.so.6');
+    libc ??= koffi().load('libc.so.6');
     f = libc.func(prototype) as Fn;
     fns.set(name, f);
   }
@@ -23,7 +30,7 @@ function fn(name: string, prototype: string): Fn {
 /** Calls a libc function returning int/long; throws SyscallError when it returns -1. */
 function check(name: string, ret: unknown, detail = ''): number {
   const n = Number(ret);
-  if (n === -1) throw new SyscallError(name, koffi.errno(), detail);
+  if (n === -1) throw new SyscallError(name, koffi().errno(), detail);
   return n;
 }
 
@@ -58,8 +65,8 @@ function makeForkable(): void {
 }
 
 function native(len: number): { ptr: unknown; addr: bigint; view: Buffer } {
-  const ptr = koffi.alloc('uint8_t', len);
-  return { ptr, addr: koffi.address(ptr), view: Buffer.from(koffi.view(ptr, len)) };
+  const ptr = koffi().alloc('uint8_t', len);
+  return { ptr, addr: koffi().address(ptr), view: Buffer.from(koffi().view(ptr, len)) };
 }
 
 function sockaddrUn(path: string): Buffer {
@@ -95,10 +102,14 @@ export const linux: Syscalls = {
   execve(path, argv, envp) {
     const f = fn('execve', 'int execve(const char *path, const char **argv, const char **envp)');
     f(path, [...argv, null], [...envp, null]);
-    throw new SyscallError('exec', koffi.errno(), JSON.stringify(path));
+    throw new SyscallError('exec', koffi().errno(), JSON.stringify(path));
   },
   kill(pid, signal) {
-    check('kill', fn('kill', 'int kill(int pid, int sig)')(pid, signal), `${pid} ${signal}`);
+    try {
+      process.kill(pid, signal); // no koffi needed: `kill` and `delete` stay cheap
+    } catch (err) {
+      throw new SyscallError('kill', -((err as NodeJS.ErrnoException).errno ?? 0), `${pid} ${signal}`);
+    }
   },
   waitpid(pid, options) {
     const status = [0];
@@ -296,7 +307,7 @@ export const linux: Syscalls = {
     try {
       check('sendmsg', fn('sendmsg', 'long sendmsg(int fd, void *msg, int flags)')(sock, msg, 0));
     } finally {
-      for (const p of [data, iov, ctl]) koffi.free(p.ptr);
+      for (const p of [data, iov, ctl]) koffi().free(p.ptr);
     }
   },
   recvFd(sock, payload) {
@@ -325,7 +336,7 @@ export const linux: Syscalls = {
       }
       return { length: n, fds };
     } finally {
-      for (const p of [data, iov, ctl]) koffi.free(p.ptr);
+      for (const p of [data, iov, ctl]) koffi().free(p.ptr);
     }
   },
 };
