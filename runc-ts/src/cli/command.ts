@@ -19,6 +19,8 @@ export interface Parsed {
 }
 
 export interface Command {
+  /** Flags stop at the first positional (exec: the rest is the command line). */
+  stopAtCommand?: boolean;
   name: string;
   summary: string;
   /** Usage after the command name, e.g. "[command options] <container-id>". */
@@ -52,4 +54,24 @@ export function int(v: Parsed['values'][string], flag: string): number | undefin
   const n = Number(v);
   if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw new UsageError(`invalid value ${JSON.stringify(v)} for --${flag}: not an integer`);
   return n;
+}
+
+/**
+ * Splits `args` where the first positional (the container id) ends runc-ts's own flags: what
+ * follows is the command to run, whose own flags (`sh -c …`) must not be parsed as ours.
+ */
+export function splitAtCommand(args: string[], options: Options): { own: string[]; command: string[] } {
+  const withValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    withValue.add(`--${name}`);
+    if (o.short) withValue.add(`-${o.short}`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return { own: args.slice(0, i), command: args.slice(i + 1) };
+    if (!a.startsWith('-') || a === '-') return { own: args.slice(0, i + 1), command: args.slice(i + 1) };
+    if (withValue.has(a)) i++;
+  }
+  return { own: args, command: [] };
 }

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../container/logger.js';
 import { runtime } from '../container/runtime.js';
-import { type Command, type Globals, type Parsed, UsageError } from './command.js';
+import { type Command, type Globals, type Parsed, splitAtCommand, UsageError } from './command.js';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +18,12 @@ const COMMANDS: Record<string, () => Command> = {
   list: () => (require('./commands/list.js') as typeof import('./commands/list.js')).command,
   spec: () => (require('./commands/spec.js') as typeof import('./commands/spec.js')).command,
   features: () => (require('./commands/features.js') as typeof import('./commands/features.js')).command,
+  exec: () => (require('./commands/exec.js') as typeof import('./commands/exec.js')).command,
+  ps: () => (require('./commands/ps.js') as typeof import('./commands/ps.js')).command,
+  pause: () => (require('./commands/pause.js') as typeof import('./commands/pause.js')).command,
+  resume: () => (require('./commands/resume.js') as typeof import('./commands/resume.js')).command,
+  update: () => (require('./commands/update.js') as typeof import('./commands/update.js')).command,
+  events: () => (require('./commands/events.js') as typeof import('./commands/events.js')).command,
 };
 
 const GLOBAL_HELP = `NAME:
@@ -123,11 +129,13 @@ async function main(argv: string[]): Promise<number> {
     }
     if (globals.systemdCgroup) throw new Error('--systemd-cgroup is not supported by runc-ts: use cgroupsPath as a path (cgroupfs driver)');
     let values, positionals;
+    const { own, command } = cmd.stopAtCommand ? splitAtCommand(args, cmd.options) : { own: args, command: [] };
     try {
-      ({ values, positionals } = parseArgs({ args, options: cmd.options, allowPositionals: true, strict: true }));
+      ({ values, positionals } = parseArgs({ args: own, options: cmd.options, allowPositionals: true, strict: true }));
     } catch (err) {
       throw new UsageError(`${cmd.name}: ${(err as Error).message}`);
     }
+    positionals.push(...command);
     const rt = runtime({ ...(globals.root ? { root: globals.root } : {}), log });
     return await cmd.run({ values: values as Parsed['values'], positionals }, rt, globals);
   } catch (err) {

@@ -127,6 +127,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       execFifoFd: fifoFd,
       ...(consoleSocketFd !== undefined ? { consoleSocketFd } : {}),
       noPivot: opts.noPivot ?? false,
+      noNewKeyring: opts.noNewKeyring ?? false,
       preserveFds: opts.preserveFds ?? 0,
       cgroupMounts: mounts,
       cgroupV2Only: v2Only,
@@ -198,12 +199,11 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       msg = sync.receive(timeout);
     }
     if (msg?.t === 'hooks') {
-      // createRuntime (and the deprecated prestart) run in the runtime namespace before pivot_root.
+      // prestart (deprecated) and createRuntime run in the runtime's namespaces, before pivot_root.
       store.save(state);
       const hookState = { ociVersion: state.ociVersion, id: state.id, pid, status: 'creating', bundle: state.bundle, annotations: state.annotations };
       runHooks('prestart', config.hooks.prestart, hookState);
       runHooks('createRuntime', config.hooks.createRuntime, hookState);
-      runHooks('createContainer', config.hooks.createContainer, hookState);
       sync.send({ t: 'hooks-done' });
       msg = sync.receive(timeout);
       while (msg?.t === 'warn') {

@@ -2,36 +2,27 @@
 // drops privileges, reports ready, waits on the exec FIFO for `start`, then becomes the process.
 // Synchronous only; it must end in execve or _exit and never return to the event loop.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { createsNamespace } from '../spec/config.js';
-import { CLONE, O, PR } from '../syscalls/constants.js';
-import { applyBoundingSet, applyCapabilities } from './capabilities.js';
-import { setupConsole } from './console.js';
-import { lookPath } from './exec-path.js';
+import { CLONE, O } from '../syscalls/constants.js';
+import { runHookInChild } from './child-hooks.js';
 import type { InitContext } from './init-context.js';
-import { homeOf } from './passwd.js';
+import { joinMountNamespace } from './join-namespaces.js';
+import { dieInChild, execProcess, prepareProcess } from './process-setup.js';
 import { enterRootfs, finishRootfs, prepareRootfs } from './rootfs.js';
 import { secureJoin } from './secure-join.js';
 
-function hasHooksBeforePivot(ctx: InitContext): boolean {
-  const h = ctx.config.hooks;
-  return h.prestart.length > 0 || h.createRuntime.length > 0 || h.createContainer.length > 0;
+function hasRuntimeHooks(ctx: InitContext): boolean {
+  return ctx.config.hooks.prestart.length > 0 || ctx.config.hooks.createRuntime.length > 0;
 }
 
-function setupUser(ctx: InitContext): void {
-  const { sys, config } = ctx;
-  const { uid, gid, additionalGids } = config.process.user;
-  sys.prctl(PR.SET_KEEPCAPS, 1);
-  // In a user namespace whose gid map was written without setgroups "allow", setgroups fails: skip it then.
-  if (!(createsNamespace(config, 'user') && additionalGids.length === 0)) sys.setgroups(additionalGids);
-  sys.setresgid(gid);
-  sys.setresuid(uid);
-  sys.prctl(PR.SET_KEEPCAPS, 0);
-}
-
-function withHome(env: string[], uid: number): string[] {
-  if (env.some((e) => e.startsWith('HOME='))) return env;
-  return [...env, `HOME=${homeOf(uid)}`];
+/** Joins a fresh session keyring named after the container, so it does not share the caller's (runc does). */
+function joinSessionKeyring(ctx: InitContext): void {
+  try {
+    ctx.sys.joinSessionKeyring(`_ses.${ctx.config.id}`);
+  } catch (err) {
+    // Kernels without keys, or a user namespace that may not: the container runs without its own keyring.
+    ctx.sync.send({ t: 'warn', message: `cannot join a new session keyring: ${(err as Error).message}` });
+  }
 }
 
 /**
@@ -70,8 +61,13 @@ export function runInit(ctx: InitContext): never {
   const proc = config.process;
   const parent = new ParentLink(ctx);
   try {
+    joinMountNamespace(sys, ctx.joinFds);
     sys.setsid();
     process.umask(0);
+    // Before pivot_root /proc is still the host's: this is our pid as hooks and the parent know it.
+    const hostPid = Number(fs.readlinkSync('/proc/self'));
+    const hookState = (status: string) => ({ ociVersion: config.ociVersion, id: config.id, pid: hostPid, status, bundle: config.bundle, annotations: config.annotations });
+    if (!ctx.noNewKeyring) joinSessionKeyring(ctx);
     if (createsNamespace(config, 'network')) sys.ifUp('lo');
     if (proc.oomScoreAdj !== undefined) {
       try {
@@ -92,31 +88,23 @@ export function runInit(ctx: InitContext): never {
     };
     prepareRootfs(rootfsCtx);
     fs.mkdirSync(secureJoin(config.rootfs, proc.cwd), { recursive: true, mode: 0o755 });
-    if (hasHooksBeforePivot(ctx)) {
+    if (hasRuntimeHooks(ctx)) {
+      // prestart and createRuntime run in the runtime's namespaces: the parent runs them.
       sync.send({ t: 'hooks' });
       parent.expect('hooks-done');
     }
+    for (const h of config.hooks.createContainer) runHookInChild(sys, 'createContainer', h, hookState('created'));
     enterRootfs(rootfsCtx);
     finishRootfs(rootfsCtx);
     if (config.hostname !== undefined) sys.sethostname(config.hostname);
     if (config.domainname !== undefined) sys.setdomainname(config.domainname);
-    if (proc.terminal) {
-      if (ctx.consoleSocketFd === undefined) throw new Error('process.terminal is true but no console socket was given (--console-socket)');
-      setupConsole(sys, ctx.consoleSocketFd, proc.user.uid, proc.consoleSize);
-    }
-    for (const r of proc.rlimits) sys.setrlimit(r.resource, BigInt(r.soft), BigInt(r.hard));
-
-    applyBoundingSet(sys, proc.capabilities, ctx.capLast);
-    setupUser(ctx);
-    applyCapabilities(sys, proc.capabilities);
-    const env = withHome(proc.env, proc.user.uid);
-    try {
-      sys.chdir(proc.cwd);
-    } catch (err) {
-      throw new Error(`chdir to cwd (${JSON.stringify(proc.cwd)}) set in config.json failed: ${(err as Error).message}`);
-    }
-    const program = lookPath(proc.args[0]!, env, proc.cwd);
-    if (proc.noNewPrivileges) sys.prctl(PR.SET_NO_NEW_PRIVS, 1);
+    const prepared = prepareProcess({
+      sys,
+      proc,
+      capLast: ctx.capLast,
+      userns: createsNamespace(config, 'user'),
+      ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
+    });
 
     parent.inCgroups();
     sync.send({ t: 'ready' });
@@ -126,29 +114,9 @@ export function runInit(ctx: InitContext): never {
     sys.write(fifo, Buffer.from('0'));
     sys.close(fifo);
     sys.close(ctx.execFifoFd);
-
-    for (let fd = 0; fd < 3 + ctx.preserveFds; fd++) {
-      try {
-        sys.setCloexec(fd, false);
-      } catch {
-        // a closed stdio fd stays closed
-      }
-    }
-    sys.resetSignals();
-    process.umask(proc.user.umask);
-    return sys.execve(program.startsWith('/') ? program : path.resolve(proc.cwd, program), proc.args, env);
+    for (const h of config.hooks.startContainer) runHookInChild(sys, 'startContainer', h, hookState('created'));
+    return execProcess(sys, proc, prepared, ctx.preserveFds);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    try {
-      sync.send({ t: 'error', message });
-    } catch {
-      // the parent is gone (after start): tell whoever reads stderr
-      try {
-        fs.writeSync(2, `runc-ts init: ${message}\n`);
-      } catch {
-        // nothing left to tell
-      }
-    }
-    return sys.exit(127);
+    return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts init');
   }
 }

@@ -13,6 +13,8 @@ export interface InitContext {
   /** Connected console socket: the pty master is sent over it. */
   consoleSocketFd?: number;
   noPivot: boolean;
+  /** Keep the caller's session keyring instead of joining a new one (--no-new-keyring). */
+  noNewKeyring: boolean;
   /** Extra fds (3 … 3+n-1) the process keeps. */
   preserveFds: number;
   cgroupMounts: CgroupMount[];

@@ -5,6 +5,7 @@
 import { CLONE } from '../syscalls/constants.js';
 import { runInit } from './container-init.js';
 import type { InitContext } from './init-context.js';
+import { joinNamespacesButMount } from './join-namespaces.js';
 import { NAMESPACE_FLAG } from './namespace-flags.js';
 
 export function runNamespaceChild(ctx: InitContext): never {
@@ -22,8 +23,7 @@ export function runNamespaceChild(ctx: InitContext): never {
       sys.setresgid(0);
       sys.setresuid(0);
     }
-    for (const j of ctx.joinFds) if (j.type !== 'user') sys.setns(j.fd, NAMESPACE_FLAG[j.type]);
-    for (const j of ctx.joinFds) sys.close(j.fd);
+    joinNamespacesButMount(sys, ctx.joinFds.filter((j) => j.type !== 'user'));
     // The cgroup namespace comes later, from the init, once the parent has moved it into its cgroups.
     let flags = 0;
     for (const n of config.namespaces) if (!n.path && n.type !== 'user' && n.type !== 'cgroup') flags |= NAMESPACE_FLAG[n.type];

@@ -14,6 +14,7 @@ import type {
   MountConfig,
   NamespaceConfig,
   NamespaceType,
+  ProcessConfig,
   ResourcesConfig,
   RlimitConfig,
   SeccompConfig,
@@ -140,14 +141,14 @@ function capabilityList(v: unknown, where: string, supported: number): string[] 
   return [...new Set(out)];
 }
 
-function capabilities(c: unknown, supported: number): CapabilitySets {
+function capabilities(c: unknown, supported: number, where: string): CapabilitySets {
   const caps = isObject(c) ? c : {};
   return {
-    bounding: capabilityList(caps.bounding, 'process.capabilities.bounding', supported),
-    effective: capabilityList(caps.effective, 'process.capabilities.effective', supported),
-    inheritable: capabilityList(caps.inheritable, 'process.capabilities.inheritable', supported),
-    permitted: capabilityList(caps.permitted, 'process.capabilities.permitted', supported),
-    ambient: capabilityList(caps.ambient, 'process.capabilities.ambient', supported),
+    bounding: capabilityList(caps.bounding, `${where}.capabilities.bounding`, supported),
+    effective: capabilityList(caps.effective, `${where}.capabilities.effective`, supported),
+    inheritable: capabilityList(caps.inheritable, `${where}.capabilities.inheritable`, supported),
+    permitted: capabilityList(caps.permitted, `${where}.capabilities.permitted`, supported),
+    ambient: capabilityList(caps.ambient, `${where}.capabilities.ambient`, supported),
   };
 }
 
@@ -160,20 +161,20 @@ function rlimitValue(v: unknown, where: string): string {
   return BigInt(Math.trunc(v)).toString();
 }
 
-function rlimits(v: unknown): RlimitConfig[] {
+function rlimits(v: unknown, where: string): RlimitConfig[] {
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) fail('process.rlimits must be an array');
+  if (!Array.isArray(v)) fail(`${where}.rlimits must be an array`);
   const seen = new Set<string>();
   return v.map((r: unknown, i) => {
-    if (!isObject(r)) fail(`process.rlimits[${i}] must be an object`);
-    const name = str(r.type, `process.rlimits[${i}].type`);
+    if (!isObject(r)) fail(`${where}.rlimits[${i}] must be an object`);
+    const name = str(r.type, `${where}.rlimits[${i}].type`);
     const resource = RLIMITS[name];
-    if (resource === undefined) fail(`process.rlimits[${i}]: unknown rlimit type ${JSON.stringify(name)}`);
-    if (seen.has(name)) fail(`process.rlimits: ${name} is given twice`);
+    if (resource === undefined) fail(`${where}.rlimits[${i}]: unknown rlimit type ${JSON.stringify(name)}`);
+    if (seen.has(name)) fail(`${where}.rlimits: ${name} is given twice`);
     seen.add(name);
-    const soft = rlimitValue(r.soft, `process.rlimits[${i}].soft`);
-    const hard = rlimitValue(r.hard, `process.rlimits[${i}].hard`);
-    if (BigInt(soft) > BigInt(hard)) fail(`process.rlimits: ${name} soft limit ${soft} exceeds hard limit ${hard}`);
+    const soft = rlimitValue(r.soft, `${where}.rlimits[${i}].soft`);
+    const hard = rlimitValue(r.hard, `${where}.rlimits[${i}].hard`);
+    if (BigInt(soft) > BigInt(hard)) fail(`${where}.rlimits: ${name} soft limit ${soft} exceeds hard limit ${hard}`);
     return { name, resource, soft, hard };
   });
 }
@@ -353,6 +354,13 @@ function resources(r: unknown, specDevices: DeviceConfig[]): ResourcesConfig {
   return out;
 }
 
+/** linux.resources as `update` receives it: the limits to change (device rules are not updated). */
+export function convertResourcesUpdate(raw: unknown): Omit<ResourcesConfig, 'devices'> {
+  if (!isObject(raw)) throw new ConfigError('resources must be a JSON object');
+  const { devices: _ignored, ...rest } = resources(raw, []);
+  return rest;
+}
+
 function hookList(v: unknown, where: string): HookConfig[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(`${where} must be an array`);
@@ -420,6 +428,44 @@ function supportedCapability(): number {
   }
 }
 
+/**
+ * Validates an OCI process object (config.json's, or `exec --process`'s) and applies its defaults.
+ * Error messages name fields under `where` ("process" for config.json).
+ */
+export function convertProcess(raw: unknown, capLast = supportedCapability(), where = 'process'): ProcessConfig {
+  if (!isObject(raw)) fail(`${where} must be an object`);
+  const proc = raw;
+  const args = strArray(proc.args, `${where}.args`);
+  if (args.length === 0) fail(`${where}.args must name the program to run`);
+  const user = isObject(proc.user) ? proc.user : {};
+  const out: ProcessConfig = {
+    args,
+    env: strArray(proc.env, `${where}.env`),
+    cwd: absolute(optStr(proc.cwd, `${where}.cwd`) ?? '/', `${where}.cwd`),
+    terminal: bool(proc.terminal, `${where}.terminal`),
+    user: {
+      uid: optInt(user.uid, `${where}.user.uid`, 0) ?? 0,
+      gid: optInt(user.gid, `${where}.user.gid`, 0) ?? 0,
+      umask: optInt(user.umask, `${where}.user.umask`, 0) ?? 0o022,
+      additionalGids: (Array.isArray(user.additionalGids) ? user.additionalGids : []).map((g, i) => int(g, `${where}.user.additionalGids[${i}]`, 0)),
+    },
+    capabilities: capabilities(proc.capabilities, capLast, where),
+    rlimits: rlimits(proc.rlimits, where),
+    noNewPrivileges: bool(proc.noNewPrivileges, `${where}.noNewPrivileges`),
+  };
+  if (isObject(proc.consoleSize)) {
+    const height = optInt(proc.consoleSize.height, `${where}.consoleSize.height`, 0) ?? 0;
+    const width = optInt(proc.consoleSize.width, `${where}.consoleSize.width`, 0) ?? 0;
+    if (height || width) out.consoleSize = { height, width };
+  }
+  const oom = optInt(proc.oomScoreAdj, `${where}.oomScoreAdj`, -1000);
+  if (oom !== undefined) {
+    if (oom > 1000) fail(`${where}.oomScoreAdj must be between -1000 and 1000`);
+    out.oomScoreAdj = oom;
+  }
+  return out;
+}
+
 export interface ConvertOptions {
   id: string;
   /** The bundle directory (absolute or relative to the working directory). */
@@ -434,13 +480,8 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
   const bundle = path.resolve(opts.bundle);
   if (spec.ociVersion !== undefined && typeof spec.ociVersion !== 'string') fail('ociVersion must be a string');
 
-  const proc = spec.process;
-  if (!isObject(proc)) fail('process is missing');
-  const args = strArray(proc.args, 'process.args');
-  if (args.length === 0) fail('process.args must name the program to run');
-  const cwd = absolute(optStr(proc.cwd, 'process.cwd') ?? '/', 'process.cwd');
-  const user = isObject(proc.user) ? proc.user : {};
-  const umask = optInt(user.umask, 'process.user.umask', 0) ?? 0o022;
+  if (!isObject(spec.process)) fail('process is missing');
+  const processConfig = convertProcess(spec.process, opts.capLast ?? supportedCapability());
 
   if (!isObject(spec.root)) fail('root is missing');
   const rootPath = str(spec.root.path, 'root.path');
@@ -489,9 +530,6 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
   const cgroupsPath = optStr(linux.cgroupsPath, 'linux.cgroupsPath') || `/${opts.id}`;
   if (cgroupsPath.split('/').includes('..')) fail(`linux.cgroupsPath must not contain '..': ${cgroupsPath}`);
   const devs = devices(linux.devices);
-  const consoleSize = isObject(proc.consoleSize)
-    ? { height: optInt(proc.consoleSize.height, 'process.consoleSize.height', 0) ?? 0, width: optInt(proc.consoleSize.width, 'process.consoleSize.width', 0) ?? 0 }
-    : undefined;
 
   const config: ContainerConfig = {
     id: opts.id,
@@ -499,21 +537,7 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
     bundle,
     rootfs,
     readonlyRootfs: bool(spec.root.readonly, 'root.readonly'),
-    process: {
-      args,
-      env: strArray(proc.env, 'process.env'),
-      cwd,
-      terminal: bool(proc.terminal, 'process.terminal'),
-      user: {
-        uid: optInt(user.uid, 'process.user.uid', 0) ?? 0,
-        gid: optInt(user.gid, 'process.user.gid', 0) ?? 0,
-        umask,
-        additionalGids: (Array.isArray(user.additionalGids) ? user.additionalGids : []).map((g, i) => int(g, `process.user.additionalGids[${i}]`, 0)),
-      },
-      capabilities: capabilities(proc.capabilities, opts.capLast ?? supportedCapability()),
-      rlimits: rlimits(proc.rlimits),
-      noNewPrivileges: bool(proc.noNewPrivileges, 'process.noNewPrivileges'),
-    },
+    process: processConfig,
     mounts: mounts(spec.mounts, bundle),
     namespaces: ns,
     uidMappings,
@@ -530,12 +554,6 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
   };
   if (hostname) config.hostname = hostname;
   if (domainname) config.domainname = domainname;
-  if (consoleSize && (consoleSize.height || consoleSize.width)) config.process.consoleSize = consoleSize;
-  const oom = optInt(proc.oomScoreAdj, 'process.oomScoreAdj', -1000);
-  if (oom !== undefined) {
-    if (oom > 1000) fail('process.oomScoreAdj must be between -1000 and 1000');
-    config.process.oomScoreAdj = oom;
-  }
   const sc = seccomp(linux.seccomp);
   if (sc) config.seccomp = sc;
   return config;

@@ -84,6 +84,7 @@ export const SYS = {
   capget: 125,
   capset: 126,
   pivot_root: 155,
+  keyctl: 250,
   setns: 308,
   seccomp: 317,
   pidfd_open: 434,

@@ -158,6 +158,9 @@ export const linux: Syscalls = {
     check('setrlimit', fn('setrlimit', 'int setrlimit(int resource, void *rlim)')(resource, lim), String(resource));
   },
 
+  joinSessionKeyring(name) {
+    check('keyctl', fn('syscall', 'long syscall(long nr, ...)')(SYS.keyctl, 'int', 1 /* KEYCTL_JOIN_SESSION_KEYRING */, 'const char *', name), name);
+  },
   mount(source, target, fstype, flags, data) {
     const f = fn('mount', 'int mount(const char *src, const char *dst, const char *fstype, unsigned long flags, const char *data)');
     check('mount', f(source, target, fstype, flags, data), `${source ?? fstype ?? ''} on ${target}`);
@@ -222,6 +225,9 @@ export const linux: Syscalls = {
     const fds = new Int32Array(2);
     check('pipe2', fn('pipe2', 'int pipe2(int *fds, int flags)')(fds, flags));
     return [fds[0]!, fds[1]!];
+  },
+  eventfd(initval) {
+    return check('eventfd', fn('eventfd', 'int eventfd(unsigned int initval, int flags)')(initval, 0o2000000 /* EFD_CLOEXEC */));
   },
   socketpair(domain, type) {
     const fds = new Int32Array(2);

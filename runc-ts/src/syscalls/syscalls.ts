@@ -26,6 +26,8 @@ export interface Syscalls {
   setgroups(gids: number[]): void;
   capset(effective: bigint, permitted: bigint, inheritable: bigint): void;
   setrlimit(resource: number, soft: bigint, hard: bigint): void;
+  /** keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new session keyring for this process. */
+  joinSessionKeyring(name: string): void;
 
   // file system
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
@@ -50,6 +52,7 @@ export interface Syscalls {
   read(fd: number, buf: Buffer): number;
   write(fd: number, buf: Buffer): number;
   pipe2(flags: number): [number, number];
+  eventfd(initval: number): number;
   socketpair(domain: number, type: number): [number, number];
   dup2(oldfd: number, newfd: number): void;
   setCloexec(fd: number, on: boolean): void;
