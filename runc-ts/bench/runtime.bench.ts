@@ -58,6 +58,20 @@ const suite: BenchSuite = {
         warmup: 3,
         runs: 15,
       });
+      // exec into a running container of each runtime
+      const sleeper = await makeBundle({ image, bundleDir: path.join(ctx.tmpDir, 'sleeper'), args: ['sleep', '3600'] });
+      const sleeperSpec = JSON.parse(fs.readFileSync(sleeper.configPath, 'utf8')) as { linux: { cgroupsPath?: string } };
+      sleeperSpec.linux.cgroupsPath = `${CGROUP_PARENT}/sleeper`;
+      fs.writeFileSync(sleeper.configPath, JSON.stringify(sleeperSpec));
+      await exec(RUNC_TS, [...ours, 'run', '-d', '--bundle', sleeper.bundleDir, 'exec-target']);
+      await exec('runc', [...theirs, 'run', '-d', '--bundle', sleeper.bundleDir, 'exec-target']);
+      await ctx.compare({
+        name: 'exec /bin/true into a running container',
+        a: { label: 'runc-ts exec', cmd: [RUNC_TS, ...ours, 'exec', 'exec-target', '/bin/true'] },
+        b: { label: 'runc exec', cmd: ['runc', ...theirs, 'exec', 'exec-target', '/bin/true'] },
+        warmup: 3,
+        runs: 20,
+      });
       const boot = await ctx.compare({
         name: 'floor: node boot + koffi vs runc --version',
         a: { label: 'node --single-threaded -e koffi', cmd: ['node', '--single-threaded', '--expose-gc', '-e', `require(${JSON.stringify(require.resolve('koffi'))})`] },

@@ -15,12 +15,17 @@ export function startContainer(rt: Runtime, id: string): void {
   // Non-blocking: a blocking open would hang forever if the init died meanwhile.
   const fd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    // The init writes one byte once our open released its own; until then the read says EAGAIN.
-    const buf = Buffer.alloc(1);
+    // Our open released the init's; it answers "0" (or "E" and why its startContainer hooks failed).
+    // Until then the read says EAGAIN.
+    const buf = Buffer.alloc(4096);
     const cell = new Int32Array(new SharedArrayBuffer(4));
     for (let wait = 0; ; wait = Math.min(wait + 1, 20)) {
       try {
-        if (fs.readSync(fd, buf, 0, 1, null) > 0) break;
+        const n = fs.readSync(fd, buf, 0, buf.length, null);
+        if (n > 0) {
+          if (buf[0] === 0x45 /* E */) throw new Error(`cannot start container: ${buf.subarray(1, n).toString()}`);
+          break;
+        }
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       }

@@ -109,12 +109,18 @@ export function runInit(ctx: InitContext): never {
     parent.inCgroups();
     sync.send({ t: 'ready' });
     sync.close();
-    // Blocks until `start` opens the FIFO for reading.
+    // Blocks until `start` opens the FIFO for reading; `start` then waits for our one message:
+    // "0" once the startContainer hooks succeeded, or "E" and the reason.
     const fifo = sys.open(`/proc/self/fd/${ctx.execFifoFd}`, O.WRONLY | O.CLOEXEC);
+    sys.close(ctx.execFifoFd);
+    try {
+      for (const h of config.hooks.startContainer) runHookInChild(sys, 'startContainer', h, hookState('created'));
+    } catch (err) {
+      sys.write(fifo, Buffer.from(`E${(err as Error).message}`));
+      return sys.exit(127);
+    }
     sys.write(fifo, Buffer.from('0'));
     sys.close(fifo);
-    sys.close(ctx.execFifoFd);
-    for (const h of config.hooks.startContainer) runHookInChild(sys, 'startContainer', h, hookState('created'));
     return execProcess(sys, proc, prepared, ctx.preserveFds);
   } catch (err) {
     return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts init');
