@@ -31,6 +31,8 @@ export interface CreateOptions {
   noPivot?: boolean;
   noNewKeyring?: boolean;
   preserveFds?: number;
+  /** fds of the caller to become the init's stdin/stdout/stderr (the shim's pipes); default: the caller's own. */
+  stdio?: readonly [number, number, number];
   /** Make the calling process the child subreaper, so the init becomes its child (`run`, the shim). */
   subreaper?: boolean;
   /** How long the init may take to set up before create gives up (ms). */
@@ -129,6 +131,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
       preserveFds: opts.preserveFds ?? 0,
+      ...(opts.stdio ? { stdio: opts.stdio } : {}),
       cgroupMounts: mounts,
       cgroupV2Only: v2Only,
       capLast: capLast(),

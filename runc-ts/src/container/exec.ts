@@ -22,6 +22,8 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
+  /** fds of the caller to become the process's stdin/stdout/stderr; default: the caller's own. */
+  stdio?: readonly [number, number, number];
   ignorePaused?: boolean;
   /** Make the caller the child subreaper so the process becomes its child (foreground exec, the shim). */
   subreaper?: boolean;
@@ -83,6 +85,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
       userns: state.config.namespaces.some((n) => n.type === 'user'),
       noPivot: state.noPivot,
       preserveFds: opts.preserveFds ?? 0,
+      ...(opts.stdio ? { stdio: opts.stdio } : {}),
       ...(consoleSocketFd !== undefined ? { consoleSocketFd } : {}),
     };
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);

@@ -104,6 +104,7 @@ export function runInit(ctx: InitContext): never {
       capLast: ctx.capLast,
       userns: createsNamespace(config, 'user'),
       ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
+      ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
     });
 
     parent.inCgroups();

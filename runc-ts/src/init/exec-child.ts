@@ -18,6 +18,8 @@ export interface ExecContext {
   noPivot: boolean;
   consoleSocketFd?: number;
   preserveFds: number;
+  /** fds to dup onto the process's 0, 1, 2 (a caller like the shim hands over pipes). */
+  stdio?: readonly [number, number, number];
 }
 
 export function runExecChild(ctx: ExecContext): never {
@@ -50,6 +52,7 @@ function runExecProcess(ctx: ExecContext): never {
       capLast: ctx.capLast,
       userns: ctx.userns,
       ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
+      ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
     });
     sync.send({ t: 'ready' });
     sync.close();

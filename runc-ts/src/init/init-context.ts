@@ -17,6 +17,8 @@ export interface InitContext {
   noNewKeyring: boolean;
   /** Extra fds (3 … 3+n-1) the process keeps. */
   preserveFds: number;
+  /** fds to dup onto the process's 0, 1, 2 (a caller like the shim hands over pipes). */
+  stdio?: readonly [number, number, number];
   cgroupMounts: CgroupMount[];
   cgroupV2Only: boolean;
   capLast: number;

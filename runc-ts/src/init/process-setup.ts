@@ -17,6 +17,8 @@ export interface ProcessContext {
   /** The process is in a user namespace whose gid map may deny setgroups. */
   userns: boolean;
   consoleSocketFd?: number;
+  /** fds (in this process) to become the process's stdin, stdout and stderr; default: ours. */
+  stdio?: readonly [number, number, number];
 }
 
 export interface PreparedProcess {
@@ -37,6 +39,7 @@ function setupUser(c: ProcessContext): void {
 /** Everything up to (not including) execve; leaves the process as the user with its capabilities. */
 export function prepareProcess(c: ProcessContext): PreparedProcess {
   const { sys, proc } = c;
+  if (c.stdio && !proc.terminal) c.stdio.forEach((fd, i) => fd !== i && sys.dup2(fd, i));
   if (proc.terminal) {
     if (c.consoleSocketFd === undefined) throw new Error('process.terminal is true but no console socket was given (--console-socket)');
     setupConsole(sys, c.consoleSocketFd, proc.user.uid, proc.consoleSize);
