@@ -28,3 +28,5 @@ export type { Spec } from './spec/types.js';
 export { linux as linuxSyscalls } from './syscalls/linux.js';
 export type { Syscalls } from './syscalls/syscalls.js';
 export { SyscallError } from './syscalls/syscall-error.js';
+export { listenConsoleSocket, type ConsoleSocket } from './console/console-socket.js';
+export { parseMountOptions } from './spec/mount-options.js';
