@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+
+/** One thing to time: a function (awaited) or a command (spawned, must exit 0). */
+export type Variant =
+  | { label: string; run: (iteration: number) => unknown }
+  | { label: string; cmd: readonly string[] };
+
+/** Runs a variant once. */
+export async function runVariant(variant: Variant, iteration: number): Promise<void> {
+  if ('run' in variant) {
+    await variant.run(iteration);
+    return;
+  }
+  const [file, ...args] = variant.cmd;
+  if (!file) throw new Error(`variant ${variant.label}: empty command`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(file, args, { stdio: 'ignore' });
+    child.once('error', (err) => reject(new Error(`variant ${variant.label}: cannot run ${file}: ${err.message}`)));
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`variant ${variant.label}: ${variant.cmd.join(' ')} exited with ${signal ?? `code ${code}`}`));
+    });
+  });
+}
