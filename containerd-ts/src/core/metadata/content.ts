@@ -2,7 +2,7 @@
 // has a record for, with its own labels. Writing a blob another namespace already has adopts it
 // without a second upload (containerd's "shared" policy).
 import type { Readable } from 'node:stream';
-import { alreadyExists, failedPrecondition, notFound } from '../errdefs.js';
+import { alreadyExists, failedPrecondition, isAlreadyExists, notFound } from '../errdefs.js';
 import { parseDigest, type Digest } from '../digest.js';
 import { labelField, parseFilters } from '../filters/filter.js';
 import { packEvent } from '../events/any.js';
@@ -221,14 +221,17 @@ export class NsContentWriter {
   }
 
   private async commitGuarded(size: number, expected: Digest | undefined, labels: Record<string, string>): Promise<Digest> {
+    // The digest of what was written, known before the commit consumes the hash.
+    const written = this.inner.digest();
     let digest: Digest;
     try {
       digest = await this.inner.commit(size, expected);
     } catch (err) {
-      // Another writer stored the same bytes first: the content exists, which is what was wanted.
-      if (err instanceof Error && expected && err.message.includes('already exists')) {
-        const info = await this.store.blobs.info(expected);
-        this.store.committed(this.ctx, this.ref, expected, info.size, labels);
+      // Another writer (or namespace) stored the same bytes first: the content exists, as wanted.
+      if (isAlreadyExists(err)) {
+        const d = expected ?? written;
+        const info = await this.store.blobs.info(d);
+        this.store.committed(this.ctx, this.ref, d, info.size, labels);
       }
       throw err;
     }
