@@ -152,6 +152,6 @@ describe('stores', () => {
     md.images.delete({ namespace: 'ns1' }, 'x');
     md.namespaces.delete('ns1');
     await sub;
-    expect(seen).toEqual(['ns1 /images/create containerd.events.ImageCreate', 'ns1 /images/delete containerd.events.ImageDelete']);
+    expect(seen).toEqual(['ns1 /images/create containerd.services.images.v1.ImageCreate', 'ns1 /images/delete containerd.services.images.v1.ImageDelete']);
   });
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { alreadyExists, invalidArgument, notFound } from '../errdefs.js';
 import { isDigest } from '../digest.js';
 import { labelField, parseFilters } from '../filters/filter.js';
-import { validateIdentifier, type Ctx } from '../namespaces/context.js';
+import type { Ctx } from '../namespaces/context.js';
 import { key, prefixRange, SEP, type MetadataDB } from './db.js';
 import { compactLabels, validateLabels } from './labels.js';
 import type { NamespaceStore } from './namespaces.js';
@@ -26,6 +26,12 @@ function validateResource(r: LeaseResource): void {
   if (r.id === '') throw invalidArgument('lease resource: empty id');
 }
 
+/** Lease ids are looser than identifiers: clients generate them with base64 characters (`123--aB_`). */
+function validateLeaseId(id: string): string {
+  if (id.length > 256 || /[\x00-\x20\x7f\/]/.test(id)) throw invalidArgument(`lease ${JSON.stringify(id)}: invalid id`);
+  return id;
+}
+
 export function isExpired(lease: LeaseRecord, now = Date.now()): boolean {
   const exp = lease.labels[EXPIRE_LABEL];
   if (exp === undefined) return false;
@@ -40,7 +46,7 @@ export class LeaseStore {
   ) {}
 
   create(ctx: Ctx, id: string, labels: Record<string, string>): LeaseRecord {
-    const leaseId = id === '' ? `${Date.now()}-${randomBytes(6).toString('hex')}` : validateIdentifier('lease', id);
+    const leaseId = id === '' ? `${Date.now()}-${randomBytes(6).toString('hex')}` : validateLeaseId(id);
     const rec: LeaseRecord = { id: leaseId, labels: validateLabels(compactLabels(labels)), createdAt: Date.now() };
     this.db.tx(() => {
       const k = key(ctx.namespace, leaseId);
