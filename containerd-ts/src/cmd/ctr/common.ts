@@ -1,6 +1,6 @@
 // What every ctr-ts command shares: global options, the client, and table/JSON output.
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import { connectStack, type StackClient } from '../../client/client.js';
+import { connectStackLight, type StackClient } from '../../client/client.js';
 
 export interface GlobalArgs {
   address: string;
@@ -10,7 +10,7 @@ export interface GlobalArgs {
 
 /** Runs a command body with a connected client and always closes it. */
 export async function withClient<T>(argv: GlobalArgs, fn: (c: StackClient) => Promise<T>): Promise<T> {
-  const c = connectStack(argv.address, argv.namespace);
+  const c = connectStackLight(argv.address, argv.namespace);
   try {
     return await fn(c);
   } finally {

@@ -1,6 +1,6 @@
 // Per-blob progress for pull, push and import: bars on a terminal (cli-progress), one line per
 // status change otherwise (logs, tests, pipes).
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { Progress } from '@stack/proto/gen/stack/services/transfer/v1/transfer_pb';
 import { bytes } from './common.js';
 
@@ -27,6 +27,8 @@ function lineView(write: (s: string) => void): ProgressView {
 }
 
 function barView(): ProgressView {
+  // Loaded only for terminals: pipes and logs never pay for it.
+  const cliProgress = require('cli-progress') as typeof import('cli-progress');
   const multi = new cliProgress.MultiBar(
     { format: '{id} |{bar}| {status} {value}/{total}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, formatValue: (v, _o, type) => (type === 'value' || type === 'total' ? bytes(v) : String(v)) },
     cliProgress.Presets.shades_classic,

@@ -1,6 +1,6 @@
 // ctr-ts version: client and server versions.
 import type { CommandModule } from 'yargs';
-import { VERSION } from '../../services/version.js';
+import { VERSION } from '../../version.js';
 import { json, out, withClient, type GlobalArgs } from './common.js';
 
 export const versionCommand: CommandModule<GlobalArgs, GlobalArgs> = {

@@ -88,6 +88,25 @@ export async function pull(deps: TransferDeps, ctx: Ctx, o: PullOptions, progres
     }
     if (!isManifest(manifestDesc.mediaType)) throw invalidArgument(`${name}: unsupported manifest media type ${manifestDesc.mediaType}`);
     const manifest = parseManifest(manifestBytes);
+    // Layers start downloading at once, alongside the config (their diff IDs come from it).
+    const limiter = new Limiter(deps.maxConcurrentDownloads);
+    const downloads = manifest.layers.map((layer) => {
+      report({ id: layer.digest, status: 'waiting', mediaType: layer.mediaType, total: layer.size, offset: 0 });
+      return limiter.run(async () => {
+        const fetched = await storeStream(
+          deps.content,
+          lctx,
+          layer,
+          { open: (offset) => client.fetchBlob(layer, offset) },
+          source,
+          (offset) => report({ id: layer.digest, status: 'downloading', mediaType: layer.mediaType, total: layer.size, offset }),
+          o.signal,
+        );
+        report({ id: layer.digest, status: fetched ? 'downloaded' : 'exists', mediaType: layer.mediaType, total: layer.size, offset: layer.size });
+      });
+    });
+    // Rejections of downloads nobody awaits yet are reported through the unpack loop or below.
+    for (const d of downloads) d.catch(() => undefined);
     report({ id: manifest.config.digest, status: 'downloading', mediaType: manifest.config.mediaType, total: manifest.config.size, offset: 0 });
     const configBytes = deps.content.has(lctx, manifest.config.digest) ? await readAll(deps.content, lctx, manifest.config.digest) : await fetchSmallBlob(client, manifest.config);
     const config = parseConfig(configBytes);
@@ -100,28 +119,10 @@ export async function pull(deps: TransferDeps, ctx: Ctx, o: PullOptions, progres
     if (o.unpack && chain.length) configLabels[`containerd.io/gc.ref.snapshot.${snapshotterName}`] = chain[chain.length - 1] as string;
     await storeBytes(deps.content, lctx, manifest.config, configBytes, configLabels);
     report({ id: manifest.config.digest, status: 'downloaded', mediaType: manifest.config.mediaType, total: manifest.config.size, offset: manifest.config.size });
-
-    const limiter = new Limiter(deps.maxConcurrentDownloads);
-    const downloads = manifest.layers.map((layer, i) => {
-      report({ id: layer.digest, status: 'waiting', mediaType: layer.mediaType, total: layer.size, offset: 0 });
-      return limiter.run(async () => {
-        const labels = { [UNCOMPRESSED_LABEL]: diffIds[i] as string, ...source };
-        const fetched = await storeStream(
-          deps.content,
-          lctx,
-          layer,
-          { open: (offset) => client.fetchBlob(layer, offset) },
-          labels,
-          (offset) => report({ id: layer.digest, status: 'downloading', mediaType: layer.mediaType, total: layer.size, offset }),
-          o.signal,
-        );
-        report({ id: layer.digest, status: fetched ? 'downloaded' : 'exists', mediaType: layer.mediaType, total: layer.size, offset: layer.size });
-      });
-    });
-    // Unhandled rejections of downloads nobody awaits yet are reported through the unpack loop.
-    for (const d of downloads) d.catch(() => undefined);
+    const labelled = manifest.layers.map((layer, i) => (downloads[i] as Promise<void>).then(() => void deps.content.adopt(lctx, layer.digest, layer.size, { [UNCOMPRESSED_LABEL]: diffIds[i] as string })));
+    for (const d of labelled) d.catch(() => undefined);
     if (o.unpack && snapshots) {
-      const layers: UnpackLayer[] = manifest.layers.map((desc, i) => ({ desc, diffId: diffIds[i] as Digest, ready: downloads[i] as Promise<void> }));
+      const layers: UnpackLayer[] = manifest.layers.map((desc, i) => ({ desc, diffId: diffIds[i] as Digest, ready: labelled[i] as Promise<void> }));
       await unpackLayers({
         ctx: lctx,
         snapshots,
@@ -132,7 +133,7 @@ export async function pull(deps: TransferDeps, ctx: Ctx, o: PullOptions, progres
         allowDevices: deps.allowDevices,
       });
     }
-    await Promise.all(downloads);
+    await Promise.all(labelled);
     await storeBytes(deps.content, lctx, manifestDesc, manifestBytes, { ...childLabels(manifestDesc.mediaType, manifestBytes), ...source });
     const image = deps.images.put(ctx, { name, labels: o.labels ?? {}, target: { mediaType: root.desc.mediaType, digest: root.desc.digest, size: root.desc.size, annotations: {} } });
     report({ id: name, status: 'done', imageName: image.name, target: root.desc });

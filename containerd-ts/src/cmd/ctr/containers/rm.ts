@@ -1,6 +1,6 @@
 // ctr-ts containers rm ID…: the record and (unless --keep-snapshot) its snapshot.
 import type { CommandModule } from 'yargs';
-import { isGrpcCode, Code } from '@stack/proto';
+import { hasCode, Status } from '../../../client/light-channel.js';
 import { out, withClient, type GlobalArgs } from '../common.js';
 
 export const containersRm: CommandModule<GlobalArgs, GlobalArgs & { ids: string[]; 'keep-snapshot': boolean }> = {
@@ -15,7 +15,7 @@ export const containersRm: CommandModule<GlobalArgs, GlobalArgs & { ids: string[
           try {
             await c.snapshots.remove({ snapshotter: container.snapshotter, key: container.snapshotKey });
           } catch (err) {
-            if (!isGrpcCode(err, Code.NOT_FOUND)) throw err;
+            if (!hasCode(err, Status.NOT_FOUND)) throw err;
           }
         }
         await c.containers.delete({ id });

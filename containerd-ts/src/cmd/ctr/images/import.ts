@@ -1,7 +1,6 @@
 // ctr-ts images import FILE|-: streams an OCI or Docker archive to the daemon.
 import * as fs from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { AsyncQueue } from '@stack/proto';
 import { out, withClient, type GlobalArgs } from '../common.js';
 import { progressView } from '../progress.js';
 
@@ -28,30 +27,25 @@ export const imagesImport: CommandModule<GlobalArgs, Args> = {
   handler: (argv) =>
     withClient(argv, async (c) => {
       const input = argv.file === '-' ? process.stdin : fs.createReadStream(argv.file, { highWaterMark: 1024 * 1024 });
-      const q = new AsyncQueue<Parameters<typeof c.transfer.import>[0] extends Iterable<infer R> | AsyncIterable<infer R> ? R : never>();
       const view = progressView(argv.plain);
       const names: string[] = [];
-      const pump = (async () => {
+      const options = { skipUnpack: argv['skip-unpack'], baseName: argv['base-name'] ?? '', platform: argv.platform ?? '', snapshotter: argv.snapshotter ?? '' };
+      // The first message carries the options; the archive follows chunk by chunk.
+      async function* requests() {
         let first = true;
-        try {
-          for await (const chunk of input) {
-            q.push(first ? { data: chunk as Buffer, skipUnpack: argv['skip-unpack'], baseName: argv['base-name'] ?? '', platform: argv.platform ?? '', snapshotter: argv.snapshotter ?? '' } : { data: chunk as Buffer });
-            first = false;
-          }
-          if (first) q.push({ data: new Uint8Array(0) });
-          q.end();
-        } catch (err) {
-          q.fail(err);
+        for await (const chunk of input) {
+          yield first ? { data: chunk as Buffer, ...options } : { data: chunk as Buffer };
+          first = false;
         }
-      })();
+        if (first) yield { data: new Uint8Array(0), ...options };
+      }
       try {
-        for await (const p of c.transfer.import(q)) {
+        for await (const p of c.transfer.import(requests())) {
           view.update(p);
           if (p.status === 'done') names.push(p.imageName);
         }
       } finally {
         view.stop();
-        await pump;
       }
       for (const n of names) out(n);
     }),

@@ -1,5 +1,5 @@
 // Image names on the command line: the exact stored name, else its Docker-normalized form.
-import { isGrpcCode, Code } from '@stack/proto';
+import { hasCode, Status } from '../../../client/light-channel.js';
 import { formatReference, parseNormalized } from '../../../core/images/reference.js';
 import type { StackClient } from '../../../client/client.js';
 
@@ -16,7 +16,7 @@ export async function findImageName(c: StackClient, name: string): Promise<strin
     await c.images.get({ name });
     return name;
   } catch (err) {
-    if (!isGrpcCode(err, Code.NOT_FOUND)) throw err;
+    if (!hasCode(err, Status.NOT_FOUND)) throw err;
     const n = normalizedName(name);
     if (n === name) throw err;
     await c.images.get({ name: n });

@@ -1,6 +1,6 @@
 // ctr-ts images tag SOURCE TARGET…
 import type { CommandModule } from 'yargs';
-import { isGrpcCode, Code } from '@stack/proto';
+import { hasCode, Status } from '../../../client/light-channel.js';
 import { out, withClient, type GlobalArgs } from '../common.js';
 import { findImageName, normalizedName } from './resolve-name.js';
 
@@ -18,7 +18,7 @@ export const imagesTag: CommandModule<GlobalArgs, GlobalArgs & { source: string;
         try {
           await c.images.create({ image });
         } catch (err) {
-          if (!argv.force || !isGrpcCode(err, Code.ALREADY_EXISTS)) throw err;
+          if (!argv.force || !hasCode(err, Status.ALREADY_EXISTS)) throw err;
           await c.images.delete({ name });
           await c.images.create({ image });
         }
