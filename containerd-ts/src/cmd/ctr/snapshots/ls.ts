@@ -1,10 +1,10 @@
 // ctr-ts snapshots ls
 import type { CommandModule } from 'yargs';
-import { Kind } from '@stack/proto/gen/containerd/services/snapshots/v1/snapshots_pb';
 import { labelsText, print, time, withClient } from '../common.js';
 import { withSnapshotter, type SnapArgs } from './common.js';
 
-export const KIND_NAME: Record<number, string> = { [Kind.UNKNOWN]: 'Unknown', [Kind.VIEW]: 'View', [Kind.ACTIVE]: 'Active', [Kind.COMMITTED]: 'Committed' };
+// containerd.services.snapshots.v1.Kind by number (importing the enum would load the descriptors early).
+export const KIND_NAME: Record<number, string> = { 0: 'Unknown', 1: 'View', 2: 'Active', 3: 'Committed' };
 
 export const snapshotsLs: CommandModule<SnapArgs, SnapArgs & { filters: string[] }> = {
   command: ['ls [filters..]', 'list'],
