@@ -33,3 +33,8 @@ export { median, pairwiseRatios, summarize } from './bench/stats.js';
 export { currentMachine, describeMachine, type MachineInfo } from './bench/machine.js';
 export { mergeResults, renderSection, writeResults, type SuiteSection } from './bench/results-file.js';
 export type { BenchContext, BenchSuite } from './bench/suite.js';
+
+export { startReferenceContainerd, type ReferenceContainerd } from './reference/containerd.js';
+export { startReferenceDockerd, type ReferenceDockerd, DOCKER_CLI } from './reference/dockerd.js';
+export { runCommand, type CommandResult } from './reference/command.js';
+export { stopProcess } from './reference/process-control.js';

@@ -34,10 +34,15 @@ async function main(argv: string[]): Promise<number> {
   for (const { suite } of suites) {
     process.stdout.write(`== ${suite.name}\n`);
     const results: BenchResult[] = [];
+    const notes: string[] = [];
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${suite.name.replace(/[^\w.-]/g, '_')}-`));
     const ctx: BenchContext = {
       tmpDir,
       log: (m) => process.stdout.write(`   ${m}\n`),
+      note: (text) => {
+        notes.push(text);
+        process.stdout.write(`   note: ${text}\n`);
+      },
       async compare(spec) {
         const r = await compare(spec);
         results.push(r);
@@ -53,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     };
     try {
       await suite.run(ctx);
-      if (results.length > 0) writeResults(out, { suite: suite.name, date: new Date(), machine: currentMachine(), results });
+      if (results.length > 0) writeResults(out, { suite: suite.name, date: new Date(), machine: currentMachine(), results, notes });
     } catch (err) {
       failed++;
       process.stderr.write(`bench: suite ${suite.name} failed (its section is left as it was): ${(err as Error).stack ?? String(err)}\n`);

@@ -11,6 +11,8 @@ export interface SuiteSection {
   date: Date;
   machine: MachineInfo;
   results: readonly BenchResult[];
+  /** Paragraphs shown under the table (what the floor is, where the time goes). */
+  notes?: readonly string[];
 }
 
 const SECTION = /<!-- suite: (.+?) -->\n[\s\S]*?<!-- \/suite: \1 -->\n?/g;
@@ -42,6 +44,7 @@ export function renderSection(s: SuiteSection): string {
     tableRow(COLUMNS),
     `|${COLUMNS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...rows.map(tableRow),
+    ...(s.notes ?? []).flatMap((n) => ['', n]),
     `<!-- /suite: ${s.suite} -->`,
     '',
   ].join('\n');

@@ -9,6 +9,8 @@ export interface BenchContext {
   /** A temp dir for the suite's files, removed after it runs. */
   tmpDir: string;
   log(message: string): void;
+  /** Adds a paragraph under the suite's table in RESULTS.md. */
+  note(text: string): void;
 }
 
 /** A benchmark suite: `<pkg>/dist/bench/*.bench.js` exports one (as `default`, `suite`, or the module itself). */

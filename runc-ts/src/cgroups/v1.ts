@@ -1,0 +1,190 @@
+// cgroup v1 (and the v1 side of a hybrid host): one directory per mounted controller.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DeviceRule } from '../spec/config.js';
+import { CgroupError } from './cgroup-error.js';
+import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
+import type { CgroupManager } from './manager.js';
+import type { CgroupStats } from './stats.js';
+
+const MAX = 2 ** 63 - 4096; // what the kernel reports for "unlimited" on v1 (page aligned)
+
+export function deviceRuleLine(r: DeviceRule): string {
+  if (r.type === 'a') return 'a *:* rwm';
+  return `${r.type} ${r.major ?? '*'}:${r.minor ?? '*'} ${r.access}`;
+}
+
+export class V1Cgroups implements CgroupManager {
+  readonly paths: Readonly<Record<string, string>>;
+  constructor(
+    private readonly v1: Readonly<Record<string, string>>,
+    /** The cgroup2 directory to join for membership only (hybrid hosts); recorded under ''. */
+    private readonly unified?: string,
+  ) {
+    this.paths = unified ? { ...v1, '': unified } : { ...v1 };
+  }
+
+  private dir(controller: string): string | undefined {
+    return this.v1[controller];
+  }
+
+  private need(controller: string, what: string): string {
+    const d = this.dir(controller);
+    if (!d) throw new CgroupError(`${what} requested but the ${controller} cgroup controller is not mounted on this host`);
+    return d;
+  }
+
+  private dirs(): string[] {
+    return [...new Set(Object.values(this.v1))];
+  }
+
+  exists(): boolean {
+    return this.dirs().some((d) => fs.existsSync(d)) || (this.unified !== undefined && fs.existsSync(this.unified));
+  }
+
+  create(): void {
+    for (const d of this.dirs()) fs.mkdirSync(d, { recursive: true });
+    if (this.unified) fs.mkdirSync(this.unified, { recursive: true });
+    const cpuset = this.dir('cpuset');
+    if (cpuset) this.inheritCpuset(cpuset);
+  }
+
+  /** A new v1 cpuset starts empty and refuses tasks: copy cpus/mems down from the nearest ancestor. */
+  private inheritCpuset(leaf: string): void {
+    const chain: string[] = [];
+    for (let d = leaf; fs.existsSync(path.join(d, 'cpuset.cpus')); d = path.dirname(d)) {
+      chain.unshift(d);
+      if (d === path.dirname(d)) break;
+    }
+    for (let i = 1; i < chain.length; i++) {
+      for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+        if (!tryReadCgroupFile(chain[i]!, f)) writeCgroupFile(chain[i]!, f, readCgroupFile(chain[i - 1]!, f));
+      }
+    }
+  }
+
+  apply(r: Parameters<CgroupManager['apply']>[0]): void {
+    if (r.memory) {
+      const d = this.need('memory', 'a memory limit');
+      const { limit, swap, reservation, swappiness, disableOOMKiller } = r.memory;
+      const setLimit = () => limit !== undefined && writeCgroupFile(d, 'memory.limit_in_bytes', limit);
+      const setSwap = () => swap !== undefined && writeCgroupFile(d, 'memory.memsw.limit_in_bytes', swap);
+      if (swap !== undefined && !fs.existsSync(path.join(d, 'memory.memsw.limit_in_bytes'))) {
+        throw new CgroupError('a swap limit was requested but this kernel has no swap accounting (memory.memsw.limit_in_bytes)');
+      }
+      // memsw must stay >= limit at every step: raise the larger one first.
+      const currentSwap = Number(tryReadCgroupFile(d, 'memory.memsw.limit_in_bytes') ?? MAX);
+      if (swap !== undefined && limit !== undefined && (swap === -1 || limit === -1 || limit > currentSwap)) {
+        setSwap();
+        setLimit();
+      } else {
+        setLimit();
+        setSwap();
+      }
+      if (reservation !== undefined) writeCgroupFile(d, 'memory.soft_limit_in_bytes', reservation);
+      if (swappiness !== undefined) writeCgroupFile(d, 'memory.swappiness', swappiness);
+      if (disableOOMKiller) writeCgroupFile(d, 'memory.oom_control', 1);
+    }
+    if (r.cpu) {
+      const { shares, quota, period, cpus, mems, realtimeRuntime, realtimePeriod, burst } = r.cpu;
+      if (shares !== undefined || quota !== undefined || period !== undefined || realtimeRuntime !== undefined || realtimePeriod !== undefined || burst !== undefined) {
+        const d = this.need('cpu', 'a cpu limit');
+        if (shares !== undefined) writeCgroupFile(d, 'cpu.shares', shares);
+        if (period !== undefined) writeCgroupFile(d, 'cpu.cfs_period_us', period);
+        if (quota !== undefined) writeCgroupFile(d, 'cpu.cfs_quota_us', quota);
+        if (burst !== undefined) writeCgroupFile(d, 'cpu.cfs_burst_us', burst);
+        if (realtimePeriod !== undefined) writeCgroupFile(d, 'cpu.rt_period_us', realtimePeriod);
+        if (realtimeRuntime !== undefined) writeCgroupFile(d, 'cpu.rt_runtime_us', realtimeRuntime);
+      }
+      if (cpus !== undefined || mems !== undefined) {
+        const d = this.need('cpuset', 'a cpuset');
+        if (cpus !== undefined) writeCgroupFile(d, 'cpuset.cpus', cpus);
+        if (mems !== undefined) writeCgroupFile(d, 'cpuset.mems', mems);
+      }
+    }
+    if (r.pids) writeCgroupFile(this.need('pids', 'a pids limit'), 'pids.max', r.pids.limit < 0 ? 'max' : r.pids.limit);
+    if (r.blockIO?.weight !== undefined) {
+      const d = this.need('blkio', 'a block I/O weight');
+      writeCgroupFile(d, fs.existsSync(path.join(d, 'blkio.weight')) ? 'blkio.weight' : 'blkio.bfq.weight', r.blockIO.weight);
+    }
+    for (const h of r.hugepageLimits ?? []) {
+      writeCgroupFile(this.need('hugetlb', 'a hugepage limit'), `hugetlb.${h.pageSize}.limit_in_bytes`, h.limit);
+    }
+    if (r.unified && Object.keys(r.unified).length) {
+      throw new CgroupError('linux.resources.unified needs cgroup v2, but this host manages resources through cgroup v1');
+    }
+    if (r.devices) {
+      const d = this.dir('devices');
+      if (d) {
+        writeCgroupFile(d, 'devices.deny', 'a');
+        for (const rule of r.devices) writeCgroupFile(d, rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule));
+      }
+    }
+  }
+
+  join(pid: number): void {
+    for (const d of this.dirs()) writeCgroupFile(d, 'cgroup.procs', pid);
+    if (this.unified) writeCgroupFile(this.unified, 'cgroup.procs', pid);
+  }
+
+  pids(): number[] {
+    const d = this.dir('pids') ?? this.dir('memory') ?? this.dir('freezer') ?? this.dirs()[0];
+    return d ? listPids(d) : [];
+  }
+
+  freeze(): void {
+    const d = this.need('freezer', 'pausing');
+    writeCgroupFile(d, 'freezer.state', 'FROZEN');
+    for (let i = 0; i < 1000; i++) {
+      if (readCgroupFile(d, 'freezer.state') === 'FROZEN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      writeCgroupFile(d, 'freezer.state', 'FROZEN');
+    }
+    writeCgroupFile(d, 'freezer.state', 'THAWED');
+    throw new CgroupError(`cannot freeze ${d}: still FREEZING after 1s`);
+  }
+
+  thaw(): void {
+    writeCgroupFile(this.need('freezer', 'resuming'), 'freezer.state', 'THAWED');
+  }
+
+  isFrozen(): boolean {
+    const d = this.dir('freezer');
+    return d ? tryReadCgroupFile(d, 'freezer.state') === 'FROZEN' : false;
+  }
+
+  stats(): CgroupStats {
+    const cpuacct = this.dir('cpuacct');
+    const cpu = this.dir('cpu');
+    const mem = this.dir('memory');
+    const pids = this.dir('pids');
+    const num = (d: string | undefined, f: string) => Number((d && tryReadCgroupFile(d, f)) || 0);
+    const cpuStat = cpu ? readKeyValues(cpu, 'cpu.stat') : {};
+    const acct = cpuacct ? readKeyValues(cpuacct, 'cpuacct.stat') : {};
+    const ticks = 1e9 / 100; // USER_HZ
+    const percpu = cpuacct ? (tryReadCgroupFile(cpuacct, 'cpuacct.usage_percpu') ?? '').split(/\s+/).filter(Boolean).map(Number) : [];
+    const raw = mem ? readKeyValues(mem, 'memory.stat') : {};
+    const pidsMax = pids ? tryReadCgroupFile(pids, 'pids.max') : undefined;
+    const stats: CgroupStats = {
+      cpu: {
+        usage: { total: num(cpuacct, 'cpuacct.usage'), percpu, kernel: (acct.system ?? 0) * ticks, user: (acct.user ?? 0) * ticks },
+        throttling: { periods: cpuStat.nr_periods ?? 0, throttledPeriods: cpuStat.nr_throttled ?? 0, throttledTime: cpuStat.throttled_time ?? 0 },
+      },
+      memory: {
+        usage: { limit: num(mem, 'memory.limit_in_bytes'), usage: num(mem, 'memory.usage_in_bytes'), max: num(mem, 'memory.max_usage_in_bytes'), failcnt: num(mem, 'memory.failcnt') },
+        cache: raw.cache ?? 0,
+        raw,
+      },
+      pids: { current: num(pids, 'pids.current'), limit: pidsMax === undefined || pidsMax === 'max' ? 0 : Number(pidsMax) },
+    };
+    if (mem && fs.existsSync(path.join(mem, 'memory.memsw.usage_in_bytes'))) {
+      stats.memory.swap = { limit: num(mem, 'memory.memsw.limit_in_bytes'), usage: num(mem, 'memory.memsw.usage_in_bytes'), max: num(mem, 'memory.memsw.max_usage_in_bytes'), failcnt: num(mem, 'memory.memsw.failcnt') };
+    }
+    return stats;
+  }
+
+  destroy(): void {
+    for (const d of this.dirs()) removeCgroupDir(d);
+    if (this.unified) removeCgroupDir(this.unified);
+  }
+}

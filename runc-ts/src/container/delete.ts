@@ -1,0 +1,56 @@
+// `delete`: removes a stopped container (or, forced, a live one) and everything it held on the host.
+import * as fs from 'node:fs';
+import { cgroupManagerFromPaths } from '../cgroups/open.js';
+import { ContainerNotFound } from '../state/state-store.js';
+import { refusal } from '../state/status.js';
+import { SIGNALS } from '../syscalls/constants.js';
+import { currentStatus } from './container-status.js';
+import { killAndWait } from './create.js';
+import { runHooks } from './hooks.js';
+import { waitUntil } from './proc-info.js';
+import type { Runtime } from './runtime.js';
+
+export function deleteContainer(rt: Runtime, id: string, force = false): void {
+  let state;
+  try {
+    state = rt.store.load(id);
+  } catch (err) {
+    if (err instanceof ContainerNotFound && fs.existsSync(rt.store.dir(id))) {
+      // A create that was killed before it wrote its state: nothing but the directory is left.
+      rt.store.remove(id);
+      return;
+    }
+    if (err instanceof ContainerNotFound && force) return;
+    throw err;
+  }
+  const status = currentStatus(rt.store, state);
+  const why = refusal('delete', status, { force });
+  if (why) throw new Error(why);
+  const cg = cgroupManagerFromPaths(state.cgroupPaths);
+  if (status !== 'stopped') killAndWait(rt, state.pid, state.initStartTime);
+  // Without a pid namespace, the init's death does not take its descendants with it.
+  const leftovers = cg.pids();
+  if (leftovers.length) {
+    for (const pid of leftovers) {
+      try {
+        rt.sys.kill(pid, SIGNALS.KILL!);
+      } catch {
+        // gone
+      }
+    }
+    if (status === 'paused' || cg.isFrozen()) cg.thaw();
+    waitUntil(() => cg.pids().length === 0, 5000);
+  }
+  try {
+    cg.destroy();
+  } catch (err) {
+    rt.log.warn((err as Error).message);
+  }
+  rt.store.remove(id);
+  const hookState = { ociVersion: state.ociVersion, id, pid: state.pid, status: 'stopped', bundle: state.bundle, annotations: state.annotations };
+  try {
+    runHooks('poststop', state.config.hooks.poststop, hookState);
+  } catch (err) {
+    rt.log.warn((err as Error).message);
+  }
+}

@@ -1,0 +1,56 @@
+// Limits from linux.resources, observed from outside: OOM kills, pids.max stops forks, files hold the values.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RuncFixture } from './helpers/runc-fixture.js';
+
+const fx = new RuncFixture('resources');
+beforeAll(() => fx.init());
+afterAll(() => fx.cleanup());
+
+const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8').trim();
+
+test('a memory limit OOM-kills the process that exceeds it', async () => {
+  const b = await fx.bundle(['dd', 'if=/dev/zero', 'of=/big/fill', 'bs=1M', 'count=128'], (s) => {
+    s.linux!.resources = { ...s.linux!.resources, memory: { limit: 32 * 1024 * 1024 } };
+    s.mounts!.push({ destination: '/big', type: 'tmpfs', source: 'tmpfs', options: ['size=256m'] });
+  });
+  const r = fx.runc(['run', '--bundle', b.dir, b.id]);
+  expect(r.code).toBe(128 + 9);
+});
+
+test('pids.max stops forks', async () => {
+  const r = await fx.exec(['sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1 & done; wait; echo done'], (s) => {
+    s.linux!.resources = { ...s.linux!.resources, pids: { limit: 5 } };
+  });
+  expect(r.stderr).toMatch(/can't fork/);
+});
+
+test('limits are written to the cgroup files', async () => {
+  const b = await fx.bundle(['sleep', '30'], (s) => {
+    s.linux!.resources = {
+      ...s.linux!.resources,
+      memory: { limit: 64 * 1024 * 1024, reservation: 32 * 1024 * 1024, swap: 128 * 1024 * 1024 },
+      cpu: { shares: 512, quota: 50000, period: 100000, cpus: '0' },
+      pids: { limit: 42 },
+    };
+  });
+  expect(fx.runc(['create', '--bundle', b.dir, b.id]).code).toBe(0);
+  const dir = (h: string) => fx.cgroupDirs(b.id).find((d) => d.startsWith(`/sys/fs/cgroup/${h}/`))!;
+  expect(read(dir('memory'), 'memory.limit_in_bytes')).toBe(String(64 * 1024 * 1024));
+  expect(read(dir('memory'), 'memory.soft_limit_in_bytes')).toBe(String(32 * 1024 * 1024));
+  expect(read(dir('memory'), 'memory.memsw.limit_in_bytes')).toBe(String(128 * 1024 * 1024));
+  expect(read(dir('cpu'), 'cpu.shares')).toBe('512');
+  expect(read(dir('cpu'), 'cpu.cfs_quota_us')).toBe('50000');
+  expect(read(dir('cpuset'), 'cpuset.cpus')).toBe('0');
+  expect(read(dir('pids'), 'pids.max')).toBe('42');
+  expect(read(dir('devices'), 'devices.list')).toContain('c 1:3 rwm');
+  expect(fx.runc(['delete', '--force', b.id]).code).toBe(0);
+  expect(fx.cgroupDirs(b.id)).toEqual([]);
+});
+
+test('device cgroup denies what the spec does not allow', async () => {
+  const r = await fx.exec(['sh', '-c', 'mknod /tmp/sda b 8 0 && head -c1 /tmp/sda > /dev/null && echo read || echo denied'], (s) => {
+    s.process!.capabilities!.bounding!.push('CAP_MKNOD');
+  });
+  expect(r.stdout).toBe('denied\n');
+});
