@@ -129,3 +129,14 @@ describe('gRPC adapter over a unix socket', () => {
     expect(got.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('AsyncQueue', () => {
+  test('fail() reaches a consumer that is already waiting', async () => {
+    const q = new AsyncQueue<number>();
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    q.fail(new Error('boom'));
+    await expect(pending).rejects.toThrow('boom');
+    await expect(it.next()).rejects.toThrow('boom');
+  });
+});

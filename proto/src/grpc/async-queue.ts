@@ -2,7 +2,7 @@
 // (send, then wait for the answer, then send again), as content Write or attach need.
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private items: T[] = [];
-  private waiters: Array<(r: IteratorResult<T>) => void> = [];
+  private waiters: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (err: unknown) => void }> = [];
   private ended = false;
   private failure: unknown = undefined;
   private failed = false;
@@ -10,19 +10,21 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   push(item: T): void {
     if (this.ended) throw new Error('AsyncQueue: push after end');
     const w = this.waiters.shift();
-    if (w) w({ value: item, done: false });
+    if (w) w.resolve({ value: item, done: false });
     else this.items.push(item);
   }
 
   end(): void {
     this.ended = true;
-    for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
+    for (const w of this.waiters.splice(0)) w.resolve({ value: undefined, done: true });
   }
 
+  /** Ends the queue with an error: a consumer waiting right now gets it too, not a normal end. */
   fail(err: unknown): void {
     this.failure = err;
     this.failed = true;
-    this.end();
+    this.ended = true;
+    for (const w of this.waiters.splice(0)) w.reject(err);
   }
 
   get size(): number {
@@ -35,7 +37,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
         if (this.failed) return Promise.reject(this.failure);
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => this.waiters.push(resolve));
+        return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
       },
       return: () => {
         this.end();

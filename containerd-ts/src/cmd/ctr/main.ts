@@ -1,0 +1,75 @@
+// ctr-ts's commands and global options (loaded by ../ctr-ts.js after the compile cache is in place).
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { DEFAULT_ADDRESS } from '../../client/client.js';
+import { errorMessage } from '../../core/errdefs.js';
+import type { GlobalArgs } from './common.js';
+import { versionCommand } from './version.js';
+import { eventsCommand } from './events.js';
+import { namespacesLs } from './namespaces/ls.js';
+import { namespacesCreate } from './namespaces/create.js';
+import { namespacesRm } from './namespaces/rm.js';
+import { imagesPull } from './images/pull.js';
+import { imagesPush } from './images/push.js';
+import { imagesLs } from './images/ls.js';
+import { imagesRm } from './images/rm.js';
+import { imagesTag } from './images/tag.js';
+import { imagesImport } from './images/import.js';
+import { imagesExport } from './images/export.js';
+import { contentLs } from './content/ls.js';
+import { contentGet } from './content/get.js';
+import { contentRm } from './content/rm.js';
+import { snapshotsLs } from './snapshots/ls.js';
+import { snapshotsPrepare } from './snapshots/prepare.js';
+import { snapshotsView } from './snapshots/view.js';
+import { snapshotsMounts } from './snapshots/mounts.js';
+import { snapshotsCommit } from './snapshots/commit.js';
+import { snapshotsRm } from './snapshots/rm.js';
+import { snapshotsUsage } from './snapshots/usage.js';
+import { containersLs } from './containers/ls.js';
+import { containersInfo } from './containers/info.js';
+import { containersRm } from './containers/rm.js';
+
+// Subcommand modules are typed for their own argument shapes; yargs merges them at run time.
+type AnyCommand = CommandModule<GlobalArgs, never>;
+
+function group(name: string[], describe: string, commands: AnyCommand[]): CommandModule<GlobalArgs, GlobalArgs> {
+  return {
+    command: name,
+    describe,
+    builder: (y: Argv<GlobalArgs>) => {
+      for (const c of commands) y.command(c as unknown as CommandModule<GlobalArgs, GlobalArgs>);
+      return y.demandCommand(1, `${name[0]}: give a subcommand`);
+    },
+    handler: () => undefined,
+  };
+}
+
+const cmds = (...c: unknown[]) => c as AnyCommand[];
+
+void yargs(hideBin(process.argv))
+  .scriptName('ctr-ts')
+  .usage('$0 [global options] command [options]')
+  .option('address', { alias: 'a', type: 'string', default: process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS, describe: 'containerd-ts socket', global: true })
+  .option('namespace', { alias: 'n', type: 'string', default: process.env['CONTAINERD_NAMESPACE'] ?? 'default', describe: 'namespace', global: true })
+  .option('format', { type: 'string', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format', global: true })
+  .command(versionCommand as unknown as CommandModule)
+  .command(eventsCommand as unknown as CommandModule)
+  .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm)) as unknown as CommandModule)
+  .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport)) as unknown as CommandModule)
+  .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm)) as unknown as CommandModule)
+  .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage)) as unknown as CommandModule)
+  .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersRm)) as unknown as CommandModule)
+  .demandCommand(1)
+  .strict()
+  .help()
+  .fail((msg, err) => {
+    if (err) process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
+    else process.stderr.write(`ctr-ts: ${msg}\n`);
+    process.exit(1);
+  })
+  .parseAsync()
+  .catch((err: unknown) => {
+    process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
+    process.exit(1);
+  });

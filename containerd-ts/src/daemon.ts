@@ -1,0 +1,95 @@
+// Starting and stopping the daemon: plugins in dependency order, recovery from an unclean stop,
+// then the gRPC server on its unix socket.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import { createServer, listenUnix, shutdown } from '@stack/proto';
+import type { Config } from './core/config/config.js';
+import type { Logger } from './core/log/logger.js';
+import { PluginRegistry } from './core/plugin/registry.js';
+import { errorMessage } from './core/errdefs.js';
+import type { GarbageCollector } from './core/gc/collector.js';
+import { TRANSFER_LEASE_LABEL } from './core/transfer/transfer-lease.js';
+import { registerBuiltins, T, type GrpcPlugin } from './plugins/builtin.js';
+import type { Metadata } from './plugins/metadata/metadata.js';
+
+export interface Daemon {
+  readonly address: string;
+  readonly registry: PluginRegistry;
+  stop(): Promise<void>;
+}
+
+/** The server's identity, kept across restarts (written temp-then-rename). */
+function serverUuid(root: string): string {
+  const file = path.join(root, 'uuid');
+  try {
+    const v = fs.readFileSync(file, 'utf8').trim();
+    if (v) return v;
+  } catch {
+    // first start
+  }
+  const v = randomUUID();
+  fs.writeFileSync(file + '.tmp', v);
+  fs.renameSync(file + '.tmp', file);
+  return v;
+}
+
+/**
+ * Undoes what a killed daemon left mid-way: leases of transfers that died with it (GC then removes
+ * their half-unpacked snapshots and partial content) and snapshot directories never recorded.
+ */
+async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise<void> {
+  let leases = 0;
+  for (const ns of md.namespaces.list()) {
+    for (const l of md.leases.list({ namespace: ns.name })) {
+      if (l.labels[TRANSFER_LEASE_LABEL] === undefined) continue;
+      md.leases.delete({ namespace: ns.name }, l.id);
+      leases++;
+    }
+  }
+  let dirs = 0;
+  for (const s of md.snapshotters.values()) dirs += await s.cleanup(true);
+  const stats = await gc.collect();
+  if (leases || dirs) log.info('recovered from an unclean stop', { transferLeases: leases, snapshotDirs: dirs, ...stats });
+}
+
+export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
+  fs.mkdirSync(config.root, { recursive: true, mode: 0o711 });
+  fs.mkdirSync(config.state, { recursive: true, mode: 0o711 });
+  const uuid = serverUuid(config.root);
+  const registry = new PluginRegistry(log);
+  registerBuiltins(registry, config, uuid);
+  await registry.initAll(new Set(config.disabledPlugins));
+  const md = registry.get<Metadata>(T.metadata);
+  const gc = registry.get<GarbageCollector>(T.gc);
+  await recover(md, gc, log);
+  const server: grpc.Server = createServer();
+  for (const [id, p] of registry.getAll<GrpcPlugin>(T.grpc)) {
+    try {
+      p.register(server);
+    } catch (err) {
+      log.error('service failed to register', { service: id, error: errorMessage(err) });
+    }
+  }
+  await listenUnix(server, config.address);
+  log.info('containerd-ts serving', { address: config.address, root: config.root, state: config.state, pid: process.pid });
+  let stopped = false;
+  return {
+    address: config.address,
+    registry,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await shutdown(server, 2000);
+      gc.stop();
+      await md.db.close();
+      try {
+        fs.unlinkSync(config.address);
+      } catch {
+        // already gone
+      }
+      log.info('containerd-ts stopped');
+    },
+  };
+}
