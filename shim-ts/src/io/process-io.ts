@@ -21,10 +21,13 @@ export interface StdioSpec {
   terminal: boolean;
 }
 
-/** Opens a FIFO for reading and writing: the open never blocks and the FIFO never reports EOF or EPIPE. */
-function openFifo(path: string): net.Socket {
+/**
+ * Opens a FIFO read-write, so the open never blocks and the FIFO never reports EOF or EPIPE when the
+ * client's side comes and goes; used in one direction only (reading our own output back would eat it).
+ */
+function openFifo(path: string, direction: 'read' | 'write'): net.Socket {
   const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
-  return new net.Socket({ fd, readable: true, writable: true });
+  return new net.Socket({ fd, readable: direction === 'read', writable: direction === 'write' });
 }
 
 function closeQuietly(fd: number | undefined): void {
@@ -85,7 +88,7 @@ export class ProcessIo {
   private fanout(stream: StreamName, target: IoTarget): OutputFanout {
     let sink: net.Socket | undefined;
     let fileFd: number | undefined;
-    if (target.kind === 'fifo') sink = openFifo(target.path);
+    if (target.kind === 'fifo') sink = openFifo(target.path, 'write');
     if (target.kind === 'file') {
       fileFd = fs.openSync(target.path, 'a', 0o640);
       this.toClose.push(fileFd);
@@ -146,7 +149,7 @@ export class ProcessIo {
     this.stdinPipe = new net.Socket({ fd: w, readable: false, writable: true });
     this.stdinPipe.on('error', () => undefined); // EPIPE once the process closed its stdin
     if (t.kind === 'fifo') {
-      this.stdinSource = openFifo(t.path);
+      this.stdinSource = openFifo(t.path, 'read');
       this.stdinSource.pipe(this.stdinPipe);
     } else if (t.kind !== 'attach') {
       throw new Error(`stdin cannot be ${t.kind}`);
@@ -184,7 +187,7 @@ export class ProcessIo {
     const f = this.fanouts[0]!;
     this.drainedPromise = this.pump(this.masterIn, f);
     if (this.stdinTarget.kind === 'fifo') {
-      this.stdinSource = openFifo(this.stdinTarget.path);
+      this.stdinSource = openFifo(this.stdinTarget.path, 'read');
       this.stdinSource.on('data', (d: Buffer) => this.masterOut?.write(d));
     }
   }

@@ -5,7 +5,6 @@ import {
   convertResourcesUpdate,
   containerStats,
   createContainer,
-  createLogger,
   deleteContainer,
   killContainer,
   pauseContainer,
@@ -23,7 +22,10 @@ export class InProcessRuntime implements OciRuntime {
   readonly name = 'runc-ts (in-process)';
   private readonly rt: Runtime;
 
-  constructor(root: string, log: (level: 'warn' | 'error', msg: string) => void) {
+  constructor(
+    readonly root: string,
+    log: (level: 'warn' | 'error', msg: string) => void,
+  ) {
     this.rt = runtime({ root, log: { debug() {}, warn: (m) => log('warn', m), error: (m) => log('error', m) } });
   }
 
@@ -79,9 +81,12 @@ export class InProcessRuntime implements OciRuntime {
     return containerStats(this.rt, id).data;
   }
 
+  /** runc-ts's state of a container (for OOM watching). */
+  state(id: string): ReturnType<Runtime['store']['load']> {
+    return this.rt.store.load(id);
+  }
+
   async pids(id: string): Promise<number[]> {
     return cgroupPids(this.rt.store.load(id).cgroupPaths);
   }
 }
-
-export { createLogger };

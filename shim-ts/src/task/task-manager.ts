@@ -153,7 +153,9 @@ export class TaskManager {
     } catch (err) {
       io.close();
       if (mounted) unmountRootfs(req.bundle);
-      throw err instanceof GrpcError ? err : new GrpcError(Code.UNKNOWN, (err as Error).message);
+      if (err instanceof GrpcError) throw err;
+      this.opts.log('warn', `create ${req.id}: ${(err as Error).stack ?? String(err)}`);
+      throw new GrpcError(Code.UNKNOWN, (err as Error).message);
     }
   }
 
@@ -163,6 +165,7 @@ export class TaskManager {
     if (proc.status !== 'created') throw GrpcError.failedPrecondition(`process ${execId || id} is ${proc.status}, not created`);
     if (!execId) {
       await task.runtime.start(id).catch((err: Error) => {
+        this.opts.log('warn', `start ${id}: ${err.stack ?? String(err)}`);
         throw new GrpcError(Code.UNKNOWN, err.message);
       });
       proc.status = 'running';
@@ -229,6 +232,7 @@ export class TaskManager {
       task.execs.delete(execId);
       return { pid: proc.pid, exit: proc.exit };
     }
+    task.stopOom?.();
     try {
       await task.runtime.delete(id, true);
     } catch (err) {
@@ -236,7 +240,6 @@ export class TaskManager {
     }
     for (const e of task.execs.values()) e.io.close();
     proc.io.close();
-    task.stopOom?.();
     if (task.mountedRootfs) unmountRootfs(task.bundle);
     this.tasks.delete(this.key(ns, id));
     fs.rmSync(this.taskDir(ns, id), { recursive: true, force: true });
@@ -263,5 +266,53 @@ export class TaskManager {
     });
     task.init.status = 'running';
     this.events.publish(ns, '/tasks/resumed', { containerId: id });
+  }
+
+  async update(ns: string, id: string, resources: unknown): Promise<void> {
+    const task = this.task(ns, id);
+    if (task.init.status === 'stopped') throw GrpcError.failedPrecondition(`cannot update task ${id}: it has stopped`);
+    await task.runtime.update(id, resources).catch((err: Error) => {
+      throw new GrpcError(Code.UNKNOWN, err.message);
+    });
+  }
+
+  async stats(ns: string, id: string): Promise<Awaited<ReturnType<OciRuntime['stats']>>> {
+    const task = this.task(ns, id);
+    return task.runtime.stats(id).catch((err: Error) => {
+      throw new GrpcError(Code.UNKNOWN, err.message);
+    });
+  }
+
+  /** Pids in the container, each with the exec id that started it (if any). */
+  async pids(ns: string, id: string): Promise<{ pid: number; execId: string }[]> {
+    const task = this.task(ns, id);
+    const pids = await task.runtime.pids(id).catch((err: Error) => {
+      throw new GrpcError(Code.UNKNOWN, err.message);
+    });
+    const byPid = new Map([...task.execs.values()].map((e) => [e.pid, e.execId]));
+    return pids.map((pid) => ({ pid, execId: byPid.get(pid) ?? '' }));
+  }
+
+  resizePty(ns: string, id: string, execId: string, width: number, height: number): void {
+    const proc = this.process(ns, id, execId);
+    try {
+      proc.io.resize(width, height);
+    } catch (err) {
+      throw GrpcError.failedPrecondition((err as Error).message);
+    }
+  }
+
+  closeIO(ns: string, id: string, execId: string): void {
+    this.process(ns, id, execId).io.closeStdin();
+  }
+
+  /** Every pid the shim watches itself (the orphan reaper leaves these alone). */
+  ownedPids(): Set<number> {
+    const out = new Set<number>();
+    for (const t of this.tasks.values()) {
+      out.add(t.init.pid);
+      for (const e of t.execs.values()) if (e.pid) out.add(e.pid);
+    }
+    return out;
   }
 }
