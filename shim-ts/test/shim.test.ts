@@ -11,7 +11,8 @@ import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import type { AttachRequest } from '@stack/proto/gen/stack/tasks/v1/streams_pb';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { AttachRequestSchema } from '@stack/proto/gen/stack/tasks/v1/streams_pb';
-import { ShimFixture } from './helpers/shim-fixture.js';
+import { execFileSync } from 'node:child_process';
+import { NAMESPACE, ShimFixture } from './helpers/shim-fixture.js';
 
 const fx = new ShimFixture();
 beforeAll(() => fx.init());
@@ -150,4 +151,50 @@ test('errors: unknown task, duplicate id, delete while running', async () => {
   await fx.task.kill({ id: t.id, signal: 9 });
   await fx.task.wait({ id: t.id });
   await fx.task.delete({ id: t.id });
+});
+
+test('a terminal: attach sees the pty, resize changes its size', async () => {
+  const t = await createAndStart(['sh', '-c', 'read a; stty size; read x; stty size; echo "bye $x"'], { stdin: 'attach:', terminal: true });
+  const q = new AsyncQueue<MessageInitShape<typeof AttachRequestSchema>>();
+  q.push({ kind: { case: 'open', value: { containerId: t.id, stdin: true, stdout: true } } });
+  q.push({ kind: { case: 'stdin', value: Buffer.from('go\n') } });
+  const responses = fx.streams.attach(q);
+  let out = '';
+  let resized = false;
+  for await (const r of responses) {
+    if (r.kind.case === 'stdout') out += Buffer.from(r.kind.value).toString();
+    // A pty starts at 0x0 (busybox's stty size then complains); after the resize it is 33x99.
+    if (!resized && /(\d+ \d+|standard input)\r\n/.test(out)) {
+      resized = true;
+      await fx.task.resizePty({ id: t.id, width: 99, height: 33 });
+      q.push({ kind: { case: 'stdin', value: Buffer.from('now\n') } });
+    }
+    if (r.kind.case === 'exit') break;
+  }
+  q.end();
+  expect(out).toMatch(/33 99\r\nbye now\r\n/);
+  await fx.task.delete({ id: t.id });
+});
+
+test('a shim killed with -9: its container lives on, and shim-ts delete cleans up with the recorded exit', async () => {
+  const t = await createAndStart(['sh', '-c', 'exit 7']);
+  expect((await fx.task.wait({ id: t.id })).exitStatus).toBe(7);
+  const running = await createAndStart(['sleep', '300']);
+  process.kill(fx.shimPid(), 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 200));
+  expect(fs.existsSync(`/proc/${running.pid}`)).toBe(true); // the container did not die with its shim
+  const del = (id: string, bundle: string) =>
+    JSON.parse(
+      execFileSync(path.resolve(__dirname, '../../bin/shim-ts'), ['delete', '--state-dir', fx.stateDir, '--runtime-root', fx.runtimeRoot, '--group', fx.group, '--namespace', NAMESPACE, '--id', id, '--bundle', bundle], { encoding: 'utf8' }),
+    ) as { pid: number; exitStatus: number };
+  expect(del(t.id, t.dir)).toMatchObject({ pid: t.pid, exitStatus: 7 });
+  expect(del(running.id, running.dir)).toMatchObject({ pid: running.pid, exitStatus: 137 });
+  await new Promise((r) => setTimeout(r, 200));
+  const stat = fs.existsSync(`/proc/${running.pid}/stat`) ? fs.readFileSync(`/proc/${running.pid}/stat`, 'utf8') : '';
+  expect(stat === '' || / Z /.test(stat)).toBe(true);
+  // a new shim serves the group again
+  await fx.connect();
+  const again = await createAndStart(['true']);
+  expect((await fx.task.wait({ id: again.id })).exitStatus).toBe(0);
+  await fx.task.delete({ id: again.id });
 });
