@@ -106,6 +106,10 @@ export function runInit(ctx: InitContext): never {
     }
     for (const r of proc.rlimits) sys.setrlimit(r.resource, BigInt(r.soft), BigInt(r.hard));
 
+    parent.inCgroups(); // may unshare the cgroup namespace: before a filter could forbid it
+    // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: load it before capabilities
+    // are dropped and the user switched (runc's order); what follows then runs under the filter.
+    if (ctx.seccomp && !proc.noNewPrivileges) ctx.seccomp.load();
     applyBoundingSet(sys, proc.capabilities, ctx.capLast);
     setupUser(ctx);
     applyCapabilities(sys, proc.capabilities);
@@ -118,7 +122,6 @@ export function runInit(ctx: InitContext): never {
     const program = lookPath(proc.args[0]!, env, proc.cwd);
     if (proc.noNewPrivileges) sys.prctl(PR.SET_NO_NEW_PRIVS, 1);
 
-    parent.inCgroups();
     sync.send({ t: 'ready' });
     sync.close();
     // Blocks until `start` opens the FIFO for reading.
@@ -136,7 +139,10 @@ export function runInit(ctx: InitContext): never {
     }
     sys.resetSignals();
     process.umask(proc.user.umask);
-    return sys.execve(program.startsWith('/') ? program : path.resolve(proc.cwd, program), proc.args, env);
+    const file = program.startsWith('/') ? program : path.resolve(proc.cwd, program);
+    // With no_new_privs any process may install a filter: do it last, so it never blocks our own calls.
+    if (ctx.seccomp && proc.noNewPrivileges) ctx.seccomp.load();
+    return sys.execve(file, proc.args, env);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     try {
