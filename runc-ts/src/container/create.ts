@@ -10,6 +10,7 @@ import type { InitContext } from '../init/init-context.js';
 import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import type { CgroupMount } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
+import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { type ContainerConfig, createsNamespace } from '../spec/config.js';
 import { convertSpec, loadSpec, validateId } from '../spec/convert.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
@@ -86,7 +87,10 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   const rollback = new Rollback();
   rollback.add('remove state dir', () => store.remove(opts.id));
   const fds: number[] = [];
+  let seccomp: PreparedSeccomp | undefined;
   try {
+    // Built (and so checked) before anything else exists; the init only loads it.
+    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
     cg.create();
@@ -136,6 +140,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       cgroupV2Only: v2Only,
       capLast: capLast(),
       joinFds,
+      ...(seccomp ? { seccomp } : {}),
     };
 
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);
@@ -230,6 +235,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     for (const f of failures) log.warn(`cleanup after failed create: ${f}`);
     throw err;
   } finally {
+    seccomp?.release();
     for (const fd of fds) {
       try {
         sys.close(fd);

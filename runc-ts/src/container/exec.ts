@@ -8,6 +8,7 @@ import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import type { NamespaceType, ProcessConfig } from '../spec/config.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
+import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { refusal } from '../state/status.js';
 import { AF_UNIX, O, PR, SOCK_CLOEXEC, SOCK_SEQPACKET, SOCK_STREAM } from '../syscalls/constants.js';
 import { currentStatus } from './container-status.js';
@@ -59,7 +60,9 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
   const fds: number[] = [];
   let childPid = 0;
   let pid = 0;
+  let seccomp: PreparedSeccomp | undefined;
   try {
+    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m));
     const joinFds: ExecContext['joinFds'] = [];
     for (const n of state.config.namespaces) {
       const file = NAMESPACE_FILE[n.type as NamespaceType];
@@ -86,6 +89,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
       noPivot: state.noPivot,
       preserveFds: opts.preserveFds ?? 0,
       ...(opts.stdio ? { stdio: opts.stdio } : {}),
+      ...(seccomp ? { seccomp } : {}),
       ...(consoleSocketFd !== undefined ? { consoleSocketFd } : {}),
     };
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);
@@ -119,6 +123,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
     }
     throw err;
   } finally {
+    seccomp?.release();
     for (const fd of fds) {
       try {
         sys.close(fd);

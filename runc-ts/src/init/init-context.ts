@@ -1,3 +1,4 @@
+import type { PreparedSeccomp } from '../seccomp/prepare.js';
 import type { ContainerConfig, NamespaceType } from '../spec/config.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import type { CgroupMount } from './rootfs.js';
@@ -24,4 +25,6 @@ export interface InitContext {
   capLast: number;
   /** Namespaces to join: fds opened on their paths before fork. */
   joinFds: { type: NamespaceType; fd: number }[];
+  /** The seccomp filter, built by the parent; the init only loads it. */
+  seccomp?: PreparedSeccomp;
 }

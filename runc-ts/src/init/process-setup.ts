@@ -9,6 +9,7 @@ import { applyBoundingSet, applyCapabilities } from './capabilities.js';
 import { setupConsole } from './console.js';
 import { lookPath } from './exec-path.js';
 import { homeOf } from './passwd.js';
+import type { PreparedSeccomp } from '../seccomp/prepare.js';
 
 export interface ProcessContext {
   sys: Syscalls;
@@ -19,6 +20,9 @@ export interface ProcessContext {
   consoleSocketFd?: number;
   /** fds (in this process) to become the process's stdin, stdout and stderr; default: ours. */
   stdio?: readonly [number, number, number];
+  seccomp?: PreparedSeccomp;
+  /** Runs while still privileged, before any seccomp filter is loaded. */
+  beforePrivilegeDrop?: () => void;
 }
 
 export interface PreparedProcess {
@@ -45,6 +49,10 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
     setupConsole(sys, c.consoleSocketFd, proc.user.uid, proc.consoleSize);
   }
   for (const r of proc.rlimits) sys.setrlimit(r.resource, BigInt(r.soft), BigInt(r.hard));
+  c.beforePrivilegeDrop?.();
+  // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: load it before capabilities are
+  // dropped and the user switched (runc's order); what follows then runs under the filter.
+  if (c.seccomp && !proc.noNewPrivileges) c.seccomp.load();
   applyBoundingSet(sys, proc.capabilities, c.capLast);
   setupUser(c);
   applyCapabilities(sys, proc.capabilities);
@@ -60,7 +68,7 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
 }
 
 /** The last steps: stdio and preserved fds survive exec, Node's signal dispositions do not. */
-export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number): never {
+export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number, seccomp?: PreparedSeccomp): never {
   for (let fd = 0; fd < 3 + preserveFds; fd++) {
     try {
       sys.setCloexec(fd, false);
@@ -70,6 +78,8 @@ export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: Prepar
   }
   sys.resetSignals();
   process.umask(proc.user.umask);
+  // With no_new_privs any process may install a filter: do it last, so it never blocks our own calls.
+  if (seccomp && proc.noNewPrivileges) seccomp.load();
   return sys.execve(prepared.program, proc.args, prepared.env);
 }
 
