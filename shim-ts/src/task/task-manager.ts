@@ -168,7 +168,8 @@ export class TaskManager {
         this.opts.log('warn', `start ${id}: ${err.stack ?? String(err)}`);
         throw new GrpcError(Code.UNKNOWN, err.message);
       });
-      proc.status = 'running';
+      // A quick process may already have exited (and be marked stopped) while `start` returned.
+      if (proc.status === 'created') proc.status = 'running';
       this.events.publish(ns, '/tasks/start', { containerId: id, pid: proc.pid });
       return proc.pid;
     }
