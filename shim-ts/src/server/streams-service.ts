@@ -23,6 +23,7 @@ export function streamsService(m: TaskManager): ServiceImpl<MethodsOf<typeof Tas
       const unsubscribe = proc.io.subscribe((stream, chunk) => {
         if (stream === 'stdout' ? open.stdout : open.stderr) out.push({ kind: { case: stream, value: chunk } });
       });
+      out.push({ kind: { case: 'attached', value: true } });
       void proc.wait().then(async (exit) => {
         await proc.io.drained(2000);
         out.push({ kind: { case: 'exit', value: { exitStatus: exit.status } } });
