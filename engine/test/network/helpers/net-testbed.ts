@@ -73,7 +73,7 @@ export class NetTestBed {
     this.client(['ip', 'addr', 'add', `${this.clientAddress}/24`, 'dev', 'eth0']);
     this.client(['ip', 'link', 'set', 'eth0', 'up']);
     this.client(['ip', 'route', 'add', 'default', 'via', this.hostAddress]);
-    fs.writeFileSync(path.join(this.tmp, 'host-resolv.conf'), `nameserver 127.0.0.53\nnameserver 10.${this.octet}.250.53\nsearch test.example\n`);
+    fs.writeFileSync(path.join(this.tmp, 'host-resolv.conf'), `nameserver 127.0.0.53\nnameserver 10.${this.octet}.250.53\n`);
     this.image = await buildBusyboxImage({ outDir: path.join(this.tmp, 'image') });
   }
 
