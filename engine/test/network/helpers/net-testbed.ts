@@ -88,10 +88,16 @@ export class NetTestBed {
     };
   }
 
-  /** A manager as a (re)started daemon would have it, recovered with `live` running containers. */
-  async manager(live: string[] = [], extra: Partial<NetworkManagerOptions> = {}): Promise<NetworkManager> {
+  /** A manager on this bed's dirs, not yet recovered (closed and purged at cleanup). */
+  open(extra: Partial<NetworkManagerOptions> = {}): NetworkManager {
     const m = NetworkManager.open(this.options(extra));
     this.managers.push(m);
+    return m;
+  }
+
+  /** A manager as a (re)started daemon would have it, recovered with `live` running containers. */
+  async manager(live: string[] = [], extra: Partial<NetworkManagerOptions> = {}): Promise<NetworkManager> {
+    const m = this.open(extra);
     const report = await m.recover(live);
     if (report.problems.length > 0) throw new Error(`recovery problems: ${report.problems.join('; ')}`);
     return m;
