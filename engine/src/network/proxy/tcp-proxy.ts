@@ -16,7 +16,12 @@ export function listenTcp(hostIp: string, hostPort: number, target: Target): Pro
       upstream.destroy();
     };
     client.on('error', destroyBoth);
-    upstream.on('error', destroyBoth);
+    // The container refused or dropped the connection: reset the client too, as a direct
+    // connection would have been, rather than closing it as if the answer were empty.
+    upstream.on('error', () => {
+      client.resetAndDestroy();
+      upstream.destroy();
+    });
     client.pipe(upstream);
     upstream.pipe(client);
     // Once both directions have ended, nothing more can flow.
