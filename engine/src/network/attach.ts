@@ -67,8 +67,8 @@ export async function attach(ctx: NetContext, containerId: string, o: AttachOpti
     const gw = publishingEndpoint(sb, state.networks);
     await configureContainerSide(ctx.run, sb.netnsPath, sb.endpoints.map((e) => containerInterface(ctx, e, e === gw)), true);
     if (gw && sb.portRequests.length > 0) {
+      // Not saved yet: a crash from here on finds the record 'attaching' and unpublishes by owner.
       await publishPorts(ctx, sb, gw, sb.portRequests);
-      ctx.store.save();
       await step(ctx, 'ports', containerId);
       await ctx.host.syncRules();
       await step(ctx, 'rules', containerId);

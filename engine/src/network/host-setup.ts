@@ -11,6 +11,7 @@ import type { EndpointRecord, NetworkRecord, NetworkStateData, SandboxRecord } f
 
 export class HostSetup {
   private forwarding = false;
+  private jumpsVerified = false;
   private readonly bridges = new Set<string>();
 
   constructor(
@@ -21,6 +22,7 @@ export class HostSetup {
   /** Forgets what was verified (after recovery, or when someone else may have changed the host). */
   reset(): void {
     this.forwarding = false;
+    this.jumpsVerified = false;
     this.bridges.clear();
   }
 
@@ -63,7 +65,8 @@ export class HostSetup {
         ports.push({ containerId: sb.containerId, proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort, bridge: device });
       }
     }
-    await syncRules(this.run, renderRules(ruleNetworks, ports));
+    await syncRules(this.run, renderRules(ruleNetworks, ports), !this.jumpsVerified);
+    this.jumpsVerified = true;
   }
 }
 

@@ -1,9 +1,10 @@
 // Writes a container's /etc/hosts, /etc/resolv.conf and /etc/hostname sources into its files dir.
-// The first write is atomic; later ones (network connect/disconnect) rewrite the same inode in
-// place, because the engine bind-mounts these files into the running container.
+// The first write is a rename into place (never a torn file) without fsync: the files are
+// rendered from the state, which is what must survive a crash. Later writes (network connect or
+// disconnect) rewrite the same inode in place, because the engine bind-mounts these files into
+// the running container.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../state/atomic-file.js';
 import type { SandboxRecord } from '../state/records.js';
 import { renderHostsFile } from './hosts-file.js';
 import { renderResolvConf } from './resolv-conf.js';
@@ -38,8 +39,13 @@ export function writeContainerFiles(sb: SandboxRecord, inPlace: boolean): Contai
   const p = filePaths(sb.filesDir);
   fs.mkdirSync(sb.filesDir, { recursive: true, mode: 0o711 });
   const write = (file: string, text: string): void => {
-    if (inPlace && fs.existsSync(file)) fs.writeFileSync(file, text);
-    else writeFileAtomic(file, text, 0o644);
+    if (inPlace && fs.existsSync(file)) {
+      fs.writeFileSync(file, text);
+    } else {
+      const tmp = `${file}.tmp`;
+      fs.writeFileSync(tmp, text, { mode: 0o644 });
+      fs.renameSync(tmp, file);
+    }
   };
   write(p.hostsPath, c.hosts);
   write(p.resolvConfPath, c.resolvConf);

@@ -1,13 +1,17 @@
-// Applies a rendered rule set (see iptables-rules.ts) with one iptables-save and one
-// iptables-restore: the save tells which jumps from the built-in chains are missing (first run,
-// or someone flushed the tables), the restore rewrites our chains and adds those jumps atomically.
+// Applies a rendered rule set (see iptables-rules.ts) with one iptables-restore that rewrites our
+// chains atomically. The first sync (and the first after `verifyJumps` is asked for again, as
+// recovery does) also reads iptables-save to add the jumps from the built-in chains that are
+// missing: on a fresh host, or after someone flushed the tables.
 import type { CommandRunner } from './command-runner.js';
 import { JUMPS, jumpKey, purgeInput, restoreInput, scanSave, type RuleSet } from './iptables-rules.js';
 
-export async function syncRules(run: CommandRunner, rules: RuleSet): Promise<void> {
-  const { stdout } = await run.host(['iptables-save']);
-  const { jumps } = scanSave(stdout);
-  const missing = JUMPS.filter((j) => !jumps.has(jumpKey(j)));
+export async function syncRules(run: CommandRunner, rules: RuleSet, verifyJumps: boolean): Promise<void> {
+  let missing: typeof JUMPS = [];
+  if (verifyJumps) {
+    const { stdout } = await run.host(['iptables-save']);
+    const { jumps } = scanSave(stdout);
+    missing = JUMPS.filter((j) => !jumps.has(jumpKey(j)));
+  }
   await run.host(['iptables-restore', '-w', '--noflush'], restoreInput(rules, missing));
 }
 
