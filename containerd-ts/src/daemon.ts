@@ -82,6 +82,11 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       if (stopped) return;
       stopped = true;
       await shutdown(server, 2000);
+      try {
+        registry.get<{ close(): void }>(T.runtime).close();
+      } catch {
+        // no task runtime loaded
+      }
       gc.stop();
       await md.db.close();
       try {
