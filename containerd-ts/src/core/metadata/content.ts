@@ -34,6 +34,18 @@ export class ContentStore {
   /** Blobs between their move into the blob store and their namespace record: GC must spare them. */
   private readonly committing = new Map<Digest, number>();
 
+  private blobLock: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs fn while no other holder runs: GC deletes unrecorded blobs under it, and adopting a blob
+   * that is on disk but not recorded here takes it too, so one never deletes what the other adopts.
+   */
+  withBlobLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.blobLock.then(fn, fn);
+    this.blobLock = run.catch(() => undefined);
+    return run;
+  }
+
   isCommitting(d: Digest): boolean {
     return this.committing.has(d);
   }
@@ -138,13 +150,15 @@ export class ContentStore {
   async writer(ctx: Ctx, options: NsWriterOptions): Promise<NsContentWriter> {
     if (options.expected) {
       if (this.has(ctx, options.expected)) throw alreadyExists(`content ${options.expected}`);
-      if (await this.blobs.exists(options.expected)) {
-        const info = await this.blobs.info(options.expected);
-        if (!options.total || info.size === options.total) {
-          this.adopt(ctx, options.expected, info.size, {});
-          throw alreadyExists(`content ${options.expected}`);
-        }
-      }
+      const expected = options.expected;
+      const adopted = await this.withBlobLock(async () => {
+        if (!(await this.blobs.exists(expected))) return false;
+        const info = await this.blobs.info(expected);
+        if (options.total && info.size !== options.total) return false;
+        this.adopt(ctx, expected, info.size, {});
+        return true;
+      });
+      if (adopted) throw alreadyExists(`content ${options.expected}`);
     }
     const w = await this.blobs.writer({ ...options, ref: this.backendRef(ctx, options.ref) });
     this.db.tx(() => {
