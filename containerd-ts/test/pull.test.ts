@@ -58,6 +58,14 @@ describe('containerd-ts pulls, pushes, imports and exports images', () => {
     expect(Object.keys(tree).filter((k) => k.startsWith('var/cache/'))).toEqual(['var/cache/c']);
   });
 
+  test('two pulls of the same image at once both succeed', async () => {
+    const ref = `${registry.host}/test/multi:v1`;
+    const [a, b] = await Promise.all([ctrTs(daemon, ['-n', 'twice', 'images', 'pull', ref]), ctrTs(daemon, ['-n', 'twice', 'images', 'pull', ref])]);
+    expect([a.stderr, b.stderr].join('')).not.toMatch(/ctr-ts:/);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(await snapshotTree(daemon, 'twice', topChainId(multi), dir)).toEqual(expectedTree(multi, dir));
+  });
+
   test('push back to the registry and pull again by digest', async () => {
     const src = `${registry.host}/test/multi:v1`;
     const dst = `${registry.host}/pushed/multi:v2`;
