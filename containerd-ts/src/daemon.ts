@@ -14,6 +14,8 @@ import { TRANSFER_LEASE_LABEL } from './core/transfer/transfer-lease.js';
 import { registerBuiltins, T, type GrpcPlugin } from './plugins/builtin.js';
 import type { Metadata } from './plugins/metadata/metadata.js';
 
+const STALE_INGEST_MS = 24 * 3600 * 1000;
+
 export interface Daemon {
   readonly address: string;
   readonly registry: PluginRegistry;
@@ -50,8 +52,16 @@ async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise
   }
   let dirs = 0;
   for (const s of md.snapshotters.values()) dirs += await s.cleanup(true);
+  // Interrupted downloads stay resumable for a day; older ones are abandoned.
+  let ingests = 0;
+  for (const st of await md.content.blobs.listStatuses()) {
+    if (Date.now() - st.updatedAt.getTime() < STALE_INGEST_MS) continue;
+    await md.content.blobs.abort(st.ref).catch(() => undefined);
+    ingests++;
+  }
   const stats = await gc.collect();
   if (leases || dirs) log.info('recovered from an unclean stop', { transferLeases: leases, snapshotDirs: dirs, ...stats });
+  if (ingests) log.info('removed stale ingests', { ingests });
 }
 
 export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {

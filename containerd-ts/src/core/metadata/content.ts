@@ -163,19 +163,14 @@ export class ContentStore {
     const w = await this.blobs.writer({ ...options, ref: this.backendRef(ctx, options.ref) });
     this.db.tx(() => {
       this.namespaces.ensure(ctx.namespace);
-      const k = key(ctx.namespace, options.ref);
-      if (!this.db.t.ingests.get(k)) this.db.t.ingests.putSync(k, { ref: options.ref, expected: options.expected ?? '', createdAt: Date.now() });
       this.leases.track(ctx, { type: 'ingests', id: options.ref });
     });
     return new NsContentWriter(this, ctx, options.ref, w);
   }
 
   /** Called by a writer once its data is a blob. */
-  committed(ctx: Ctx, ref: string, digest: Digest, size: number, labels: Record<string, string>): void {
+  committed(ctx: Ctx, digest: Digest, size: number, labels: Record<string, string>): void {
     this.adopt(ctx, digest, size, labels);
-    this.db.tx(() => {
-      this.db.t.ingests.removeSync(key(ctx.namespace, ref));
-    });
   }
 
   async status(ctx: Ctx, ref: string): Promise<IngestStatus> {
@@ -197,9 +192,6 @@ export class ContentStore {
 
   async abort(ctx: Ctx, ref: string): Promise<void> {
     await this.blobs.abort(this.backendRef(ctx, ref));
-    this.db.tx(() => {
-      this.db.t.ingests.removeSync(key(ctx.namespace, ref));
-    });
   }
 }
 
@@ -245,11 +237,11 @@ export class NsContentWriter {
       if (isAlreadyExists(err)) {
         const d = expected ?? written;
         const info = await this.store.blobs.info(d);
-        this.store.committed(this.ctx, this.ref, d, info.size, labels);
+        this.store.committed(this.ctx, d, info.size, labels);
       }
       throw err;
     }
-    this.store.committed(this.ctx, this.ref, digest, this.inner.status().offset, labels);
+    this.store.committed(this.ctx, digest, this.inner.status().offset, labels);
     return digest;
   }
 
