@@ -12,6 +12,7 @@ import { errorMessage } from './core/errdefs.js';
 import type { GarbageCollector } from './core/gc/collector.js';
 import { TRANSFER_LEASE_LABEL } from './core/transfer/transfer-lease.js';
 import { registerBuiltins, T, type GrpcPlugin } from './plugins/builtin.js';
+import { acquirePidLock } from './core/config/pid-lock.js';
 import type { Metadata } from './plugins/metadata/metadata.js';
 
 const STALE_INGEST_MS = 24 * 3600 * 1000;
@@ -67,6 +68,16 @@ async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise
 export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
   fs.mkdirSync(config.root, { recursive: true, mode: 0o711 });
   fs.mkdirSync(config.state, { recursive: true, mode: 0o711 });
+  const unlock = acquirePidLock(path.join(config.root, 'containerd-ts.pid'));
+  try {
+    return await serve(config, log, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function serve(config: Config, log: Logger, unlock: () => void): Promise<Daemon> {
   const uuid = serverUuid(config.root);
   const registry = new PluginRegistry(log);
   registerBuiltins(registry, config, uuid);
@@ -99,6 +110,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       } catch {
         // already gone
       }
+      unlock();
       log.info('containerd-ts stopped');
     },
   };
