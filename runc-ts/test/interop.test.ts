@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBusyboxImage, runCommand, startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
+import { buildBusyboxImage, removeCgroupTree, runCommand, startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
 import { RUNC_TS } from './helpers/runc-fixture.js';
 
 const missing = ['containerd', 'ctr', 'dockerd', 'script'].filter((bin) => !['/usr/bin', '/usr/sbin', '/bin', '/sbin'].some((d) => fs.existsSync(path.join(d, bin))));
@@ -39,6 +39,7 @@ maybe('stock containerd and dockerd with runc-ts as the runtime', () => {
       await containerd?.stop();
       fs.rmSync(tmp, { recursive: true, force: true });
       fs.rmSync(`/run/containerd/runc/${ns}`, { recursive: true, force: true });
+      removeCgroupTree(`/${ns}`);
     }
   });
 

@@ -34,7 +34,7 @@ export { currentMachine, describeMachine, type MachineInfo } from './bench/machi
 export { mergeResults, renderSection, writeResults, type SuiteSection } from './bench/results-file.js';
 export type { BenchContext, BenchSuite } from './bench/suite.js';
 
-export { startReferenceContainerd, type ReferenceContainerd } from './reference/containerd.js';
+export { startReferenceContainerd, removeCgroupTree, type ReferenceContainerd } from './reference/containerd.js';
 export { startReferenceDockerd, type ReferenceDockerd, DOCKER_CLI } from './reference/dockerd.js';
 export { runCommand, type CommandResult } from './reference/command.js';
 export { stopProcess } from './reference/process-control.js';

@@ -32,6 +32,7 @@ export class GrpcError extends Error {
 
 /** Turns whatever a handler threw into what goes on the wire. */
 export function toServiceError(err: unknown): Partial<ServiceError> {
+  if (process.env.STACK_GRPC_DEBUG && !(err instanceof GrpcError)) process.stderr.write(`grpc handler error: ${(err as Error)?.stack ?? String(err)}\n`);
   if (err instanceof GrpcError) return { code: err.code, details: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: Code.UNKNOWN, details: message };

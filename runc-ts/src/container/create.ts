@@ -10,6 +10,7 @@ import type { InitContext } from '../init/init-context.js';
 import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import type { CgroupMount } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
+import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { type ContainerConfig, createsNamespace } from '../spec/config.js';
 import { convertSpec, loadSpec, validateId } from '../spec/convert.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
@@ -31,6 +32,8 @@ export interface CreateOptions {
   noPivot?: boolean;
   noNewKeyring?: boolean;
   preserveFds?: number;
+  /** fds of the caller to become the init's stdin/stdout/stderr (the shim's pipes); default: the caller's own. */
+  stdio?: readonly [number, number, number];
   /** Make the calling process the child subreaper, so the init becomes its child (`run`, the shim). */
   subreaper?: boolean;
   /** How long the init may take to set up before create gives up (ms). */
@@ -84,7 +87,10 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   const rollback = new Rollback();
   rollback.add('remove state dir', () => store.remove(opts.id));
   const fds: number[] = [];
+  let seccomp: PreparedSeccomp | undefined;
   try {
+    // Built (and so checked) before anything else exists; the init only loads it.
+    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
     cg.create();
@@ -129,10 +135,12 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
       preserveFds: opts.preserveFds ?? 0,
+      ...(opts.stdio ? { stdio: opts.stdio } : {}),
       cgroupMounts: mounts,
       cgroupV2Only: v2Only,
       capLast: capLast(),
       joinFds,
+      ...(seccomp ? { seccomp } : {}),
     };
 
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);
@@ -227,6 +235,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     for (const f of failures) log.warn(`cleanup after failed create: ${f}`);
     throw err;
   } finally {
+    seccomp?.release();
     for (const fd of fds) {
       try {
         sys.close(fd);

@@ -8,6 +8,7 @@ import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import type { NamespaceType, ProcessConfig } from '../spec/config.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
+import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { refusal } from '../state/status.js';
 import { AF_UNIX, O, PR, SOCK_CLOEXEC, SOCK_SEQPACKET, SOCK_STREAM } from '../syscalls/constants.js';
 import { currentStatus } from './container-status.js';
@@ -22,6 +23,8 @@ export interface ExecOptions {
   pidFile?: string;
   consoleSocket?: string;
   preserveFds?: number;
+  /** fds of the caller to become the process's stdin/stdout/stderr; default: the caller's own. */
+  stdio?: readonly [number, number, number];
   ignorePaused?: boolean;
   /** Make the caller the child subreaper so the process becomes its child (foreground exec, the shim). */
   subreaper?: boolean;
@@ -57,7 +60,9 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
   const fds: number[] = [];
   let childPid = 0;
   let pid = 0;
+  let seccomp: PreparedSeccomp | undefined;
   try {
+    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m));
     const joinFds: ExecContext['joinFds'] = [];
     for (const n of state.config.namespaces) {
       const file = NAMESPACE_FILE[n.type as NamespaceType];
@@ -83,6 +88,8 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
       userns: state.config.namespaces.some((n) => n.type === 'user'),
       noPivot: state.noPivot,
       preserveFds: opts.preserveFds ?? 0,
+      ...(opts.stdio ? { stdio: opts.stdio } : {}),
+      ...(seccomp ? { seccomp } : {}),
       ...(consoleSocketFd !== undefined ? { consoleSocketFd } : {}),
     };
     if (opts.subreaper) sys.prctl(PR.SET_CHILD_SUBREAPER, 1);
@@ -116,6 +123,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
     }
     throw err;
   } finally {
+    seccomp?.release();
     for (const fd of fds) {
       try {
         sys.close(fd);

@@ -9,19 +9,37 @@ import type { Runtime } from './runtime.js';
 export function watchOom(rt: Runtime, state: ContainerState, onOom: () => void): () => void {
   const v1 = state.cgroupPaths.memory;
   if (v1) {
+    // The eventfd also fires when the cgroup goes away: only a rising oom_kill count is an OOM kill.
+    const oomKills = () => Number(/oom_kill (\d+)/.exec(fs.readFileSync(path.join(v1, 'memory.oom_control'), 'utf8'))?.[1] ?? 0);
+    let last = oomKills();
     const efd = rt.sys.eventfd(0);
     const control = fs.openSync(path.join(v1, 'memory.oom_control'), 'r');
     fs.writeFileSync(path.join(v1, 'cgroup.event_control'), `${efd} ${control}`);
     const buf = Buffer.alloc(8);
+    let closed = false;
     const handle = koffi().node.poll(efd, { readable: true }, () => {
-      rt.sys.read(efd, buf);
-      onOom();
+      try {
+        rt.sys.read(efd, buf);
+        const now = oomKills();
+        if (now > last) onOom();
+        last = now;
+      } catch {
+        stop(); // the cgroup is gone
+      }
     });
-    return () => {
+    const stop = () => {
+      if (closed) return;
+      closed = true;
       handle.close();
-      fs.closeSync(control);
-      rt.sys.close(efd);
+      for (const close of [() => fs.closeSync(control), () => rt.sys.close(efd)]) {
+        try {
+          close();
+        } catch {
+          // closed already
+        }
+      }
     };
+    return stop;
   }
   const v2 = state.cgroupPaths[''];
   if (!v2) return () => {};

@@ -104,9 +104,12 @@ export function runInit(ctx: InitContext): never {
       capLast: ctx.capLast,
       userns: createsNamespace(config, 'user'),
       ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
+      ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
+      ...(ctx.seccomp ? { seccomp: ctx.seccomp } : {}),
+      // may unshare the cgroup namespace: before a seccomp filter could forbid it
+      beforePrivilegeDrop: () => parent.inCgroups(),
     });
 
-    parent.inCgroups();
     sync.send({ t: 'ready' });
     sync.close();
     // Blocks until `start` opens the FIFO for reading; `start` then waits for our one message:
@@ -121,7 +124,7 @@ export function runInit(ctx: InitContext): never {
     }
     sys.write(fifo, Buffer.from('0'));
     sys.close(fifo);
-    return execProcess(sys, proc, prepared, ctx.preserveFds);
+    return execProcess(sys, proc, prepared, ctx.preserveFds, ctx.seccomp);
   } catch (err) {
     return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts init');
   }

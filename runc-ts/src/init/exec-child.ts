@@ -5,6 +5,7 @@ import type { Syscalls } from '../syscalls/syscalls.js';
 import { joinMountNamespace, joinNamespacesButMount } from './join-namespaces.js';
 import { dieInChild, execProcess, prepareProcess } from './process-setup.js';
 import type { SyncChannel } from './sync-channel.js';
+import type { PreparedSeccomp } from '../seccomp/prepare.js';
 
 export interface ExecContext {
   sys: Syscalls;
@@ -18,6 +19,10 @@ export interface ExecContext {
   noPivot: boolean;
   consoleSocketFd?: number;
   preserveFds: number;
+  /** The container's seccomp filter, built by the parent (exec'd processes get it too, as with runc). */
+  seccomp?: PreparedSeccomp;
+  /** fds to dup onto the process's 0, 1, 2 (a caller like the shim hands over pipes). */
+  stdio?: readonly [number, number, number];
 }
 
 export function runExecChild(ctx: ExecContext): never {
@@ -50,10 +55,12 @@ function runExecProcess(ctx: ExecContext): never {
       capLast: ctx.capLast,
       userns: ctx.userns,
       ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
+      ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
+      ...(ctx.seccomp ? { seccomp: ctx.seccomp } : {}),
     });
     sync.send({ t: 'ready' });
     sync.close();
-    return execProcess(sys, ctx.proc, prepared, ctx.preserveFds);
+    return execProcess(sys, ctx.proc, prepared, ctx.preserveFds, ctx.seccomp);
   } catch (err) {
     return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts exec');
   }

@@ -1,3 +1,4 @@
+import type { PreparedSeccomp } from '../seccomp/prepare.js';
 import type { ContainerConfig, NamespaceType } from '../spec/config.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import type { CgroupMount } from './rootfs.js';
@@ -17,9 +18,13 @@ export interface InitContext {
   noNewKeyring: boolean;
   /** Extra fds (3 … 3+n-1) the process keeps. */
   preserveFds: number;
+  /** fds to dup onto the process's 0, 1, 2 (a caller like the shim hands over pipes). */
+  stdio?: readonly [number, number, number];
   cgroupMounts: CgroupMount[];
   cgroupV2Only: boolean;
   capLast: number;
   /** Namespaces to join: fds opened on their paths before fork. */
   joinFds: { type: NamespaceType; fd: number }[];
+  /** The seccomp filter, built by the parent; the init only loads it. */
+  seccomp?: PreparedSeccomp;
 }

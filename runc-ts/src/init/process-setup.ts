@@ -9,6 +9,7 @@ import { applyBoundingSet, applyCapabilities } from './capabilities.js';
 import { setupConsole } from './console.js';
 import { lookPath } from './exec-path.js';
 import { homeOf } from './passwd.js';
+import type { PreparedSeccomp } from '../seccomp/prepare.js';
 
 export interface ProcessContext {
   sys: Syscalls;
@@ -17,6 +18,11 @@ export interface ProcessContext {
   /** The process is in a user namespace whose gid map may deny setgroups. */
   userns: boolean;
   consoleSocketFd?: number;
+  /** fds (in this process) to become the process's stdin, stdout and stderr; default: ours. */
+  stdio?: readonly [number, number, number];
+  seccomp?: PreparedSeccomp;
+  /** Runs while still privileged, before any seccomp filter is loaded. */
+  beforePrivilegeDrop?: () => void;
 }
 
 export interface PreparedProcess {
@@ -37,11 +43,16 @@ function setupUser(c: ProcessContext): void {
 /** Everything up to (not including) execve; leaves the process as the user with its capabilities. */
 export function prepareProcess(c: ProcessContext): PreparedProcess {
   const { sys, proc } = c;
+  if (c.stdio && !proc.terminal) c.stdio.forEach((fd, i) => fd !== i && sys.dup2(fd, i));
   if (proc.terminal) {
     if (c.consoleSocketFd === undefined) throw new Error('process.terminal is true but no console socket was given (--console-socket)');
     setupConsole(sys, c.consoleSocketFd, proc.user.uid, proc.consoleSize);
   }
   for (const r of proc.rlimits) sys.setrlimit(r.resource, BigInt(r.soft), BigInt(r.hard));
+  c.beforePrivilegeDrop?.();
+  // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: load it before capabilities are
+  // dropped and the user switched (runc's order); what follows then runs under the filter.
+  if (c.seccomp && !proc.noNewPrivileges) c.seccomp.load();
   applyBoundingSet(sys, proc.capabilities, c.capLast);
   setupUser(c);
   applyCapabilities(sys, proc.capabilities);
@@ -57,7 +68,7 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
 }
 
 /** The last steps: stdio and preserved fds survive exec, Node's signal dispositions do not. */
-export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number): never {
+export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number, seccomp?: PreparedSeccomp): never {
   for (let fd = 0; fd < 3 + preserveFds; fd++) {
     try {
       sys.setCloexec(fd, false);
@@ -67,6 +78,8 @@ export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: Prepar
   }
   sys.resetSignals();
   process.umask(proc.user.umask);
+  // With no_new_privs any process may install a filter: do it last, so it never blocks our own calls.
+  if (seccomp && proc.noNewPrivileges) seccomp.load();
   return sys.execve(prepared.program, proc.args, prepared.env);
 }
 

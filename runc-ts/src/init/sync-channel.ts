@@ -38,6 +38,7 @@ export class SyncChannel {
 
   /** Waits for the next message; undefined when the other side closed (it exited). Throws on timeout. */
   receive(timeoutMs = -1, what = 'the container init'): SyncMessage | undefined {
+    let resets = 0;
     for (;;) {
       try {
         if (timeoutMs >= 0 && this.sys.poll(this.fd, POLLIN, timeoutMs) === 0) {
@@ -49,7 +50,12 @@ export class SyncChannel {
         return JSON.parse(this.buf.subarray(0, n).toString()) as SyncMessage;
       } catch (err) {
         if (err instanceof SyscallError && err.code === 'EINTR') continue;
-        if (err instanceof SyscallError && err.code === 'ECONNRESET') return undefined;
+        // A peer that exits with our message unread makes the next read fail with ECONNRESET, once;
+        // what it sent before exiting (its error) is still queued behind that.
+        if (err instanceof SyscallError && err.code === 'ECONNRESET') {
+          if (++resets > 3) return undefined;
+          continue;
+        }
         throw err;
       }
     }

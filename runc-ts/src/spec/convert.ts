@@ -84,7 +84,7 @@ function strArray(v: unknown, where: string): string[] {
 
 function int(v: unknown, where: string, min = -Infinity, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    fail(`${where} must be an integer${min > -Infinity ? ` >= ${min}` : ''}`);
+    fail(`${where} must be an integer${max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` >= ${min}` : ''}`);
   }
   return v;
 }
@@ -392,6 +392,7 @@ function hooks(v: unknown): HooksConfig {
 function seccomp(v: unknown): SeccompConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) fail('linux.seccomp must be an object');
+  if (v.listenerPath) fail('linux.seccomp.listenerPath: seccomp notify listeners are not supported');
   const syscalls = v.syscalls ?? [];
   if (!Array.isArray(syscalls)) fail('linux.seccomp.syscalls must be an array');
   const out: SeccompConfig = {

@@ -60,3 +60,19 @@ export function tail(file: string, bytes = 2000): string {
     return '(no log)';
   }
 }
+
+/** Removes a cgroup directory and its empty children in every hierarchy (containerd leaves /<namespace>). */
+export function removeCgroupTree(cgroupPath: string): void {
+  const root = '/sys/fs/cgroup';
+  if (!fs.existsSync(root)) return;
+  const remove = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) remove(path.join(dir, e.name));
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // still in use: left for whoever uses it
+    }
+  };
+  for (const h of fs.readdirSync(root)) remove(path.join(root, h, cgroupPath));
+}

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCommand, type CommandResult } from './command.js';
-import { tail } from './containerd.js';
+import { removeCgroupTree, tail } from './containerd.js';
 import { stopProcess, waitReady } from './process-control.js';
 
 export interface ReferenceDockerd {
@@ -27,6 +27,7 @@ export async function startReferenceDockerd(opts: { containerdSocket: string; ru
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ref-dockerd-'));
   const socket = path.join(dir, 'docker.sock');
   const host = `unix://${socket}`;
+  const cgroupParent = `/ref-dockerd-${path.basename(dir).replace(/[^\w-]/g, '')}`;
   const leftovers = ['/etc/docker/key.json', '/run/docker/plugins'].filter((p) => !fs.existsSync(p));
   const config = {
     'data-root': path.join(dir, 'data'),
@@ -40,6 +41,8 @@ export async function startReferenceDockerd(opts: { containerdSocket: string; ru
     bridge: 'none',
     'storage-driver': 'overlay2',
     'insecure-registries': opts.insecureRegistries ?? [],
+    // Containers' cgroups under a parent of this daemon's own, removed by stop().
+    'cgroup-parent': cgroupParent,
     runtimes: Object.fromEntries(Object.entries(opts.runtimes ?? {}).map(([name, p]) => [name, { path: p }])),
   };
   fs.writeFileSync(path.join(dir, 'daemon.json'), JSON.stringify(config, null, 2));
@@ -52,6 +55,7 @@ export async function startReferenceDockerd(opts: { containerdSocket: string; ru
   const stop = async () => {
     await stopProcess(child, 15_000);
     for (const p of leftovers) fs.rmSync(p, { recursive: true, force: true });
+    removeCgroupTree(cgroupParent);
     if (own) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {

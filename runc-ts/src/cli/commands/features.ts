@@ -1,5 +1,6 @@
 import { CAPABILITIES } from '../../syscalls/constants.js';
 import { hierarchies } from '../../cgroups/hierarchy.js';
+import { seccompFeatures } from '../../seccomp/features.js';
 import type { Command } from '../command.js';
 
 export const command: Command = {
@@ -24,7 +25,7 @@ export const command: Command = {
         namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'user', 'uts'],
         capabilities: Object.keys(CAPABILITIES),
         cgroup: { v1: h.mode !== 'v2', v2: h.mode === 'v2', systemd: false, systemdUser: false },
-        seccomp: { enabled: false },
+        seccomp: seccompFeatures(),
         apparmor: { enabled: false },
         selinux: { enabled: false },
       },

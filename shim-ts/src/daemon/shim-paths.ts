@@ -1,0 +1,25 @@
+// Where a shim group lives: <stateDir>/<group>/{shim.sock, shim.pid, shim.log, tasks/<ns>/<id>/}.
+import * as path from 'node:path';
+
+export const DEFAULT_STATE_DIR = '/run/containerd-ts/shims';
+export const DEFAULT_RUNTIME_ROOT = '/run/containerd-ts/runc';
+
+export interface ShimPaths {
+  dir: string;
+  socket: string;
+  pidFile: string;
+  logFile: string;
+  tasksDir: string;
+}
+
+export function shimPaths(stateDir: string, group: string): ShimPaths {
+  if (!/^[\w.+-]+$/.test(group)) throw new Error(`invalid shim group ${JSON.stringify(group)}`);
+  const dir = path.join(stateDir, group);
+  return {
+    dir,
+    socket: path.join(dir, 'shim.sock'),
+    pidFile: path.join(dir, 'shim.pid'),
+    logFile: path.join(dir, 'shim.log'),
+    tasksDir: path.join(dir, 'tasks'),
+  };
+}
