@@ -1,4 +1,5 @@
 // Tasks through containerd-ts, shim-ts and runc-ts: Debian's stock ctr, and the API directly.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Code } from '@stack/proto';
@@ -97,4 +98,25 @@ test('a shim killed with -9: its tasks are reported killed and cleaned up, nothi
   expect((await f.ctr(['containers', 'rm', 'k1'])).code).toBe(0);
   // the namespace gets a new shim for the next task
   expect(await f.ctr(['run', '--rm', IMAGE, 'k2', 'echo', 'again'])).toMatchObject({ stdout: 'again\n', stderr: '', code: 0 });
+});
+
+test('a full disk for the log: the container keeps running, the shim reports it, logging resumes', async () => {
+  const dir = path.join(f.d.dir, 'tiny');
+  fs.mkdirSync(dir);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  try {
+    const r = await f.ctr(['run', '-d', '--log-uri', `jsonlog://${dir}/full.log`, IMAGE, 'full1', 'sh', '-c', 'i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.01; done']);
+    expect(r.code).toBe(0);
+    const shimLog = path.join(f.d.state, 'shims', f.ns, 'shim.log');
+    await waitFor(() => fs.existsSync(shimLog) && /full1: log .*full\.log: cannot write, dropping records until it can: ENOSPC/.test(fs.readFileSync(shimLog, 'utf8')), 20_000, 'ENOSPC to be reported');
+    expect((await f.tasks.get({ containerId: 'full1' })).process?.status).toBe(Status.RUNNING);
+    fs.truncateSync(path.join(dir, 'full.log'), 0);
+    await waitFor(() => fs.statSync(path.join(dir, 'full.log')).size > 0, 10_000, 'logging to resume');
+    await f.tasks.kill({ containerId: 'full1', signal: 9 });
+    await waitFor(async () => (await f.tasks.get({ containerId: 'full1' })).process?.status === Status.STOPPED);
+    await f.tasks.delete({ containerId: 'full1' });
+    await f.ctr(['containers', 'rm', 'full1']);
+  } finally {
+    execFileSync('umount', ['-l', dir]);
+  }
 });
