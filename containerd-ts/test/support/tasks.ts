@@ -62,20 +62,7 @@ export async function startTaskFixture(name: string): Promise<TaskFixture> {
         }
       }
       // Containers outlive their shims: kill what is left in the namespace's cgroups, then remove them.
-      for (const h of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
-        const dir = path.join('/sys/fs/cgroup', h, ns);
-        if (!fs.existsSync(dir)) continue;
-        for (const c of fs.readdirSync(dir, { withFileTypes: true })) {
-          if (!c.isDirectory()) continue;
-          try {
-            for (const pid of fs.readFileSync(path.join(dir, c.name, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-          } catch {
-            // nothing there
-          }
-        }
-      }
-      await new Promise((r) => setTimeout(r, 300));
-      removeCgroupTree(`/${ns}`);
+      removeCgroupTree(`/${ns}`, { kill: true });
       for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
         const mp = line.split(' ')[4];
         if (mp?.startsWith(d.dir)) {
