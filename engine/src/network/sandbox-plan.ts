@@ -98,12 +98,25 @@ export function planEndpoint(state: NetworkStateData, containerId: string, net: 
   };
 }
 
+const SYSTEMD_RESOLVED_UPSTREAMS = '/run/systemd/resolve/resolv.conf';
+
+/**
+ * The host's resolver settings. When /etc/resolv.conf points only at systemd-resolved's local
+ * stub (useless inside a container), the real upstreams come from resolved's own file, as Docker
+ * does it.
+ */
 export function readHostResolvConf(file: string): ResolvConf {
-  try {
-    return parseResolvConf(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return { nameservers: [], search: [], options: [] };
-  }
+  const read = (f: string): ResolvConf | undefined => {
+    try {
+      return parseResolvConf(fs.readFileSync(f, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const conf = read(file) ?? { nameservers: [], search: [], options: [] };
+  const onlyStub = conf.nameservers.length > 0 && conf.nameservers.every((ns) => ns === '127.0.0.53');
+  if (onlyStub && file === '/etc/resolv.conf') return read(SYSTEMD_RESOLVED_UPSTREAMS) ?? conf;
+  return conf;
 }
 
 /** The sandbox record for a container with its own namespace (status 'attaching'). */
