@@ -52,15 +52,26 @@ function request(port: number, body: Buffer): Promise<string> {
   });
 }
 
-test('TCP: data both ways, half-close passes through, many connections', async () => {
+test.each([
+  ['splice', true],
+  ['streams', false],
+])('TCP (%s): data both ways, half-close passes through, many connections', async (_name, splice) => {
   const backend = countingServer();
   const backendPort = await listen(backend);
   after.push(() => backend.close());
-  const proxy = await listenTcp('127.0.0.1', 0, { ip: '127.0.0.1', port: backendPort });
+  const proxy = await listenTcp('127.0.0.1', 0, { ip: '127.0.0.1', port: backendPort }, { splice });
   after.push(() => proxy.close());
   const port = (proxy.address() as net.AddressInfo).port;
   const big = Buffer.alloc(4 * 1024 * 1024, 7);
   expect(await request(port, big)).toBe(`got ${big.length} bytes`);
+  // Downloads: the server sends a lot after the client's half-close.
+  const bulk = net.createServer({ allowHalfOpen: true }, (c) => c.resume().on('end', () => c.end(Buffer.alloc(8 * 1024 * 1024, 65))));
+  after.push(() => bulk.close());
+  const bulkProxy = await listenTcp('127.0.0.1', 0, { ip: '127.0.0.1', port: await listen(bulk) }, { splice });
+  after.push(() => bulkProxy.close());
+  const got = await request((bulkProxy.address() as net.AddressInfo).port, Buffer.from('give'));
+  expect(got.length).toBe(8 * 1024 * 1024);
+  expect(got === 'A'.repeat(8 * 1024 * 1024)).toBe(true);
   const many = await Promise.all(Array.from({ length: 20 }, (_, i) => request(port, Buffer.alloc(i * 100))));
   expect(many).toEqual(Array.from({ length: 20 }, (_, i) => `got ${i * 100} bytes`));
   // Nothing listening behind it: the client is reset, the proxy stays up.

@@ -1,15 +1,32 @@
 // A published TCP port served in user space: each accepted connection is joined to a new one to
-// the container. Half-closes pass through (allowHalfOpen), so request/response protocols that
-// shut down their write side still get their answer.
+// the container, with splice(2) where available (splice-relay.ts) and through Node streams
+// otherwise. Half-closes pass through either way, so request/response protocols that shut down
+// their write side still get their answer; a refused connection to the container resets the client.
 import * as net from 'node:net';
+import { spliceAvailable, spliceRelay } from './splice-relay.js';
 
 export interface Target {
   ip: string;
   port: number;
 }
 
-export function listenTcp(hostIp: string, hostPort: number, target: Target): Promise<net.Server> {
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+let useSplice: boolean | undefined;
+
+export function listenTcp(hostIp: string, hostPort: number, target: Target, opts: { splice?: boolean } = {}): Promise<net.Server> {
+  useSplice ??= spliceAvailable();
+  const server = opts.splice ?? useSplice ? net.createServer({ pauseOnConnect: true }, (client) => spliceRelay(client, target.ip, target.port)) : streamServer(target);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: hostIp || '0.0.0.0', port: hostPort, exclusive: true, backlog: 511 }, () => {
+      server.off('error', reject);
+      server.on('error', () => undefined);
+      resolve(server);
+    });
+  });
+}
+
+function streamServer(target: Target): net.Server {
+  return net.createServer({ allowHalfOpen: true, noDelay: true, highWaterMark: 1 << 20 }, (client) => {
     const upstream = net.connect({ host: target.ip, port: target.port, allowHalfOpen: true, noDelay: true });
     const destroyBoth = (): void => {
       client.destroy();
@@ -33,13 +50,5 @@ export function listenTcp(hostIp: string, hostPort: number, target: Target): Pro
     upstream.on('end', onEnd);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: hostIp || '0.0.0.0', port: hostPort, exclusive: true, backlog: 511 }, () => {
-      server.off('error', reject);
-      server.on('error', () => undefined);
-      resolve(server);
-    });
   });
 }
