@@ -110,8 +110,8 @@ const suite: BenchSuite = {
         runs: 20,
       });
       ctx.note(
-        'Attach = a netns (in-process), one `ip -batch` on each side of the veth, and with ports an iptables-save + iptables-restore and one request to the ' +
-          'already running proxy process; detach undoes it. Measured with the commands run through nsenter into the bench namespace (one extra exec each).',
+        'Attach = a netns (in-process), one `ip -batch` on each side of the veth, a state save, and with ports one request to the already running ' +
+          'proxy process and one iptables-restore (nat table only); detach undoes it. The commands run through nsenter into the bench namespace (one extra exec each).',
       );
     } finally {
       dockerProxy?.kill('SIGKILL');

@@ -12,6 +12,8 @@ import type { EndpointRecord, NetworkRecord, NetworkStateData, SandboxRecord } f
 export class HostSetup {
   private forwarding = false;
   private jumpsVerified = false;
+  /** What the last sync wrote per table (a table whose rules did not change is not rewritten). */
+  private written: { filter?: string; nat?: string } = {};
   private readonly bridges = new Set<string>();
 
   constructor(
@@ -23,6 +25,7 @@ export class HostSetup {
   reset(): void {
     this.forwarding = false;
     this.jumpsVerified = false;
+    this.written = {};
     this.bridges.clear();
   }
 
@@ -65,7 +68,12 @@ export class HostSetup {
         ports.push({ containerId: sb.containerId, proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: ep.ip, containerPort: p.containerPort, bridge: device });
       }
     }
-    await syncRules(this.run, renderRules(ruleNetworks, ports), !this.jumpsVerified);
+    const rules = renderRules(ruleNetworks, ports);
+    const text = { filter: rules.filter.join('\n'), nat: rules.nat.join('\n') };
+    const changed = (['filter', 'nat'] as const).filter((t) => this.written[t] !== text[t]);
+    this.written = {};
+    await syncRules(this.run, rules, !this.jumpsVerified, changed);
+    this.written = text;
     this.jumpsVerified = true;
   }
 }

@@ -82,15 +82,15 @@ export function commentFor(containerId: string): string {
   return `engine:${containerId.slice(0, 12)}`;
 }
 
-/** iptables-restore --noflush input: our chains redeclared (emptied) and refilled, missing jumps added. */
-export function restoreInput(rules: RuleSet, missingJumps: readonly (typeof JUMPS)[number][]): string {
-  const table = (name: 'filter' | 'nat', chains: string[], body: string[]): string[] => [
-    `*${name}`,
-    ...chains.map((c) => `:${c} - [0:0]`),
-    ...body,
-    ...missingJumps.filter(([t]) => t === name).map(([, chain, spec]) => `-I ${chain} 1 ${spec}`),
-    'COMMIT',
-  ];
+/**
+ * iptables-restore --noflush input: our chains redeclared (emptied) and refilled, missing jumps
+ * added; only the tables in `tables` (a table whose rules did not change need not be rewritten).
+ */
+export function restoreInput(rules: RuleSet, missingJumps: readonly (typeof JUMPS)[number][], tables: readonly ('filter' | 'nat')[] = ['filter', 'nat']): string {
+  const table = (name: 'filter' | 'nat', chains: string[], body: string[]): string[] =>
+    tables.includes(name) || missingJumps.some(([t]) => t === name)
+      ? [`*${name}`, ...chains.map((c) => `:${c} - [0:0]`), ...body, ...missingJumps.filter(([t]) => t === name).map(([, chain, spec]) => `-I ${chain} 1 ${spec}`), 'COMMIT']
+      : [];
   return [...table('filter', [CHAIN.forward], rules.filter), ...table('nat', [CHAIN.dnat, CHAIN.postrouting], rules.nat), ''].join('\n');
 }
 

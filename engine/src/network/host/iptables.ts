@@ -5,14 +5,15 @@
 import type { CommandRunner } from './command-runner.js';
 import { JUMPS, jumpKey, purgeInput, restoreInput, scanSave, type RuleSet } from './iptables-rules.js';
 
-export async function syncRules(run: CommandRunner, rules: RuleSet, verifyJumps: boolean): Promise<void> {
+export async function syncRules(run: CommandRunner, rules: RuleSet, verifyJumps: boolean, tables: readonly ('filter' | 'nat')[]): Promise<void> {
   let missing: typeof JUMPS = [];
   if (verifyJumps) {
     const { stdout } = await run.host(['iptables-save']);
     const { jumps } = scanSave(stdout);
     missing = JUMPS.filter((j) => !jumps.has(jumpKey(j)));
   }
-  await run.host(['iptables-restore', '-w', '--noflush'], restoreInput(rules, missing));
+  if (tables.length === 0 && missing.length === 0) return;
+  await run.host(['iptables-restore', '-w', '--noflush'], restoreInput(rules, missing, tables));
 }
 
 /** Removes our chains and the jumps into them. */
