@@ -53,6 +53,12 @@ test('httpd behind -p 8080:80 answers on 127.0.0.1 and on the host address, and 
   const remote = await bed.clientAsync(['busybox', 'wget', '-q', '-O', '-', `http://${bed.hostAddress}:8080/`]);
   expect(remote).toMatchObject({ code: 0, stdout: 'hello from web1\n' });
   // The host address goes through DNAT, loopback through the proxy.
+  // From another container, through the host's address: hairpin via the proxy, as Docker's.
+  const peer = await m.attach('peer1', { name: 'peer' });
+  await bed.run('peer1', ['sleep', '600'], peer);
+  expect((await bed.exec('peer1', ['wget', '-q', '-O', '-', `http://${bed.hostAddress}:8080/`])).stdout).toBe('hello from web1\n');
+  bed.kill('peer1');
+  await m.detach('peer1');
   const rules = bed.host(['iptables', '-t', 'nat', '-S', 'ENGINE-DNAT']).stdout;
   expect(rules).toContain('--dport 8080');
   expect(rules).toContain('--to-destination 10.231.0.2:80');
