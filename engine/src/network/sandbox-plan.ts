@@ -18,7 +18,7 @@ export interface EndpointRequest {
   /** Network name, id or unique id prefix. */
   network: string;
   /** --network-alias (user-defined networks only). */
-  aliases?: string[];
+  aliases?: readonly string[];
   /** --ip (networks with a user-given subnet only). */
   ipv4Address?: string;
 }
@@ -30,20 +30,20 @@ export interface AttachOptions {
   hostname?: string;
   domainname?: string;
   /** Default: the default `bridge` network. */
-  networks?: EndpointRequest[];
+  networks?: readonly EndpointRequest[];
   /** `--network container:<id>`: share that container's namespace (no networks, ports, dns or hosts of its own). */
   container?: string;
   /** `-p` values. */
-  ports?: string[];
+  ports?: readonly string[];
   /** `-P`: publish every exposed port on an ephemeral host port. */
   publishAll?: boolean;
   /** Exposed ports (the image's EXPOSE plus --expose), as `80/tcp` keys. */
-  exposedPorts?: string[];
-  dns?: string[];
-  dnsSearch?: string[];
-  dnsOptions?: string[];
+  exposedPorts?: readonly string[];
+  dns?: readonly string[];
+  dnsSearch?: readonly string[];
+  dnsOptions?: readonly string[];
   /** `--add-host name:ip` (ip may be `host-gateway`). */
-  extraHosts?: string[];
+  extraHosts?: readonly string[];
   /** Where to write hosts/resolv.conf/hostname; default `<stateDir>/containers/<id>`. */
   filesDir?: string;
 }
