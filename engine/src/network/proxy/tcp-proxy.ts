@@ -39,16 +39,12 @@ function streamServer(target: Target): net.Server {
       client.resetAndDestroy();
       upstream.destroy();
     });
+    // Each socket closes itself once it has received and sent its end and flushed what it was
+    // given; destroying the other one then could drop data it still has to write. Only a broken
+    // socket takes its peer down.
     client.pipe(upstream);
     upstream.pipe(client);
-    // Once both directions have ended, nothing more can flow.
-    let ended = 0;
-    const onEnd = (): void => {
-      if (++ended === 2) destroyBoth();
-    };
-    client.on('end', onEnd);
-    upstream.on('end', onEnd);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    client.on('close', (hadError) => hadError && upstream.destroy());
+    upstream.on('close', (hadError) => hadError && client.destroy());
   });
 }

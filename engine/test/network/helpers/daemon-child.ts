@@ -15,6 +15,12 @@ export interface ChildJob {
 
 const idle = (): Promise<never> => new Promise(() => setInterval(() => undefined, 60_000));
 
+/** Whole or not at all: the test polls for the file. */
+function report(out: string, value: unknown): void {
+  fs.writeFileSync(`${out}.tmp`, JSON.stringify(value));
+  fs.renameSync(`${out}.tmp`, out);
+}
+
 async function main(): Promise<void> {
   const [jobText, out] = process.argv.slice(2);
   const job = JSON.parse(jobText ?? '{}') as ChildJob;
@@ -22,7 +28,7 @@ async function main(): Promise<void> {
   if (job.crashAt) {
     options.onAttachStep = async (step) => {
       if (step !== job.crashAt) return;
-      fs.writeFileSync(out!, JSON.stringify({ stoppedAt: step }));
+      report(out!, { stoppedAt: step });
       await idle();
     };
   }
@@ -33,7 +39,7 @@ async function main(): Promise<void> {
     if (op.op === 'createNetwork') results.push(await m.createNetwork(op.network));
     else results.push(await m.attach(op.id, op.attach));
   }
-  fs.writeFileSync(out!, JSON.stringify({ results }));
+  report(out!, { results });
   await idle();
 }
 
