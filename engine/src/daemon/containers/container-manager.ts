@@ -168,23 +168,24 @@ export class ContainerManager {
         for (const v of resolved.createdVolumes) this.volumes.remove(v, [], true);
       });
       rec.Mounts = resolved.mounts;
+      // The snapshot is a GC root of its own until the container record refers to it.
+      const prepared = await this.c.snapshots.prepare({ snapshotter: SNAPSHOTTER, key: id, parent: image.chainId ?? '', labels: { 'containerd.io/gc.root': new Date().toISOString() } });
+      undo.push(() => this.c.snapshots.remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined));
+      const mounts = prepared.mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
+      await copyUp(mounts, this.store.dir(id), resolved.copyUp, this.volumes);
+      const spec = this.specFor(rec, mounts, undefined);
       await this.c.containers.create({
         container: {
           id,
           labels: { 'stack.engine/name': rec.Name.slice(1) },
           image: image.names[0] ?? imageRef,
           runtime: { name: RUNTIME_NAME },
+          spec: jsonAny(SPEC_TYPE_URL, spec),
           snapshotter: SNAPSHOTTER,
           snapshotKey: id,
         },
       });
       undo.push(() => this.c.containers.delete({ id }).catch(() => undefined));
-      const prepared = await this.c.snapshots.prepare({ snapshotter: SNAPSHOTTER, key: id, parent: image.chainId ?? '', labels: { 'containerd.io/gc.root': new Date().toISOString() } });
-      undo.push(() => this.c.snapshots.remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined));
-      const mounts = prepared.mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
-      await copyUp(mounts, this.store.dir(id), resolved.copyUp, this.volumes);
-      const spec = this.specFor(rec, mounts, undefined);
-      await this.c.containers.update({ container: { id, spec: jsonAny(SPEC_TYPE_URL, spec) }, updateMask: { paths: ['spec'] } });
       this.specs.set(id, spec);
       this.store.save(rec);
     } catch (err) {
