@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pushOciLayout, startReferenceContainerd, startRegistry, writeOciImage, type BenchContext, type BenchSuite, type LayerEntry, type ReferenceContainerd, type Registry } from '@stack/tools';
+import { connectStack } from '../src/client/client.js';
 
 const DAEMON = path.resolve(__dirname, '../src/cmd/containerd-ts.js');
 const CTR_TS = path.resolve(__dirname, '../src/cmd/ctr-ts.js');
@@ -118,9 +119,9 @@ const suite: BenchSuite = {
       const busyboxEntries: LayerEntry[] = [{ path: 'bin/busybox', type: 'file', source: '/bin/busybox', mode: 0o755 }, ...applets.map((a): LayerEntry => ({ path: `bin/${a}`, type: 'symlink', linkname: 'busybox' }))];
       const bbWarm = 2;
       const bbRuns = 10;
-      const bbRepos = { a: [] as string[], b: [] as string[] };
+      const bbRepos = { a: [] as string[], b: [] as string[], c: [] as string[] };
       for (let i = 0; i < bbWarm + bbRuns; i++) {
-        for (const v of ['a', 'b'] as const) {
+        for (const v of ['a', 'b', 'c'] as const) {
           const layout = path.join(ctx.tmpDir, `bb-${v}-${i}`);
           // busybox with its applet links, plus a marker file that makes every run's image new.
           const img = await writeOciImage({ outDir: layout, layers: [{ entries: [...busyboxEntries, { path: 'etc/bench-id', type: 'file', content: `${v}-${i}-${Date.now()}` }] }], config: { cmd: ['sh'] } });
@@ -131,6 +132,23 @@ const suite: BenchSuite = {
         }
       }
       await pullCompare(ctx, 'pull+unpack busybox (fresh image per run)', registry, ours, theirs, bbRepos, bbWarm, bbRuns);
+      // The daemon's share: the same pull from a client that is already running (what the engine does).
+      const client = connectStack(ours.socket, 'default');
+      try {
+        await ctx.measure({
+          name: 'pull+unpack busybox, daemon side only (Transfer.Pull from a running client)',
+          warmup: bbWarm,
+          runs: bbRuns,
+          variant: {
+            label: 'containerd-ts Transfer.Pull',
+            run: async (i) => {
+              for await (const p of client.transfer.pull({ reference: `${registry.host}/${bbRepos.c[i]}` })) void p;
+            },
+          },
+        });
+      } finally {
+        client.close();
+      }
 
       const { entries, bytes } = hostFiles('/usr/share', 170 * 1024 * 1024);
       ctx.log(`large image: ${entries.length} entries, ${(bytes / 1048576).toFixed(0)} MiB of files, 4 layers`);

@@ -12,7 +12,10 @@ import { errorMessage } from './core/errdefs.js';
 import type { GarbageCollector } from './core/gc/collector.js';
 import { TRANSFER_LEASE_LABEL } from './core/transfer/transfer-lease.js';
 import { registerBuiltins, T, type GrpcPlugin } from './plugins/builtin.js';
+import { acquirePidLock } from './core/config/pid-lock.js';
 import type { Metadata } from './plugins/metadata/metadata.js';
+
+const STALE_INGEST_MS = 24 * 3600 * 1000;
 
 export interface Daemon {
   readonly address: string;
@@ -50,13 +53,31 @@ async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise
   }
   let dirs = 0;
   for (const s of md.snapshotters.values()) dirs += await s.cleanup(true);
+  // Interrupted downloads stay resumable for a day; older ones are abandoned.
+  let ingests = 0;
+  for (const st of await md.content.blobs.listStatuses()) {
+    if (Date.now() - st.updatedAt.getTime() < STALE_INGEST_MS) continue;
+    await md.content.blobs.abort(st.ref).catch(() => undefined);
+    ingests++;
+  }
   const stats = await gc.collect();
   if (leases || dirs) log.info('recovered from an unclean stop', { transferLeases: leases, snapshotDirs: dirs, ...stats });
+  if (ingests) log.info('removed stale ingests', { ingests });
 }
 
 export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
   fs.mkdirSync(config.root, { recursive: true, mode: 0o711 });
   fs.mkdirSync(config.state, { recursive: true, mode: 0o711 });
+  const unlock = acquirePidLock(path.join(config.root, 'containerd-ts.pid'));
+  try {
+    return await serve(config, log, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function serve(config: Config, log: Logger, unlock: () => void): Promise<Daemon> {
   const uuid = serverUuid(config.root);
   const registry = new PluginRegistry(log);
   registerBuiltins(registry, config, uuid);
@@ -82,6 +103,11 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       if (stopped) return;
       stopped = true;
       await shutdown(server, 2000);
+      try {
+        registry.get<{ close(): void }>(T.runtime).close();
+      } catch {
+        // no task runtime loaded
+      }
       gc.stop();
       await md.db.close();
       try {
@@ -89,6 +115,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       } catch {
         // already gone
       }
+      unlock();
       log.info('containerd-ts stopped');
     },
   };

@@ -136,6 +136,22 @@ describe('layer applier', () => {
     expect(fs.readdirSync(upper)).toEqual([]);
   });
 
+  test('a symlink in a deeper layer cannot make a copy-up read a host file', async () => {
+    const l1 = mk('l1');
+    const l2 = mk('l2');
+    const upper = mk('upper');
+    const secret = mk('secret');
+    fs.writeFileSync(path.join(secret, 'shadow'), 'host secret');
+    // l1: a -> the host directory; l2: a real directory `a` shadows it in the merged view.
+    await apply(l1, [{ path: 'a', type: 'symlink', linkname: secret }]);
+    await apply(l2, [{ path: 'a/', type: 'dir' }], [l1]);
+    await expect(apply(upper, [{ path: 'x', type: 'hardlink', linkname: 'a/shadow' }], [l2, l1])).rejects.toThrow(/does not exist/);
+    await expect(apply(upper, [{ path: 'a/shadow2/f', type: 'file', content: 'x' }], [l2, l1])).resolves.toBeDefined();
+    expect(fs.existsSync(path.join(upper, 'x'))).toBe(false);
+    expect(fs.readFileSync(path.join(secret, 'shadow'), 'utf8')).toBe('host secret');
+    expect(fs.readdirSync(secret)).toEqual(['shadow']);
+  });
+
   test('a truncated archive is an error', async () => {
     const root = mk('root');
     const tar = buildTar([{ path: 'f', type: 'file', content: 'x'.repeat(2000) }]);

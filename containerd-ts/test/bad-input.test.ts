@@ -59,6 +59,13 @@ describe('bad input and registry auth', () => {
     await expectPullFails('a:b:c', /invalid/);
   });
 
+  test('plain HTTP is refused for a registry that is neither loopback nor configured insecure', async () => {
+    const r = await ctrTs(daemon, ['images', 'pull', '--plain-http', 'registry.example.com/team/app:1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/plain HTTP to registry\.example\.com is not allowed/);
+    expect(await storeState(daemon)).toEqual(empty);
+  });
+
   test('a registry answering 500 or 401 gives that answer as the error', async () => {
     const broken = await fake({ failWith: 500 });
     await expectPullFails(`${broken.host}/test/multi:v1`, /registry answered 500.*the registry is broken/);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { pushOciLayout, startRegistry, writeOciImage, type BuiltImage, type LayerEntry, type Registry } from '@stack/tools';
-import { CTR_TS_BIN, ctrTs, startTestDaemon, stockCtr, type TestDaemon } from './support/daemon.js';
+import { CTR_TS_BIN, DAEMON_BIN, ctrTs, run, startTestDaemon, stockCtr, type TestDaemon } from './support/daemon.js';
 import { expectedTree, snapshotTree, storeState, topChainId } from './support/images.js';
 import { startFakeRegistry, type FakeRegistry } from './support/fake-registry.js';
 import { removeTree, tempDir } from './support/temp.js';
@@ -104,6 +104,13 @@ describe('kill -9 in the middle of a pull', () => {
     expect(ranged[0]?.range).toMatch(/^bytes=[1-9]\d*-$/);
     expect(await snapshotTree(daemon, 'default', topChainId(img), dir)).toEqual(expectedTree(img, dir));
     expect((await stockCtr(daemon, ['content', 'active'])).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a second daemon on the same root refuses to start', async () => {
+    const r = await run(process.execPath, [DAEMON_BIN, '--root', daemon.root, '--state', `${daemon.state}-2`, '--address', `${daemon.state}-2/sock`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/another containerd-ts \(pid \d+\) is using this root/);
+    expect(fs.existsSync(daemon.socket)).toBe(true);
   });
 
   test('killed while unpacking: nothing half-unpacked is visible after the restart', async () => {

@@ -136,6 +136,40 @@ describe('ctr-ts commands', () => {
     expect((await ctrTs(daemon, ['containers', 'info', 'c1'])).stderr).toMatch(/container "c1": not found/);
   });
 
+  test('leases over the API: resources, listing, delete with sync collection', async () => {
+    const { lease } = await client.leases.create({ id: 'hold-it', labels: { purpose: 'test' } });
+    expect(lease?.id).toBe('hold-it');
+    await client.snapshots.prepare({ snapshotter: 'overlayfs', key: 'leased-rw', parent: topChainId(bb) }, { metadata: { 'containerd-lease': 'hold-it' } });
+    const { resources } = await client.leases.listResources({ id: 'hold-it' });
+    expect(resources).toEqual([expect.objectContaining({ id: 'leased-rw', type: 'snapshots/overlayfs' })]);
+    await client.leases.addResource({ id: 'hold-it', resource: { id: bb.configDigest, type: 'content' } });
+    const { leases } = await client.leases.list({ filters: ['labels.purpose==test'] });
+    expect(leases.map((l) => l.id)).toEqual(['hold-it']);
+    await expect(client.leases.addResource({ id: 'hold-it', resource: { id: 'x', type: 'bogus' } })).rejects.toMatchObject({ code: 3 });
+    await client.leases.delete({ id: 'hold-it', sync: true });
+    await expect(client.snapshots.stat({ snapshotter: 'overlayfs', key: 'leased-rw' })).rejects.toMatchObject({ code: 5 });
+  });
+
+  test('events published by a client reach subscribers; bad topics are refused', async () => {
+    const ac = new AbortController();
+    const got: string[] = [];
+    const sub = (async () => {
+      try {
+        for await (const e of client.events.subscribe({ filters: ['topic=="/custom/thing"'] }, { signal: ac.signal })) {
+          got.push(`${e.namespace} ${e.topic} ${e.event?.typeUrl} ${Buffer.from(e.event?.value ?? []).toString()}`);
+          ac.abort();
+        }
+      } catch {
+        // cancelled
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    await client.events.publish({ topic: '/custom/thing', event: { typeUrl: 'example.Thing', value: Buffer.from('payload') } });
+    await sub;
+    expect(got).toEqual(['default /custom/thing example.Thing payload']);
+    await expect(client.events.publish({ topic: 'no-slash', event: { typeUrl: 'x', value: new Uint8Array() } })).rejects.toMatchObject({ code: 3 });
+  });
+
   test('events streams what happens, with filters', async () => {
     const ev = spawn(process.execPath, [CTR_TS_BIN, '--address', daemon.socket, '--format', 'json', 'events', 'topic~="^/images/"']);
     let out = '';

@@ -58,6 +58,14 @@ describe('containerd-ts pulls, pushes, imports and exports images', () => {
     expect(Object.keys(tree).filter((k) => k.startsWith('var/cache/'))).toEqual(['var/cache/c']);
   });
 
+  test('two pulls of the same image at once both succeed', async () => {
+    const ref = `${registry.host}/test/multi:v1`;
+    const [a, b] = await Promise.all([ctrTs(daemon, ['-n', 'twice', 'images', 'pull', ref]), ctrTs(daemon, ['-n', 'twice', 'images', 'pull', ref])]);
+    expect([a.stderr, b.stderr].join('')).not.toMatch(/ctr-ts:/);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(await snapshotTree(daemon, 'twice', topChainId(multi), dir)).toEqual(expectedTree(multi, dir));
+  });
+
   test('push back to the registry and pull again by digest', async () => {
     const src = `${registry.host}/test/multi:v1`;
     const dst = `${registry.host}/pushed/multi:v2`;
@@ -105,6 +113,30 @@ describe('containerd-ts pulls, pushes, imports and exports images', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('docker.io/library/multi:latest');
     expect(await snapshotTree(daemon, 'dockersave', topChainId(multi), dir)).toEqual(expectedTree(multi, dir));
+  });
+
+  test('a legacy docker-save archive (<id>/layer.tar, <hex>.json, uncompressed layers) imports', async () => {
+    const { gunzipSync } = require('node:zlib') as typeof import('node:zlib');
+    const legacy = fs.mkdtempSync(path.join(dir, 'legacy-'));
+    const blob = (d: string) => fs.readFileSync(path.join(multi.layoutDir, 'blobs', 'sha256', d.slice(7)));
+    const layers = multi.layers.map((l, i) => {
+      const id = `${String(i).padStart(2, '0')}${l.diffId.slice(9, 71)}`;
+      fs.mkdirSync(path.join(legacy, id));
+      fs.writeFileSync(path.join(legacy, id, 'layer.tar'), gunzipSync(blob(l.digest)));
+      fs.writeFileSync(path.join(legacy, id, 'VERSION'), '1.0');
+      return `${id}/layer.tar`;
+    });
+    fs.writeFileSync(path.join(legacy, `${multi.configDigest.slice(7)}.json`), blob(multi.configDigest));
+    fs.writeFileSync(path.join(legacy, 'manifest.json'), JSON.stringify([{ Config: `${multi.configDigest.slice(7)}.json`, RepoTags: ['legacy/multi:old'], Layers: layers }]));
+    fs.writeFileSync(path.join(legacy, 'repositories'), JSON.stringify({ 'legacy/multi': { old: 'x' } }));
+    const archive = path.join(dir, 'legacy.tar');
+    await run('tar', ['cf', archive, '-C', legacy, '.']);
+    const r = await ctrTs(daemon, ['-n', 'legacy', 'images', 'import', archive]);
+    expect(r.stderr).not.toMatch(/ctr-ts:/);
+    expect(r.stdout.trim()).toBe('docker.io/legacy/multi:old');
+    expect(await snapshotTree(daemon, 'legacy', topChainId(multi), dir)).toEqual(expectedTree(multi, dir));
+    const ls = JSON.parse((await ctrTs(daemon, ['-n', 'legacy', '--format', 'json', 'images', 'ls'])).stdout) as Array<{ target: { mediaType: string } }>;
+    expect(ls[0]?.target.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
   });
 
   test('GC removes exactly the blobs and snapshots no image needs any more', async () => {

@@ -95,6 +95,20 @@ describe('registry auth challenges', () => {
   });
 });
 
+describe('registry hosts', () => {
+  test('HTTPS by default, HTTP for loopback and configured insecure hosts, mirrors first', () => {
+    const { RegistryHosts } = require('../src/core/remotes/hosts.js') as typeof import('../src/core/remotes/hosts.js');
+    const h = new RegistryHosts({ insecure: ['reg.lan:5000'], mirrors: { 'docker.io': ['mirror.lan', 'http://10.0.0.1:5000/'] } });
+    expect(h.endpoints('docker.io', { pull: true }).map((e) => e.base)).toEqual(['https://mirror.lan', 'http://10.0.0.1:5000', 'https://registry-1.docker.io']);
+    expect(h.endpoints('docker.io', { pull: false }).map((e) => e.base)).toEqual(['https://registry-1.docker.io']);
+    expect(h.endpoints('127.0.0.1:5000', { pull: true })[0]?.base).toBe('http://127.0.0.1:5000');
+    expect(h.endpoints('localhost:5000', { pull: true })[0]?.base).toBe('http://localhost:5000');
+    expect(h.endpoints('reg.lan:5000', { pull: true })[0]?.base).toBe('http://reg.lan:5000');
+    expect(h.endpoints('ghcr.io', { pull: true })[0]?.base).toBe('https://ghcr.io');
+    expect(() => h.endpoints('ghcr.io', { pull: true, plainHttp: true })).toThrow(/plain HTTP to ghcr.io is not allowed/);
+  });
+});
+
 describe('config and labels', () => {
   test('TOML config in containerd shape', () => {
     const c = parseConfig(`

@@ -7,8 +7,7 @@ import { NAMESPACE_HEADER } from '../core/namespaces/context.js';
 
 export const DEFAULT_ADDRESS = '/run/containerd-ts/containerd-ts.sock';
 
-type Gen<T> = T;
-type VersionSvc = Gen<typeof import('@stack/proto/gen/containerd/services/version/v1/version_pb').Version>;
+type VersionSvc = typeof import('@stack/proto/gen/containerd/services/version/v1/version_pb').Version;
 type NamespacesSvc = typeof import('@stack/proto/gen/containerd/services/namespaces/v1/namespace_pb').Namespaces;
 type ContentSvc = typeof import('@stack/proto/gen/containerd/services/content/v1/content_pb').Content;
 type ImagesSvc = typeof import('@stack/proto/gen/containerd/services/images/v1/images_pb').Images;
@@ -50,7 +49,6 @@ export function stackClient(namespace: string, factory: ClientFactory, close: ()
     }
     return c;
   };
-  /* eslint-disable @typescript-eslint/no-require-imports */
   return {
     namespace,
     get version() {

@@ -23,6 +23,10 @@ import { registerEvents } from '../services/events.js';
 import { registerIntrospection } from '../services/introspection.js';
 import { registerDiff } from '../services/diff.js';
 import { registerTransfer } from '../services/transfer.js';
+import { registerTasks } from '../services/tasks.js';
+import { registerTaskStreams } from '../services/task-streams.js';
+import { TaskRuntime } from '../core/tasks/task-runtime.js';
+import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
 
 export const T = {
   event: 'io.containerd.event.v1',
@@ -32,6 +36,7 @@ export const T = {
   gc: 'io.containerd.gc.v1',
   transfer: 'io.containerd.transfer.v1',
   grpc: 'io.containerd.grpc.v1',
+  runtime: 'io.containerd.runtime.v2',
 } as const;
 
 /** A gRPC service plugin: registers its service on the daemon's server. */
@@ -107,6 +112,24 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
       };
     },
   });
+  reg.register({
+    type: T.runtime,
+    id: 'task',
+    requires: [T.metadata, T.event],
+    init: async (ic) => {
+      const stateDir = path.join(config.state, `${T.runtime}.task`);
+      const launcher = new ShimLauncher({
+        binary: config.shimBinary ?? defaultShimBinary(),
+        stateDir: path.join(config.state, 'shims'),
+        runtimeRoot: path.join(config.state, 'runc'),
+      });
+      ic.exports['state'] = stateDir;
+      ic.exports['shim'] = launcher.opts.binary;
+      const runtime = new TaskRuntime({ stateDir, launcher, exchange: ic.get<Exchange>(T.event), containers: ic.get<Metadata>(T.metadata).containers, log: ic.log });
+      await runtime.recover();
+      return runtime;
+    },
+  });
   const service = (id: string, requires: string[], register: (ic: Parameters<Parameters<PluginRegistry['register']>[0]['init']>[0], server: grpc.Server) => void) =>
     reg.register<GrpcPlugin>({ type: T.grpc, id, requires, init: (ic) => ({ register: (server) => register(ic, server) }) });
   const md = (ic: { get<X>(t: string): X }) => ic.get<Metadata>(T.metadata);
@@ -121,4 +144,6 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   service('events', [T.event], (ic, s) => registerEvents(s, ic.get(T.event)));
   service('diff', [T.metadata], (ic, s) => registerDiff(s, md(ic).content, ic.log));
   service('transfer', [T.transfer], (ic, s) => registerTransfer(s, ic.get(T.transfer)));
+  service('tasks', [T.runtime], (ic, s) => registerTasks(s, ic.get<TaskRuntime>(T.runtime)));
+  service('task-streams', [T.runtime], (ic, s) => registerTaskStreams(s, ic.get<TaskRuntime>(T.runtime)));
 }

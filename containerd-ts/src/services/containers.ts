@@ -1,16 +1,17 @@
 // containerd.services.containers.v1.Containers.
 import type * as grpc from '@grpc/grpc-js';
 import { addService, Code, GrpcError } from '@stack/proto';
-import { Containers, type Container } from '@stack/proto/gen/containerd/services/containers/v1/containers_pb';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { Containers, type Container, type ContainerSchema } from '@stack/proto/gen/containerd/services/containers/v1/containers_pb';
 import type { AnyRecord, ContainerRecord } from '../core/metadata/records.js';
 import type { ContainerInput, ContainerStore } from '../core/metadata/containers.js';
 import type { GarbageCollector } from '../core/gc/collector.js';
 import { anyFromMsg, ctxOf, guarded, paths, ts } from './grpc-context.js';
 
-export function containerMsg(c: ContainerRecord) {
+export function containerMsg(c: ContainerRecord): MessageInitShape<typeof ContainerSchema> {
   const runtime: { name: string; options?: AnyRecord } = { name: c.runtime.name };
   if (c.runtime.options) runtime.options = c.runtime.options;
-  const msg: Record<string, unknown> = {
+  const msg: MessageInitShape<typeof ContainerSchema> = {
     id: c.id,
     labels: c.labels,
     image: c.image,
@@ -22,8 +23,8 @@ export function containerMsg(c: ContainerRecord) {
     extensions: c.extensions,
     sandbox: c.sandbox,
   };
-  if (c.spec) msg['spec'] = c.spec;
-  return msg as Parameters<typeof Object.assign>[0];
+  if (c.spec) msg.spec = c.spec;
+  return msg;
 }
 
 function input(c: Container | undefined): ContainerInput {

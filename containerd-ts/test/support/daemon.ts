@@ -72,9 +72,11 @@ export async function startTestDaemon(opts: { config?: string } = {}): Promise<T
     async stop() {
       const c = d.child;
       if (c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
+      const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
       c.kill('SIGTERM');
-      await exited;
+      const code = await exited;
+      if (code !== 0) throw new Error(`containerd-ts exited with ${code} on SIGTERM: ${out.slice(-2000)}`);
+      if (fs.existsSync(socket)) throw new Error('containerd-ts left its socket behind');
     },
     async kill9() {
       const c = d.child;

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBusyboxImage, makeBundle, type BuiltImage } from '@stack/tools';
+import { buildBusyboxImage, makeBundle, removeCgroupTree, type BuiltImage } from '@stack/tools';
 import type { Spec } from '../../src/spec/types.js';
 
 export const RUNC_TS = path.resolve(__dirname, '../../../bin/runc-ts');
@@ -106,36 +106,7 @@ export class RuncFixture {
     if (fs.existsSync(this.root)) {
       for (const id of fs.readdirSync(this.root)) this.runc(['delete', '--force', id]);
     }
-    // Child cgroups first, then the parent, in every hierarchy.
-    for (const h of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
-      const parent = path.join('/sys/fs/cgroup', h, this.cgroupParent);
-      if (!fs.existsSync(parent)) continue;
-      for (const c of fs.readdirSync(parent, { withFileTypes: true })) if (c.isDirectory()) removeCgroup(path.join(parent, c.name));
-      removeCgroup(parent);
-    }
+    removeCgroupTree(this.cgroupParent, { kill: true });
     fs.rmSync(this.tmp, { recursive: true, force: true });
-  }
-}
-
-function removeCgroup(dir: string): void {
-  try {
-    for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  } catch {
-    // no procs file
-  }
-  for (let i = 0; i < 100; i++) {
-    try {
-      fs.rmdirSync(dir);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
   }
 }

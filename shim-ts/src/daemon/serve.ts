@@ -61,13 +61,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
 
   const server = createServer();
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  const stop = async (force = false) => {
+    // A task created since Shutdown was asked for keeps the shim alive.
+    if (stopping || (!force && manager.size > 0)) return;
     stopping = true;
-    reaper.stop();
-    await stopServer(server, 1000);
+    manager.closed = true;
+    // Gone from the group's address first, so the next start spawns a new shim instead of finding this one.
     fs.rmSync(paths.socket, { force: true });
     fs.rmSync(paths.pidFile, { force: true });
+    reaper.stop();
+    await stopServer(server, 1000);
     log('info', `shim ${opts.group} exits`);
     process.exit(0);
   };
@@ -90,7 +93,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     for (const r of external.values()) for (const pid of r.running) owned.add(pid);
     return owned;
   });
-  addService(server, Task, taskService(manager, () => void stop()));
+  addService(server, Task, taskService(manager, (now) => void stop(now)));
   addService(server, TaskStreams, streamsService(manager));
   await listenUnix(server, paths.socket);
   fs.writeFileSync(paths.pidFile, String(process.pid));
@@ -98,7 +101,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   // Daemons restarting must not take containers down: the shim leaves on Shutdown, or on TERM
   // only when it holds no task.
   process.on('SIGTERM', () => (manager.size === 0 ? void stop() : log('warn', `SIGTERM ignored: ${manager.size} tasks still run`)));
-  process.on('SIGINT', () => void stop());
+  process.on('SIGINT', () => void stop(true));
   process.on('SIGPIPE', () => undefined);
   log('info', `shim ${opts.group} serves on ${paths.socket}`);
 }

@@ -35,9 +35,11 @@ export class OutputFanout {
     return this.sink ? this.sink.write(chunk) : true;
   }
 
+  /** The process's side closed: flush the last partial line, and close a FIFO so its reader sees EOF. */
   end(): void {
     const rest = this.splitter.flush();
     if (rest && this.log) this.log.write(this.stream, rest, performance.timeOrigin + performance.now());
+    this.sink?.end();
   }
 
   waitDrain(): Promise<void> {

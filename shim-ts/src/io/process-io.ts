@@ -40,14 +40,13 @@ function closeQuietly(fd: number | undefined): void {
 }
 
 export class ProcessIo {
-  /** The fds the runtime hands to the process as 0, 1, 2 (not for a terminal). */
-  childStdio?: [number, number, number];
+  /** The fds the runtime hands to the process as 0, 1, 2 (not for a terminal), until handed over. */
+  childStdio: [number, number, number] | undefined;
   /** For a terminal: the socket end the runtime sends the pty master over. */
   consoleSocket: number | undefined;
   private consoleOurs: number | undefined;
-  private master?: number;
+  private master: number | undefined;
   private masterIn?: tty.ReadStream;
-  private masterOut?: tty.WriteStream;
   private stdinPipe?: net.Socket;
   private stdinSource?: net.Socket;
   private readonly outputs: net.Socket[] = [];
@@ -159,14 +158,14 @@ export class ProcessIo {
 
   /** After the runtime started the process: the child's ends of the pipes are its own now. */
   handedOver(): void {
+    // Closed once and forgotten: a number closed twice may by then be another task's fd.
     if (this.childStdio) {
-      const [, outW, errW] = this.childStdio;
-      closeQuietly(outW);
-      closeQuietly(errW);
-      const stdin = this.childStdio[0];
-      closeQuietly(stdin);
-      const i = this.toClose.indexOf(stdin);
-      if (i >= 0) this.toClose.splice(i, 1);
+      for (const fd of this.childStdio) {
+        closeQuietly(fd);
+        const i = this.toClose.indexOf(fd);
+        if (i >= 0) this.toClose.splice(i, 1);
+      }
+      this.childStdio = undefined;
     }
     closeQuietly(this.consoleSocket);
     this.consoleSocket = undefined;
@@ -182,26 +181,47 @@ export class ProcessIo {
     if (master === undefined) throw new Error('the process did not send its terminal');
     this.master = master;
     this.masterIn = new tty.ReadStream(master);
-    this.masterOut = new tty.WriteStream(master);
-    this.masterOut.on('error', () => undefined);
+    // Once the process's side is gone the read handle closes the master: forget the number.
+    this.masterIn.once('close', () => {
+      if (this.master === master) this.master = undefined;
+    });
     const f = this.fanouts[0]!;
     this.drainedPromise = this.pump(this.masterIn, f);
     if (this.stdinTarget.kind === 'fifo') {
       this.stdinSource = openFifo(this.stdinTarget.path, 'read');
-      this.stdinSource.on('data', (d: Buffer) => this.masterOut?.write(d));
+      this.stdinSource.on('data', (d: Buffer) => this.writeMaster(d));
     }
   }
 
+  /**
+   * Input for the pty. Written with fs.write on the master fd: a second libuv handle on the same fd
+   * would close it a second time on teardown — by then perhaps another task's fd.
+   */
+  private writeMaster(data: Buffer): void {
+    const fd = this.master;
+    if (fd === undefined) return;
+    const queue = (this.masterQueue = this.masterQueue.then(
+      () =>
+        new Promise<void>((resolve) => {
+          if (this.master !== fd) return resolve();
+          fs.write(fd, data, () => resolve());
+        }),
+    ));
+    void queue;
+  }
+
+  private masterQueue: Promise<void> = Promise.resolve();
+
   /** Bytes from an attached client to the process's stdin. */
   writeStdin(data: Buffer): void {
-    if (this.masterOut) this.masterOut.write(data);
+    if (this.master !== undefined) this.writeMaster(data);
     else this.stdinPipe?.write(data);
   }
 
   /** CloseIO: the process sees end of file on stdin. */
   closeStdin(): void {
-    if (this.masterOut) {
-      this.masterOut.write('\x04');
+    if (this.master !== undefined) {
+      this.writeMaster(Buffer.from('\x04'));
       return;
     }
     this.stdinSource?.unpipe();
@@ -210,7 +230,8 @@ export class ProcessIo {
   }
 
   resize(width: number, height: number): void {
-    if (this.master === undefined) throw new Error('the process has no terminal');
+    if (!this.spec.terminal) throw new Error('the process has no terminal');
+    if (this.master === undefined) return; // the process has ended: nothing to resize
     const ws = Buffer.alloc(8);
     ws.writeUInt16LE(height, 0);
     ws.writeUInt16LE(width, 2);
@@ -230,14 +251,17 @@ export class ProcessIo {
 
   close(): void {
     for (const s of this.outputs) s.destroy();
+    this.master = undefined; // closed by destroying its read handle
     this.masterIn?.destroy();
-    this.masterOut?.destroy();
     this.stdinSource?.destroy();
     this.stdinPipe?.destroy();
     for (const l of this.logs) l.close();
     for (const fd of this.toClose.splice(0)) closeQuietly(fd);
     if (this.childStdio) for (const fd of this.childStdio.slice(1)) closeQuietly(fd);
+    this.childStdio = undefined;
     closeQuietly(this.consoleOurs);
     closeQuietly(this.consoleSocket);
+    this.consoleOurs = undefined;
+    this.consoleSocket = undefined;
   }
 }

@@ -26,7 +26,7 @@ const STATUS: Record<ProcessStatus, Status> = {
   stopped: Status.STOPPED,
 };
 
-export function taskService(m: TaskManager, shutdown: () => void): ServiceImpl<MethodsOf<typeof Task>> {
+export function taskService(m: TaskManager, shutdown: (now: boolean) => void): ServiceImpl<MethodsOf<typeof Task>> {
   return {
     async create(req, ctx) {
       const pid = await m.create({
@@ -110,7 +110,7 @@ export function taskService(m: TaskManager, shutdown: () => void): ServiceImpl<M
     },
     shutdown(req) {
       // A shared shim goes away only when it holds no task any more (or when told `now`).
-      if (req.now || m.size === 0) setImmediate(shutdown);
+      if (req.now || m.size === 0) setImmediate(() => shutdown(req.now));
       return {};
     },
   };

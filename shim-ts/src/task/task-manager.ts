@@ -56,6 +56,8 @@ const DRAIN_MS = 2000;
 export class TaskManager {
   readonly events = new TaskEventBus();
   private readonly tasks = new Map<string, Task>();
+  /** Set when the shim is leaving: new tasks must go to a new shim. */
+  closed = false;
 
   constructor(private readonly opts: ManagerOptions) {}
 
@@ -114,6 +116,7 @@ export class TaskManager {
   }
 
   async create(req: CreateTask): Promise<number> {
+    if (this.closed) throw new GrpcError(Code.UNAVAILABLE, 'this shim is shutting down');
     const key = this.key(req.namespace, req.id);
     if (this.tasks.has(key)) throw GrpcError.alreadyExists(`task ${req.id}`);
     const runtime = this.opts.runtimeFor(req.namespace, req.options);

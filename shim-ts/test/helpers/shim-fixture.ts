@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { connect, createClient, type Client, type MethodsOf } from '@stack/proto';
 import { Task } from '@stack/proto/gen/containerd/runtime/task/v2/shim_pb';
 import { TaskStreams } from '@stack/proto/gen/stack/tasks/v1/streams_pb';
-import { buildBusyboxImage, makeBundle, type BuiltImage } from '@stack/tools';
+import { buildBusyboxImage, makeBundle, removeCgroupTree, type BuiltImage } from '@stack/tools';
 import { startShim } from '../../src/daemon/start.js';
 import { shimPaths } from '../../src/daemon/shim-paths.js';
 
@@ -77,39 +77,11 @@ export class ShimFixture {
     }
     this.channel?.close();
     // Containers outlive a killed shim: kill them and their cgroups.
-    for (const h of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
-      const parent = path.join('/sys/fs/cgroup', h, this.cgroupParent);
-      if (!fs.existsSync(parent)) continue;
-      for (const c of fs.readdirSync(parent, { withFileTypes: true })) if (c.isDirectory()) await removeCgroup(path.join(parent, c.name));
-      await removeCgroup(parent);
-    }
+    removeCgroupTree(this.cgroupParent, { kill: true });
     for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
       const mp = line.split(' ')[4];
       if (mp?.startsWith(this.tmp)) fs.rmSync(mp, { force: true, recursive: false });
     }
     fs.rmSync(this.tmp, { recursive: true, force: true });
-  }
-}
-
-async function removeCgroup(dir: string): Promise<void> {
-  try {
-    for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  } catch {
-    // no procs
-  }
-  for (let i = 0; i < 100; i++) {
-    try {
-      fs.rmdirSync(dir);
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 }

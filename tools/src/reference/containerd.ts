@@ -61,17 +61,33 @@ export function tail(file: string, bytes = 2000): string {
   }
 }
 
-/** Removes a cgroup directory and its empty children in every hierarchy (containerd leaves /<namespace>). */
-export function removeCgroupTree(cgroupPath: string): void {
+/**
+ * Removes a cgroup directory and its children in every hierarchy (containerd leaves /<namespace>);
+ * with `kill`, first SIGKILLs what still runs in them (what a test left when it failed).
+ */
+export function removeCgroupTree(cgroupPath: string, opts: { kill?: boolean } = {}): void {
   const root = '/sys/fs/cgroup';
   if (!fs.existsSync(root)) return;
   const remove = (dir: string) => {
     if (!fs.existsSync(dir)) return;
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) remove(path.join(dir, e.name));
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // still in use: left for whoever uses it
+    if (opts.kill) {
+      try {
+        for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // no procs file, or gone
+      }
+    }
+    // Killed tasks leave the cgroup a moment after the signal.
+    for (let i = 0; i < 100; i++) {
+      try {
+        fs.rmdirSync(dir);
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || !opts.kill || code !== 'EBUSY') return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
     }
   };
   for (const h of fs.readdirSync(root)) remove(path.join(root, h, cgroupPath));

@@ -15,6 +15,8 @@ export interface Config {
   maxConcurrentDownloads: number;
   defaultSnapshotter: string;
   allowDevicesInLayers: boolean;
+  /** The shim executable (default: the shim-ts of this stack). */
+  shimBinary?: string;
 }
 
 export const DEFAULTS: Config = {
@@ -94,6 +96,8 @@ export function parseConfig(text: string, file = 'config'): Config {
   const snap = str(transfer['snapshotter'], 'plugins.transfer.snapshotter');
   if (snap) c.defaultSnapshotter = snap;
   if (transfer['allow_devices_in_layers'] === true) c.allowDevicesInLayers = true;
+  const shim = str(table(plugins['tasks'], 'plugins.tasks')['shim_binary'], 'plugins.tasks.shim_binary');
+  if (shim !== undefined) c.shimBinary = shim;
   return c;
 }
 

@@ -59,5 +59,7 @@ export interface BlobStore {
   listStatuses(): Promise<IngestStatus[]>;
   abort(ref: string): Promise<void>;
   delete(digest: Digest): Promise<void>;
+  /** Deletes a blob at once; false when it was not there. */
+  deleteSync(digest: Digest): boolean;
   walk(): AsyncIterable<Digest>;
 }

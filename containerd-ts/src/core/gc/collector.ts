@@ -141,14 +141,18 @@ export class GarbageCollector {
       }
     });
     for (const { store, ids } of storageToRemove) for (const id of ids) await store.backend.remove(id);
-    // Blobs: delete those no namespace records, except ones being committed right now.
-    const recorded = new Set<string>();
-    for (const { value } of this.db.range(this.db.t.content)) recorded.add(value.digest);
-    for await (const d of this.content.blobs.walk()) {
-      if (recorded.has(d) || this.content.isCommitting(d as Digest)) continue;
-      await this.content.blobs.delete(d).catch(() => undefined);
-      stats.blobs++;
-    }
+    // Blobs: delete those no namespace records, except ones being committed right now. The check and
+    // the unlink happen in one synchronous stretch, so no commit can record a blob in between.
+    await this.content.withBlobLock(async () => {
+      const onDisk: Digest[] = [];
+      for await (const d of this.content.blobs.walk()) onDisk.push(d);
+      const recorded = new Set<string>();
+      for (const { value } of this.db.range(this.db.t.content)) recorded.add(value.digest);
+      for (const d of onDisk) {
+        if (recorded.has(d) || this.content.isCommitting(d)) continue;
+        if (this.content.blobs.deleteSync(d)) stats.blobs++;
+      }
+    });
     stats.ms = Date.now() - started;
     if (stats.content || stats.blobs || stats.snapshots || stats.leases) this.log.info('garbage collected', { ...stats });
     if (this.again) this.schedule();

@@ -34,6 +34,18 @@ export class ContentStore {
   /** Blobs between their move into the blob store and their namespace record: GC must spare them. */
   private readonly committing = new Map<Digest, number>();
 
+  private blobLock: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs fn while no other holder runs: GC deletes unrecorded blobs under it, and adopting a blob
+   * that is on disk but not recorded here takes it too, so one never deletes what the other adopts.
+   */
+  withBlobLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.blobLock.then(fn, fn);
+    this.blobLock = run.catch(() => undefined);
+    return run;
+  }
+
   isCommitting(d: Digest): boolean {
     return this.committing.has(d);
   }
@@ -138,30 +150,27 @@ export class ContentStore {
   async writer(ctx: Ctx, options: NsWriterOptions): Promise<NsContentWriter> {
     if (options.expected) {
       if (this.has(ctx, options.expected)) throw alreadyExists(`content ${options.expected}`);
-      if (await this.blobs.exists(options.expected)) {
-        const info = await this.blobs.info(options.expected);
-        if (!options.total || info.size === options.total) {
-          this.adopt(ctx, options.expected, info.size, {});
-          throw alreadyExists(`content ${options.expected}`);
-        }
-      }
+      const expected = options.expected;
+      const adopted = await this.withBlobLock(async () => {
+        if (!(await this.blobs.exists(expected))) return false;
+        const info = await this.blobs.info(expected);
+        if (options.total && info.size !== options.total) return false;
+        this.adopt(ctx, expected, info.size, {});
+        return true;
+      });
+      if (adopted) throw alreadyExists(`content ${options.expected}`);
     }
     const w = await this.blobs.writer({ ...options, ref: this.backendRef(ctx, options.ref) });
     this.db.tx(() => {
       this.namespaces.ensure(ctx.namespace);
-      const k = key(ctx.namespace, options.ref);
-      if (!this.db.t.ingests.get(k)) this.db.t.ingests.putSync(k, { ref: options.ref, expected: options.expected ?? '', createdAt: Date.now() });
       this.leases.track(ctx, { type: 'ingests', id: options.ref });
     });
     return new NsContentWriter(this, ctx, options.ref, w);
   }
 
   /** Called by a writer once its data is a blob. */
-  committed(ctx: Ctx, ref: string, digest: Digest, size: number, labels: Record<string, string>): void {
+  committed(ctx: Ctx, digest: Digest, size: number, labels: Record<string, string>): void {
     this.adopt(ctx, digest, size, labels);
-    this.db.tx(() => {
-      this.db.t.ingests.removeSync(key(ctx.namespace, ref));
-    });
   }
 
   async status(ctx: Ctx, ref: string): Promise<IngestStatus> {
@@ -183,9 +192,6 @@ export class ContentStore {
 
   async abort(ctx: Ctx, ref: string): Promise<void> {
     await this.blobs.abort(this.backendRef(ctx, ref));
-    this.db.tx(() => {
-      this.db.t.ingests.removeSync(key(ctx.namespace, ref));
-    });
   }
 }
 
@@ -231,11 +237,11 @@ export class NsContentWriter {
       if (isAlreadyExists(err)) {
         const d = expected ?? written;
         const info = await this.store.blobs.info(d);
-        this.store.committed(this.ctx, this.ref, d, info.size, labels);
+        this.store.committed(this.ctx, d, info.size, labels);
       }
       throw err;
     }
-    this.store.committed(this.ctx, this.ref, digest, this.inner.status().offset, labels);
+    this.store.committed(this.ctx, digest, this.inner.status().offset, labels);
     return digest;
   }
 

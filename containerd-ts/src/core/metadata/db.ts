@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { ContainerRecord, ContentRecord, ImageRecord, IngestRecord, LeaseRecord, NamespaceRecord, SnapshotRecord } from './records.js';
+import type { ContainerRecord, ContentRecord, ImageRecord, LeaseRecord, NamespaceRecord, SnapshotRecord } from './records.js';
 
 /** Key separator: a control character no validated name contains. */
 export const SEP = '\x1f';
@@ -33,7 +33,6 @@ export interface Tables {
   content: Database<ContentRecord, string>;
   /** snapshotter, ns, key → record. */
   snapshots: Database<SnapshotRecord, string>;
-  ingests: Database<IngestRecord, string>;
   /** Counters and schema version. */
   meta: Database<number | string, string>;
 }
@@ -56,7 +55,6 @@ export class MetadataDB {
       leaseResources: table('lease-resources'),
       content: table('content'),
       snapshots: table('snapshots'),
-      ingests: table('ingests'),
       meta: table('meta'),
     };
     this.tx(() => {

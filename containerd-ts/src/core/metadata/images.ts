@@ -1,5 +1,5 @@
 // Image records: a name pointing at a root descriptor, per namespace.
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errdefs.js';
+import { alreadyExists, failedPrecondition, invalidArgument, isAlreadyExists, notFound } from '../errdefs.js';
 import { isDigest } from '../digest.js';
 import { labelField, parseFilters } from '../filters/filter.js';
 import { packEvent } from '../events/any.js';
@@ -79,7 +79,7 @@ export class ImageStore {
     try {
       return this.create(ctx, input);
     } catch (err) {
-      if (!(err instanceof Error) || !err.message.endsWith('already exists')) throw err;
+      if (!isAlreadyExists(err)) throw err;
       return this.update(ctx, input, ['target', 'labels']);
     }
   }

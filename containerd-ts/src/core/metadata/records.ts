@@ -70,9 +70,3 @@ export interface SnapshotRecord {
   size: number;
   inodes: number;
 }
-
-export interface IngestRecord {
-  ref: string;
-  expected: string;
-  createdAt: number;
-}

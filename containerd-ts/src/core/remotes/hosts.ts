@@ -77,7 +77,10 @@ export class RegistryHosts {
         out.push({ base, host: mhost, mirror: true });
       }
     }
-    const scheme = opts.plainHttp || this.plainHttpAllowed(host) ? 'http' : 'https';
+    if (opts.plainHttp && !this.plainHttpAllowed(host)) {
+      throw invalidArgument(`plain HTTP to ${host} is not allowed: only loopback registries and those listed in [registry] insecure may use it`);
+    }
+    const scheme = this.plainHttpAllowed(host) ? 'http' : 'https';
     out.push({ base: `${scheme}://${apiHost(host)}`, host, mirror: false });
     return out;
   }

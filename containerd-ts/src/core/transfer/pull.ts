@@ -2,7 +2,7 @@
 // (resuming interrupted ingests), unpack each layer as soon as it and its parent are ready, then
 // record the image. Everything is held by a transfer lease until the image record exists.
 import type { Logger } from '../log/logger.js';
-import { errorMessage, invalidArgument } from '../errdefs.js';
+import { invalidArgument } from '../errdefs.js';
 import { sha256Of, type Digest } from '../digest.js';
 import type { Ctx } from '../namespaces/context.js';
 import type { ContentStore } from '../metadata/content.js';
@@ -162,8 +162,4 @@ export async function readAll(content: ContentStore, ctx: Ctx, digest: string): 
   const parts: Buffer[] = [];
   for await (const c of content.reader(ctx, digest)) parts.push(c as Buffer);
   return Buffer.concat(parts);
-}
-
-export function describeError(err: unknown): string {
-  return errorMessage(err);
 }

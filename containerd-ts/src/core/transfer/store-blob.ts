@@ -1,10 +1,28 @@
 // Writing blobs into the namespaced content store from bytes or a stream, verified, resumable, and
 // treating "already there" as success.
 import type { Readable } from 'node:stream';
-import { isAlreadyExists } from '../errdefs.js';
+import { isAlreadyExists, isKind } from '../errdefs.js';
 import type { Ctx } from '../namespaces/context.js';
-import type { ContentStore } from '../metadata/content.js';
+import type { ContentStore, NsContentWriter } from '../metadata/content.js';
 import type { Descriptor } from '../images/manifest.js';
+
+/**
+ * Opens a writer for a ref, waiting while another transfer holds it (two pulls of one image):
+ * once that one commits, the blob is there and this one has nothing to do.
+ */
+async function openWriter(content: ContentStore, ctx: Ctx, desc: Descriptor, ref: string, signal?: AbortSignal): Promise<NsContentWriter | undefined> {
+  for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
+    if (content.has(ctx, desc.digest)) return undefined;
+    try {
+      return await content.writer(ctx, { ref, total: desc.size, expected: desc.digest });
+    } catch (err) {
+      if (isAlreadyExists(err)) return undefined;
+      if (!isKind(err, 'unavailable')) throw err;
+    }
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('transfer cancelled');
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
 
 /** Stores small bytes (manifests, configs) under their descriptor. */
 export async function storeBytes(content: ContentStore, ctx: Ctx, desc: Descriptor, bytes: Uint8Array, labels: Record<string, string>): Promise<void> {
@@ -12,11 +30,8 @@ export async function storeBytes(content: ContentStore, ctx: Ctx, desc: Descript
     if (Object.keys(labels).length) content.adopt(ctx, desc.digest, desc.size, labels);
     return;
   }
-  let w;
-  try {
-    w = await content.writer(ctx, { ref: `bytes-${desc.digest}`, total: desc.size, expected: desc.digest });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
+  const w = await openWriter(content, ctx, desc, `bytes-${desc.digest}`);
+  if (!w) {
     content.adopt(ctx, desc.digest, desc.size, labels);
     return;
   }
@@ -48,11 +63,8 @@ export async function storeStream(content: ContentStore, ctx: Ctx, desc: Descrip
     if (Object.keys(labels).length) content.adopt(ctx, desc.digest, desc.size, labels);
     return false;
   }
-  let w;
-  try {
-    w = await content.writer(ctx, { ref: `blob-${desc.digest}`, total: desc.size, expected: desc.digest });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
+  const w = await openWriter(content, ctx, desc, `blob-${desc.digest}`, signal);
+  if (!w) {
     content.adopt(ctx, desc.digest, desc.size, labels);
     return false;
   }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { invalidArgument } from '../errdefs.js';
 import { TarReader, type BodySink, type TarHeader } from '../archive/tar-reader.js';
-import { lsetxattr, mknod, S_IFBLK, S_IFCHR } from '../sys/linux.js';
+import { lgetxattr, lsetxattr, mknod, S_IFBLK, S_IFCHR } from '../sys/linux.js';
 import { ancestorsOf, cleanArchivePath, parentOf } from './path-safety.js';
 import { isOverlayWhiteout, OVERLAY_OPAQUE_XATTR, whiteoutOf } from './whiteout.js';
 
@@ -76,13 +76,31 @@ export class LayerApplier {
     throw invalidArgument(`entry ${JSON.stringify(name)}: ${why}`);
   }
 
-  /** Finds a path in the lower layers, top-most first; an overlay whiteout there hides it. */
+  /**
+   * Finds a path in the lower layers as the merged view would, top-most layer first, never through
+   * a symlink: an ancestor that is anything but a real directory in a layer (a symlink, a file, a
+   * whiteout) hides the path in that layer and all below it, and an opaque directory hides what is
+   * below it. Without this, a symlink in a deeper layer could make a copy-up read a host file.
+   */
   private lowerStat(clean: string): { dir: string; st: fs.Stats } | undefined {
+    const ancestors = ancestorsOf(clean);
     for (const dir of this.lowers) {
-      const st = lstatOrUndefined(path.join(dir, clean));
-      if (!st) continue;
-      if (isOverlayWhiteout(st)) return undefined;
-      return { dir, st };
+      let present = true;
+      let opaque = false;
+      for (const a of ancestors) {
+        const st = lstatOrUndefined(path.join(dir, a));
+        if (!st) {
+          present = false;
+          break;
+        }
+        if (!st.isDirectory()) return undefined;
+        if (lgetxattr(path.join(dir, a), OVERLAY_OPAQUE_XATTR)?.toString() === 'y') opaque = true;
+      }
+      if (present) {
+        const st = lstatOrUndefined(path.join(dir, clean));
+        if (st) return isOverlayWhiteout(st) ? undefined : { dir, st };
+      }
+      if (opaque) return undefined;
     }
     return undefined;
   }

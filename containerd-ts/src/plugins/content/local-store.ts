@@ -176,6 +176,16 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  deleteSync(digest: Digest): boolean {
+    try {
+      fs.unlinkSync(this.blobPath(digest));
+      return true;
+    } catch (err) {
+      if (isENOENT(err)) return false;
+      throw err;
+    }
+  }
+
   async *walk(): AsyncIterable<Digest> {
     for (const name of await fsp.readdir(this.blobsDir)) {
       const d = `sha256:${name}`;
