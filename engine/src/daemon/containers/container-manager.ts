@@ -237,6 +237,11 @@ export class ContainerManager {
       if (cur.State.Status === 'removing') throw conflict(`container is marked for removal and cannot be started`);
       this.cancelRestart(cur.ID);
       await this.doStart(cur);
+    }).catch(async (err: unknown) => {
+      // A --rm container that never ran is removed, as dockerd does.
+      const cur = this.store.find(rec.ID);
+      if (cur?.HostConfig.AutoRemove && !cur.HasBeenStartedBefore && !(err instanceof ApiError && err.status === 304)) await this.remove(cur.ID, { force: true, volumes: true }).catch(() => undefined);
+      throw err;
     });
   }
 

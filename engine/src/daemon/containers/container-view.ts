@@ -115,7 +115,7 @@ export function summaryView(rec: ContainerRecord, imageName: string) {
     Names: [rec.Name],
     Image: imageName,
     ImageID: rec.Image,
-    Command: [rec.Path, ...rec.Args].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' '),
+    Command: [rec.Path, ...rec.Args].join(' '),
     Created: Math.floor(Date.parse(rec.Created) / 1000),
     Ports: [],
     Labels: rec.Config.Labels,
