@@ -33,7 +33,8 @@ export function register(r: Router, e: Engine): void {
     const containers = e.containers.store.all();
     let list = await e.images.list();
     const refs = filters.get('reference');
-    if (refs) list = list.filter((i) => repoTags(i).some((t) => refs.some((p) => globMatch(p, t) || globMatch(p, t.replace(/:[^:/]*$/, '')))));
+    const refMatch = (t: string) => refs === undefined || refs.some((p) => globMatch(p, t) || globMatch(p, t.replace(/:[^:/]*$/, '')));
+    if (refs) list = list.filter((i) => repoTags(i).some(refMatch));
     if (filters.get('dangling')?.includes('true')) list = [];
     for (const l of filters.get('label') ?? []) {
       const [k, v] = l.split('=', 2) as [string, string | undefined];
@@ -48,7 +49,7 @@ export function register(r: Router, e: Engine): void {
       list.map((i) => ({
         Id: i.id,
         ParentId: '',
-        RepoTags: repoTags(i),
+        RepoTags: repoTags(i).filter(refMatch),
         RepoDigests: repoDigests(i),
         Created: Math.floor(i.created.getTime() / 1000),
         Size: i.size,

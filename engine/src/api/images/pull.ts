@@ -41,7 +41,9 @@ export function register(r: Router, e: Engine): void {
       })[Symbol.asyncIterator]();
       let first: IteratorResult<Awaited<ReturnType<typeof stream.next>>['value']>;
       try {
-        first = await stream.next();
+        // Nothing is sent until the reference resolved, so a missing image is an HTTP error, as in Docker.
+        do first = await stream.next();
+        while (!first.done && first.value.status === 'resolving');
       } catch (err) {
         lastErr = err;
         if (i < attempts.length - 1) continue;
