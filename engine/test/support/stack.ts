@@ -30,6 +30,8 @@ export interface Stack {
   startContainerd(): Promise<void>;
   stopContainerd(signal?: NodeJS.Signals): Promise<void>;
   logs(): string;
+  /** engined's pid while it runs. */
+  enginedPid(): number | undefined;
   cleanup(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     },
     stopEngined: (signal = 'SIGTERM') => stopChild(engined, signal),
     logs: () => logText,
+    enginedPid: () => engined?.pid,
     async cleanup() {
       await stopChild(engined, 'SIGKILL');
       await stopChild(ctd, 'SIGKILL');

@@ -48,7 +48,8 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
     }
   }
   await session;
-  // The stream also ends when the user detaches (ctrl-p ctrl-q): then the container still runs.
+  // With stdin attached the stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on.
+  if (!o.stdin) return waited;
   const state = await client.call<{ State: { Running: boolean } }>('GET', `/containers/${id}/json`).catch(() => undefined);
   if (state?.State.Running) {
     const raced = await Promise.race([waited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
