@@ -23,16 +23,23 @@ async function names(host: string | undefined, kind: 'containers' | 'images' | '
 
 type Done = (completions: string[]) => void;
 
-export function completer(current: string, argv: { _: Array<string | number>; host?: string }, defaultCompletion: (cb: (err: Error | null, c: string[]) => void) => void, done: Done): void {
+/** -H as given to this process (before --get-yargs-completions) when the completed words lack it. */
+function hostOf(argv: { host?: string | undefined }): string | undefined {
+  if (argv.host) return argv.host;
+  const i = process.argv.findIndex((a) => a === '-H' || a === '--host');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+export function completer(current: string, argv: { _: Array<string | number>; host?: string | undefined }, defaultCompletion: (cb: (err: Error | null, c: string[]) => void) => void, done: Done): void {
   const words = argv._.map(String).filter((w) => w !== 'engine');
   const cmd = words[0];
   const positional = words.length >= 2 && !current.startsWith('-');
   const pick = async (): Promise<string[] | undefined> => {
     if (!positional || !cmd) return undefined;
-    if (cmd === 'volume' && ['rm', 'inspect'].includes(words[1] ?? '') && words.length >= 3) return names(argv.host, 'volumes');
-    if (cmd === 'run' || cmd === 'create') return words.length === 2 ? names(argv.host, 'images') : undefined;
-    if (CONTAINER_COMMANDS.has(cmd) && !(cmd === 'exec' && words.length > 2)) return [...(await names(argv.host, 'containers')), ...(cmd === 'inspect' ? await names(argv.host, 'images') : [])];
-    if (IMAGE_COMMANDS.has(cmd)) return names(argv.host, 'images');
+    if (cmd === 'volume' && ['rm', 'inspect'].includes(words[1] ?? '') && words.length >= 3) return names(hostOf(argv), 'volumes');
+    if (cmd === 'run' || cmd === 'create') return words.length === 2 ? names(hostOf(argv), 'images') : undefined;
+    if (CONTAINER_COMMANDS.has(cmd) && !(cmd === 'exec' && words.length > 2)) return [...(await names(hostOf(argv), 'containers')), ...(cmd === 'inspect' ? await names(hostOf(argv), 'images') : [])];
+    if (IMAGE_COMMANDS.has(cmd)) return names(hostOf(argv), 'images');
     return undefined;
   };
   void pick().then((list) => {

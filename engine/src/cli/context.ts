@@ -8,7 +8,9 @@ export interface GlobalArgs {
 let client: ApiClient | undefined;
 
 export function api(args: GlobalArgs): ApiClient {
-  client ??= new ApiClient(args.host);
+  // -H given twice: the last one wins.
+  const host = Array.isArray(args.host) ? (args.host as string[]).at(-1) : args.host;
+  client ??= new ApiClient(host);
   return client;
 }
 

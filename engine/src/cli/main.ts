@@ -33,6 +33,7 @@ import { version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
 import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
+import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
 import type { GlobalArgs } from './context.js';
 
@@ -50,12 +51,14 @@ export async function main(argv: string[]): Promise<void> {
     .help('help')
     .version(false)
     .wrap(Math.min(120, process.stdout.columns || 100))
-    .completion('completion', 'Print the bash completion script (engine completion bash >> ~/.bashrc)', completer as never)
+    .completion('__complete', false, completer as never)
     .fail((msg, err) => {
       if (err) throw err;
       process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
       process.exit(125);
     });
   for (const c of COMMANDS) y = y.command(c as never);
+  const withScript = y;
+  y = y.command(completionCommand(() => withScript.showCompletionScript()) as never);
   await (y as unknown as yargs.Argv<GlobalArgs>).parseAsync();
 }
