@@ -80,7 +80,8 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const images = new ImageStore(containerd);
   const volumes = new VolumeStore(path.join(config.dataRoot, 'volumes'));
   const store = new ContainerStore(path.join(config.dataRoot, 'containers'));
-  const networks = new NetworkAttachers([new NoneHostAttacher()]);
+  // The bridge attacher of engine/src/network/ joins here (and becomes the default mode).
+  const networks = new NetworkAttachers([new NoneHostAttacher()], 'none');
   const containers = new ContainerManager(containerd, store, images, volumes, events, networks, config, log);
   const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers), volumes, events, log };
   await containers.restore();

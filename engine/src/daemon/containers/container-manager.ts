@@ -13,7 +13,6 @@ import { ApiError, badRequest, conflict, notFound, notModified } from '../http/a
 import type { ImageStore } from '../images/image-store.js';
 import { HOST_ARCH } from '../images/platform.js';
 import type { NetworkAttacher, NetworkAttachers, NetworkAttachment } from '../networking/network-attacher.js';
-import { DEFAULT_NETWORK_MODE } from '../networking/none-host-attacher.js';
 import { ZERO_TIME, type ContainerRecord } from '../state/container-record.js';
 import type { ContainerStore } from '../state/container-store.js';
 import type { VolumeStore } from '../volumes/volume-store.js';
@@ -116,7 +115,7 @@ export class ContainerManager {
     const imageRef = body.Image;
     if (typeof imageRef !== 'string' || !imageRef) throw badRequest('Config.Image is required');
     const hostConfig = validateHostConfig((body.HostConfig ?? {}) as Record<string, unknown>);
-    if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = DEFAULT_NETWORK_MODE;
+    if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = this.networks.defaultMode;
     const planned = planMounts(hostConfig);
     if (hostConfig.Init === true) findInitBinaryOrThrow(this.config.initPath);
     for (const c of [...(hostConfig.CapAdd ?? []), ...(hostConfig.CapDrop ?? [])]) normalizeCap(c);

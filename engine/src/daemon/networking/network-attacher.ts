@@ -35,7 +35,14 @@ export interface NetworkAttacher {
 
 /** Resolves a container's mode to the attacher that serves it. */
 export class NetworkAttachers {
-  constructor(private readonly attachers: NetworkAttacher[]) {}
+  /**
+   * @param defaultMode what `--network default` (or none given) means: `none` until the default
+   *   bridge exists, then the bridge's name.
+   */
+  constructor(
+    private readonly attachers: NetworkAttacher[],
+    public defaultMode: string,
+  ) {}
 
   add(a: NetworkAttacher): void {
     this.attachers.unshift(a);

@@ -6,12 +6,9 @@ import type { NetworkAttacher, NetworkAttachment } from './network-attacher.js';
 
 const EMPTY = { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
 
-/** The default network until the bridge exists (issue 8). */
-export const DEFAULT_NETWORK_MODE = 'none';
-
 export class NoneHostAttacher implements NetworkAttacher {
   handles(mode: string): boolean {
-    return mode === 'none' || mode === 'host' || mode === 'default' || mode === '';
+    return mode === 'none' || mode === 'host';
   }
 
   validate(c: ContainerRecord): void {
