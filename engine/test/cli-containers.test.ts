@@ -145,3 +145,29 @@ test('--network host shares the host network; none has only a loopback', async (
   const host = await s.engine(['run', '--rm', '--network', 'host', 'busybox', 'sh', '-c', 'ls /sys/class/net | wc -l']);
   expect(Number(host.stdout.trim())).toBe(fs.readdirSync('/sys/class/net').length);
 });
+
+test('--privileged and exec --privileged get every capability and no seccomp; --cpu-shares and --memory-swap reach the cgroup', async () => {
+  const priv = await s.engine(['run', '--rm', '--privileged', 'busybox', 'sh', '-c', 'grep CapEff /proc/self/status; mkdir -p /mnt/t && mount -t tmpfs none /mnt/t && echo mounted']);
+  const hostCaps = /CapBnd:\s+([0-9a-f]+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]!;
+  expect(priv.stdout).toMatch(new RegExp(`CapEff:\\s+${hostCaps}`));
+  expect(priv.stdout).toMatch(/mounted/);
+  const plain = await s.engine(['run', '--rm', 'busybox', 'sh', '-c', 'mkdir -p /mnt/t; mount -t tmpfs none /mnt/t 2>/dev/null || echo refused']);
+  expect(plain.stdout).toBe('refused\n');
+  const id = (await s.engine(['run', '-d', '--cpu-shares', '512', '-m', '32m', '--memory-swap', '64m', 'busybox', 'sleep', '60'])).stdout.trim();
+  const ex = await s.engine(['exec', '--privileged', id, 'grep', 'CapEff', '/proc/self/status']);
+  expect(ex.stdout).toMatch(new RegExp(hostCaps));
+  const cg = (ctrl: string, file: string) => fs.readFileSync(`/sys/fs/cgroup/${ctrl}${s.cgroupParent}/${id}/${file}`, 'utf8').trim();
+  if (fs.existsSync('/sys/fs/cgroup/cpu/cpu.shares')) {
+    expect(cg('cpu', 'cpu.shares')).toBe('512');
+    expect(cg('memory', 'memory.limit_in_bytes')).toBe(String(32 * 1024 * 1024));
+  }
+  await s.engine(['rm', '-f', id]);
+}, 30_000);
+
+test('logs --since and --until', async () => {
+  await s.engine(['run', '--name', 'timed', 'busybox', 'echo', 'stamped']);
+  expect((await s.engine(['logs', '--since', '1h', 'timed'])).stdout).toBe('stamped\n');
+  expect((await s.engine(['logs', '--since', String(Math.floor(Date.now() / 1000) + 60), 'timed'])).stdout).toBe('');
+  expect((await s.engine(['logs', '--until', '2000-01-01T00:00:00Z', 'timed'])).stdout).toBe('');
+  await s.engine(['rm', 'timed']);
+});

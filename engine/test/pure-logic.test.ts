@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { familiarName, normalizedName, parseReference } from '../src/common/reference.js';
 import { resolveDefaultSeccomp } from '../src/oci/seccomp/resolve.js';
-import { capabilitySet, DEFAULT_CAPABILITIES } from '../src/oci/capabilities.js';
+import { capabilitySet, DEFAULT_CAPABILITIES, hostCapabilities } from '../src/oci/capabilities.js';
 import { parseBind } from '../src/daemon/containers/binds.js';
 import { DetachScanner, parseDetachKeys } from '../src/common/detach-keys.js';
 import { renderTemplate, tabulate } from '../src/cli/format/template.js';
@@ -52,6 +52,7 @@ test('cap-add/cap-drop/privileged', () => {
   expect(capabilitySet({ privileged: false, add: ['net_admin'], drop: ['CHOWN'] })).toEqual([...DEFAULT_CAPABILITIES.filter((c) => c !== 'CAP_CHOWN'), 'CAP_NET_ADMIN']);
   expect(capabilitySet({ privileged: false, add: [], drop: ['ALL'] })).toEqual([]);
   expect(capabilitySet({ privileged: true, add: [], drop: [] })).toContain('CAP_SYS_ADMIN');
+  expect(hostCapabilities('CapBnd:\t0000000000000005\n')).toEqual(['CAP_CHOWN', 'CAP_DAC_READ_SEARCH']);
   expect(() => capabilitySet({ privileged: false, add: ['BOGUS'], drop: [] })).toThrow(/unknown capability/);
 });
 

@@ -1,5 +1,6 @@
 // Capability sets: Docker's defaults, adjusted by --cap-add/--cap-drop (names with or without CAP_,
 // "ALL"), everything for --privileged.
+import * as fs from 'node:fs';
 import { badRequest } from '../daemon/http/api-error.js';
 
 export const DEFAULT_CAPABILITIES = [
@@ -17,6 +18,27 @@ export const ALL_CAPABILITIES = [
   'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
 
+/**
+ * The capabilities this host can grant: ALL_CAPABILITIES is in kernel numbering order, and the
+ * engine's own bounding set (a sandboxed host may lack some) caps what any container can hold.
+ */
+export function hostCapabilities(status = readStatus()): string[] {
+  const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(status);
+  if (!m) return [...ALL_CAPABILITIES];
+  const mask = BigInt(`0x${m[1]!}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
+function readStatus(): string {
+  try {
+    return fs.readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+let hostCaps: string[] | undefined;
+
 export function normalizeCap(name: string): string {
   const upper = name.trim().toUpperCase();
   if (upper === 'ALL') return 'ALL';
@@ -26,10 +48,12 @@ export function normalizeCap(name: string): string {
 }
 
 export function capabilitySet(opts: { privileged: boolean; add: readonly string[]; drop: readonly string[] }): string[] {
-  if (opts.privileged) return [...ALL_CAPABILITIES];
+  hostCaps ??= hostCapabilities();
+  const all = hostCaps;
+  if (opts.privileged) return [...all];
   const add = opts.add.map(normalizeCap);
   const drop = opts.drop.map(normalizeCap);
-  let caps = add.includes('ALL') ? [...ALL_CAPABILITIES] : [...DEFAULT_CAPABILITIES];
+  let caps = add.includes('ALL') ? [...all] : [...DEFAULT_CAPABILITIES];
   if (drop.includes('ALL')) caps = [];
   caps = caps.filter((c) => !drop.includes(c));
   for (const c of add) if (c !== 'ALL' && !caps.includes(c)) caps.push(c);

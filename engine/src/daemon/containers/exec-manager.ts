@@ -6,7 +6,7 @@ import { Code, isGrpcCode } from '@stack/proto';
 import type { Containerd } from '../containerd/client.js';
 import { badRequest, conflict, notFound } from '../http/api-error.js';
 import type { ContainerRecord } from '../state/container-record.js';
-import { ALL_CAPABILITIES } from '../../oci/capabilities.js';
+import { capabilitySet } from '../../oci/capabilities.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
 import { readRootfsFile } from '../../oci/rootfs-reader.js';
 import { resolveUser } from '../../oci/user.js';
@@ -103,7 +103,8 @@ export class ExecManager {
       const u = resolveUser(cfg.User, readRootfsFile(m, '/etc/passwd')?.toString('utf8'), readRootfsFile(m, '/etc/group')?.toString('utf8'));
       user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
     }
-    const caps = cfg.Privileged ? { bounding: ALL_CAPABILITIES, effective: ALL_CAPABILITIES, permitted: ALL_CAPABILITIES } : base.capabilities;
+    const all = capabilitySet({ privileged: true, add: [], drop: [] });
+    const caps = cfg.Privileged ? { bounding: all, effective: all, permitted: all } : base.capabilities;
     return {
       ...base,
       terminal: cfg.Tty,
