@@ -27,22 +27,19 @@ import { copyUp, resolveMounts } from './container-mounts.js';
 import { hostHostname, writeContainerFiles } from './container-files.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
-import { Backoff, shouldRestart } from './restart-policy.js';
+import { shouldRestart } from './restart-policy.js';
+import { RestartScheduler } from './restart-scheduler.js';
+import { ExitMonitor } from './exit-monitor.js';
+import { PendingAttaches, type AttachWanted } from './pending-attaches.js';
 import { parseSignal } from './signals.js';
 import { jsonAny, SPEC_TYPE_URL } from './spec-any.js';
-import { TaskAttach, type AttachOpen } from './task-attach.js';
+import { TaskAttach } from './task-attach.js';
 import { Waiters, type WaitResult } from './waiters.js';
 
 export interface Logger {
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
-}
-
-interface PendingAttach {
-  open: Omit<AttachOpen, 'containerId' | 'execId'>;
-  resolve(a: TaskAttach): void;
-  reject(err: unknown): void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,13 +52,11 @@ export class ContainerManager {
   readonly waiters = new Waiters();
   private readonly specs = new Map<string, OciSpec>();
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly monitors = new Map<string, number>();
-  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
-  private readonly backoffs = new Map<string, Backoff>();
-  private readonly pending = new Map<string, Set<PendingAttach>>();
+  private readonly restarts = new RestartScheduler();
+  private readonly pending = new PendingAttaches();
+  private readonly monitor: ExitMonitor;
   private readonly oom = new Set<string>();
   private readonly attachments = new Map<string, NetworkAttachment>();
-  private generation = 0;
   private closing = false;
 
   constructor(
@@ -73,7 +68,9 @@ export class ContainerManager {
     private readonly networks: NetworkAttachers,
     private readonly config: DaemonConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.monitor = new ExitMonitor(c, (id, status, at) => this.onExit(id, status, at));
+  }
 
   /** Runs one state-changing operation per container at a time. */
   private async lock<T>(id: string, fn: () => Promise<T>): Promise<T> {
@@ -234,7 +231,7 @@ export class ContainerManager {
       if (cur.State.Status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
       if (cur.State.Status === 'running') throw notModified();
       if (cur.State.Status === 'removing') throw conflict(`container is marked for removal and cannot be started`);
-      this.cancelRestart(cur.ID);
+      this.restarts.cancel(cur.ID);
       await this.doStart(cur);
     }).catch(async (err: unknown) => {
       // A --rm container that never ran is removed, as dockerd does.
@@ -268,7 +265,7 @@ export class ContainerManager {
         terminal: rec.Config.Tty,
       });
       taskCreated = true;
-      await this.handOverPendingAttaches(rec.ID);
+      await this.pending.handOver(this.c, rec.ID);
       const { pid } = await this.c.tasks.start({ containerId: rec.ID, execId: '' });
       this.oom.delete(rec.ID);
       this.attachments.set(rec.ID, att);
@@ -277,12 +274,12 @@ export class ContainerManager {
       rec.HasBeenManuallyStopped = false;
       if (typeof att.netns === 'string') rec.NetNsPath = att.netns;
       this.store.save(rec);
-      this.monitor(rec.ID);
+      this.monitor.watch(rec.ID);
       this.events.publish('container', 'start', rec.ID, this.attributes(rec));
     } catch (err) {
       if (taskCreated) await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       if (attached) await attacher.detach(rec).catch((e: unknown) => this.log.warn(`network detach ${rec.ID}: ${String(e)}`));
-      this.failPendingAttaches(rec.ID, err);
+      this.pending.fail(rec.ID, err);
       const message = err instanceof Error ? err.message : String(err);
       rec.State.Error = message;
       rec.State.ExitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied/i.test(message) ? 126 : 128;
@@ -296,69 +293,16 @@ export class ContainerManager {
   // ---- attach hand-off ------------------------------------------------------------------------
 
   /** Attaches to a running container now, or to a created one once it starts (before its process runs). */
-  attach(id: string, open: PendingAttach['open'], signal: AbortSignal): Promise<TaskAttach> {
+  attach(id: string, open: AttachWanted, signal: AbortSignal): Promise<TaskAttach> {
     const rec = this.store.get(id);
     if (isRunningState(rec)) return TaskAttach.open(this.c, { containerId: rec.ID, execId: '', ...open });
-    return new Promise((resolve, reject) => {
-      const p: PendingAttach = { open, resolve, reject };
-      const set = this.pending.get(rec.ID) ?? new Set();
-      set.add(p);
-      this.pending.set(rec.ID, set);
-      signal.addEventListener('abort', () => {
-        set.delete(p);
-        reject(new Error('client went away'));
-      });
-    });
-  }
-
-  private async handOverPendingAttaches(id: string): Promise<void> {
-    const set = this.pending.get(id);
-    if (!set) return;
-    this.pending.delete(id);
-    for (const p of set) {
-      try {
-        p.resolve(await TaskAttach.open(this.c, { containerId: id, execId: '', ...p.open }));
-      } catch (err) {
-        p.reject(err);
-      }
-    }
-  }
-
-  private failPendingAttaches(id: string, err: unknown): void {
-    const set = this.pending.get(id);
-    this.pending.delete(id);
-    for (const p of set ?? []) p.reject(err);
+    return this.pending.wait(rec.ID, open, signal);
   }
 
   // ---- exits ----------------------------------------------------------------------------------
 
-  /** Waits for the task's exit through containerd-ts, riding out containerd-ts restarts. */
-  private monitor(id: string): void {
-    const gen = ++this.generation;
-    this.monitors.set(id, gen);
-    void (async () => {
-      let backoff = 100;
-      while (!this.closing && this.monitors.get(id) === gen) {
-        try {
-          const r = await this.c.tasks.wait({ containerId: id, execId: '' });
-          if (this.monitors.get(id) === gen) await this.onExit(id, r.exitStatus, r.exitedAt ? new Date(Number(r.exitedAt.seconds) * 1000 + r.exitedAt.nanos / 1e6) : new Date());
-          return;
-        } catch (err) {
-          if (this.closing || this.monitors.get(id) !== gen) return;
-          if (isGrpcCode(err, Code.NOT_FOUND)) {
-            await this.onExit(id, 255, new Date());
-            return;
-          }
-          await sleep(backoff);
-          backoff = Math.min(backoff * 2, 2000);
-        }
-      }
-    })();
-  }
-
   private onExit(id: string, status: number, exitedAt: Date): Promise<void> {
     return this.lock(id, async () => {
-      this.monitors.delete(id);
       const rec = this.store.find(id);
       if (!rec || !isRunningState(rec)) return;
       let exitStatus = status;
@@ -388,11 +332,7 @@ export class ContainerManager {
   }
 
   private scheduleRestart(rec: ContainerRecord, ranForMs: number): void {
-    const b = this.backoffs.get(rec.ID) ?? new Backoff();
-    this.backoffs.set(rec.ID, b);
-    const delay = b.next(ranForMs);
-    const timer = setTimeout(() => {
-      this.restartTimers.delete(rec.ID);
+    this.restarts.schedule(rec.ID, ranForMs, () => {
       void this.lock(rec.ID, async () => {
         const cur = this.store.find(rec.ID);
         if (!cur || cur.State.Status !== 'restarting') return;
@@ -406,16 +346,7 @@ export class ContainerManager {
           this.log.warn(`restart ${cur.ID}: ${err instanceof Error ? err.message : String(err)}`);
         }
       });
-    }, delay);
-    this.restartTimers.set(rec.ID, timer);
-  }
-
-  private cancelRestart(id: string): boolean {
-    const t = this.restartTimers.get(id);
-    if (!t) return false;
-    clearTimeout(t);
-    this.restartTimers.delete(id);
-    return true;
+    });
   }
 
   noteOom(id: string): void {
@@ -428,7 +359,7 @@ export class ContainerManager {
     const rec = this.store.get(ref);
     if (rec.State.Status === 'restarting') {
       await this.lock(rec.ID, async () => {
-        this.cancelRestart(rec.ID);
+        this.restarts.cancel(rec.ID);
         rec.HasBeenManuallyStopped = true;
         rec.State.Status = 'exited';
         this.store.save(rec);
@@ -528,7 +459,7 @@ export class ContainerManager {
       throw conflict(`You cannot remove a ${rec.State.Status} container ${rec.ID}. Stop the container before attempting removal or force remove`);
     }
     if (rec.State.Status === 'removing') throw conflict(`removal of container ${rec.ID} is already in progress`);
-    this.cancelRestart(rec.ID);
+    this.restarts.cancel(rec.ID);
     if (isRunningState(rec)) {
       rec.HasBeenManuallyStopped = true;
       const exited = this.waiters.exitWithin(rec.ID, 15_000);
@@ -539,7 +470,7 @@ export class ContainerManager {
     await this.lock(rec.ID, async () => {
       if (!this.store.find(rec.ID)) return;
       rec.State.Status = 'removing';
-      this.monitors.delete(rec.ID);
+      this.monitor.forget(rec.ID);
       await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       await this.attacher(rec).detach(rec).catch(() => undefined);
       await this.c.containers.delete({ id: rec.ID }).catch((err: unknown) => {
@@ -550,7 +481,7 @@ export class ContainerManager {
       });
       this.store.remove(rec.ID);
       this.specs.delete(rec.ID);
-      this.backoffs.delete(rec.ID);
+      this.restarts.forget(rec.ID);
       this.attachments.delete(rec.ID);
       if (opts.volumes) {
         for (const m of rec.Mounts) {
@@ -609,7 +540,7 @@ export class ContainerManager {
       const a = this.attacher(rec);
       this.attachments.set(rec.ID, await (a.restore ?? a.attach).call(a, rec));
       this.store.save(rec);
-      this.monitor(rec.ID);
+      this.monitor.watch(rec.ID);
       return;
     }
     const wasRunning = isRunningState(rec) || rec.State.Status === 'restarting';
@@ -649,7 +580,8 @@ export class ContainerManager {
 
   close(): void {
     this.closing = true;
-    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.monitor.close();
+    this.restarts.close();
   }
 }
 
