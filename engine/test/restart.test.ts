@@ -2,6 +2,9 @@
 // same containers run, their logs lost nothing, and --restart always containers killed meanwhile
 // are running again.
 import * as fs from 'node:fs';
+import { Code, connect, createClient } from '@stack/proto';
+import { Containers } from '@stack/proto/gen/containerd/services/containers/v1/containers_pb';
+import { Snapshots } from '@stack/proto/gen/containerd/services/snapshots/v1/snapshots_pb';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 let s: Stack;
@@ -70,3 +73,21 @@ test('kill -9 of engined and containerd-ts: containers keep running and logging,
   expect(JSON.parse(lines[0]!)).toMatchObject({ log: 'n 0\n', stream: 'stdout' });
   await s.engine(['rm', '-f', 'steady', 'phoenix', 'stays-down', 'unless']);
 }, 90_000);
+
+test('what an interrupted create left in containerd-ts is removed when the engine starts', async () => {
+  const channel = connect(s.ctdSocket);
+  const md = { metadata: { 'containerd-namespace': s.containerdNamespace } };
+  const containers = createClient(Containers, channel, md);
+  const snapshots = createClient(Snapshots, channel, md);
+  const orphan = 'f'.repeat(64);
+  try {
+    await snapshots.prepare({ snapshotter: 'overlayfs', key: orphan, parent: '', labels: {} });
+    await containers.create({ container: { id: orphan, image: 'x', runtime: { name: 'io.containerd.runc.v2' }, spec: { typeUrl: 'types.containerd.io/opencontainers/runtime-spec/1/Spec', value: Buffer.from('{}') }, snapshotter: 'overlayfs', snapshotKey: orphan } });
+    await s.stopEngined('SIGKILL');
+    await s.startEngined();
+    await expect(containers.get({ id: orphan })).rejects.toMatchObject({ code: Code.NOT_FOUND });
+    await expect(snapshots.stat({ snapshotter: 'overlayfs', key: orphan })).rejects.toMatchObject({ code: Code.NOT_FOUND });
+  } finally {
+    channel.close();
+  }
+}, 30_000);

@@ -20,6 +20,8 @@ export interface Stack {
   socket: string;
   host: string;
   ctdSocket: string;
+  /** The containerd namespace this engined uses. */
+  containerdNamespace: string;
   cgroupParent: string;
   busyboxArchive: string;
   engine(args: readonly string[], opts?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
@@ -76,6 +78,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     socket,
     host: `unix://${socket}`,
     ctdSocket,
+    containerdNamespace: `engine-${tag}`,
     cgroupParent,
     busyboxArchive: path.join(dir, 'busybox.tar'),
     engine: (args, o = {}) => runCommand(ENGINE_BIN, ['-H', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.env ? { env: o.env } : {}) }),

@@ -28,6 +28,7 @@ import { hostHostname, writeContainerFiles } from './container-files.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
 import { shouldRestart } from './restart-policy.js';
+import { reapOrphans } from './orphan-reaper.js';
 import { RestartScheduler } from './restart-scheduler.js';
 import { ExitMonitor } from './exit-monitor.js';
 import { PendingAttaches, type AttachWanted } from './pending-attaches.js';
@@ -506,6 +507,7 @@ export class ContainerManager {
   /** Reconnects to tasks that kept running while the engine was down; applies restart policies. */
   async restore(): Promise<void> {
     const all = this.store.load((id, err) => this.log.error(`container ${id}: cannot read its state: ${String(err)}`));
+    await reapOrphans(this.c, new Set(all.map((r) => r.ID)), (m) => this.log.warn(m)).catch((err: unknown) => this.log.warn(`orphan check: ${String(err)}`));
     for (const rec of all) {
       try {
         await this.restoreOne(rec);
