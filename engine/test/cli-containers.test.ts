@@ -171,3 +171,11 @@ test('logs --since and --until', async () => {
   expect((await s.engine(['logs', '--until', '2000-01-01T00:00:00Z', 'timed'])).stdout).toBe('');
   await s.engine(['rm', 'timed']);
 });
+
+test('a container over its memory limit is OOM-killed and says so', async () => {
+  const r = await s.engine(['run', '--name', 'hungry', '-m', '8m', '--memory-swap', '8m', 'busybox', 'sh', '-c', 'x=$(head -c 64000000 /dev/zero | tr "\\0" a); echo survived']);
+  expect(r.code).toBe(137);
+  expect(r.stdout).not.toMatch(/survived/);
+  await waitFor(async () => (await s.engine(['inspect', '-f', '{{.State.OOMKilled}}', 'hungry'])).stdout === 'true\n', 5000, 'OOMKilled');
+  await s.engine(['rm', 'hungry']);
+}, 30_000);

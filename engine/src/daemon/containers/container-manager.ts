@@ -352,6 +352,13 @@ export class ContainerManager {
 
   noteOom(id: string): void {
     this.oom.add(id);
+    // The OOM event may arrive after the exit was recorded.
+    const rec = this.store.find(id);
+    if (rec && rec.State.Status !== 'running' && rec.State.Status !== 'paused' && Date.now() - Date.parse(rec.State.FinishedAt) < 10_000 && !rec.State.OOMKilled) {
+      rec.State.OOMKilled = true;
+      this.store.save(rec);
+    }
+    this.events.publish('container', 'oom', id, rec ? this.attributes(rec) : {});
   }
 
   // ---- stop, kill, restart, pause ------------------------------------------------------------
