@@ -29,6 +29,7 @@ import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
 import { shouldRestart } from './restart-policy.js';
 import { reapOrphans } from './orphan-reaper.js';
+import { wasOomKilled } from './oom-check.js';
 import { RestartScheduler } from './restart-scheduler.js';
 import { ExitMonitor } from './exit-monitor.js';
 import { PendingAttaches, type AttachWanted } from './pending-attaches.js';
@@ -307,6 +308,8 @@ export class ContainerManager {
       const rec = this.store.find(id);
       if (!rec || !isRunningState(rec)) return;
       let exitStatus = status;
+      const cgroupsPath = this.specs.get(id)?.linux.cgroupsPath;
+      if (cgroupsPath && wasOomKilled(cgroupsPath)) this.oom.add(id);
       try {
         const d = await this.c.tasks.delete({ containerId: id });
         exitStatus = d.exitStatus;
