@@ -385,10 +385,11 @@ export class ContainerManager {
     const exited = this.waiters.exitWithin(rec.ID, timeout < 0 ? -1 : timeout * 1000);
     await this.signal(rec, stopSignal);
     if (rec.State.Status === 'paused') await this.c.tasks.resume({ containerId: rec.ID }).catch(() => undefined);
-    if (await exited) return;
-    const killed = this.waiters.exitWithin(rec.ID, 30_000);
-    await this.signal(rec, 9);
-    if (!(await killed)) throw new ApiError(500, `container ${rec.ID} did not exit after SIGKILL`);
+    if (!(await exited)) {
+      const killed = this.waiters.exitWithin(rec.ID, 30_000);
+      await this.signal(rec, 9);
+      if (!(await killed)) throw new ApiError(500, `container ${rec.ID} did not exit after SIGKILL`);
+    }
     this.events.publish('container', 'stop', rec.ID, this.attributes(rec));
   }
 
