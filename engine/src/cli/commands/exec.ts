@@ -35,6 +35,10 @@ export const exec: CommandModule<GlobalArgs, Args> = {
       .option('detach-keys', { type: 'string' }) as unknown as Argv<Args>,
   handler: async (a) => {
     const client = api(a);
+    if (a.tty && a.interactive && !a.detach && !process.stdin.isTTY) {
+      process.stderr.write('the input device is not a TTY\n');
+      exit(1);
+    }
     try {
       const { Id } = await client.call<{ Id: string }>('POST', `/containers/${encodeURIComponent(a.container)}/exec`, {
         body: {

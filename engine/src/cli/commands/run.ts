@@ -69,6 +69,10 @@ export const run: CommandModule<GlobalArgs, RunArgs> = {
       .option('sig-proxy', { type: 'boolean', default: true, describe: 'proxy received signals to the process' }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     const client = api(args);
+    if (args.tty && args.interactive && !args.detach && !process.stdin.isTTY) {
+      process.stderr.write('the input device is not a TTY\n');
+      exit(1);
+    }
     let body: Record<string, unknown>;
     try {
       body = createBody(args, args.detach);

@@ -108,7 +108,7 @@ export function completeConfig(raw: Record<string, unknown>, image: ImageConfig,
   const full = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (full.length === 0) throw badRequest('No command specified');
   const env = mergeEnv(ic.Env ?? [], strings(raw.Env, 'Env') ?? []);
-  for (const e of env) if (!e.includes('=') && e.length === 0) throw badRequest(`invalid environment variable: ${e}`);
+  for (const e of env) if (e === '' || e.startsWith('=')) throw badRequest(`invalid environment variable: ${JSON.stringify(e)}`);
   const stopTimeout = raw.StopTimeout === undefined || raw.StopTimeout === null ? undefined : num(raw.StopTimeout, 'StopTimeout');
   const workdir = typeof raw.WorkingDir === 'string' && raw.WorkingDir ? raw.WorkingDir : (ic.WorkingDir ?? '');
   if (workdir && !workdir.startsWith('/')) throw badRequest(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
