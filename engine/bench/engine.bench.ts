@@ -82,7 +82,7 @@ const suite: BenchSuite = {
         `Idle daemon memory with one running container: engined RSS ${(rssKiB(ours) / 1024).toFixed(1)} MiB (PSS ${(pssKiB(ours) / 1024).toFixed(1)} MiB) ` +
           `vs dockerd RSS ${(rssKiB(theirs) / 1024).toFixed(1)} MiB (PSS ${(pssKiB(theirs) / 1024).toFixed(1)} MiB). ` +
           `Both stacks use --network none; dockerd runs runc through its own containerd, engined runs runc-ts through containerd-ts and shim-ts. ` +
-          `Where the time goes in a lone run --rm: containerd-ts starts a shim-ts for the namespace's first task and stops it with the last one, so each lone run pays a shim start (~0.5 s of Tasks.Create); with another container running the shim is warm and the engine's own path (create, attach, wait, start, remove: ~0.15 s in engined) dominates. The CLI is a Node process: ~60 ms boot plus ~50 ms of module loading (yargs included) per command, the floor of the logs, exec and ps figures.`,
+          `Where the time goes in a lone run --rm: containerd-ts starts a shim-ts for the namespace's first task and stops it with the last one, so each lone run pays a shim start (~0.5 s of Tasks.Create; keeping the shim after its last task brought lone runs to 0.26-0.29 s in a local experiment); with another container running the shim is warm and the engine's own path (create, attach, wait, start, remove: ~0.15 s in engined) dominates. The CLI is a Node process: ~60 ms boot plus ~50 ms of module loading (yargs included) per command, the floor of the logs, exec and ps figures.`,
       );
     } finally {
       await dockerd.docker(['rm', '-f', 'target']).catch(() => undefined);
