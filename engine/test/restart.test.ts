@@ -91,3 +91,15 @@ test('what an interrupted create left in containerd-ts is removed when the engin
     channel.close();
   }
 }, 30_000);
+
+test('after a host restart (every process gone, runtime state wiped) always and unless-stopped containers start again', async () => {
+  await s.engine(['run', '-d', '--name', 'boot-always', '--restart', 'always', 'busybox', 'sleep', '1000']);
+  await s.engine(['run', '-d', '--name', 'boot-unless', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
+  await s.engine(['run', '-d', '--name', 'boot-no', 'busybox', 'sleep', '1000']);
+  await s.simulateHostRestart();
+  await waitFor(async () => (await inspect('boot-always', '{{.State.Status}}')) === 'running', 20_000, 'boot-always to run');
+  await waitFor(async () => (await inspect('boot-unless', '{{.State.Status}}')) === 'running', 20_000, 'boot-unless to run');
+  expect(await inspect('boot-no', '{{.State.Status}}')).toBe('exited');
+  expect((await s.engine(['exec', 'boot-always', 'echo', 'up'])).stdout).toBe('up\n');
+  await s.engine(['rm', '-f', 'boot-always', 'boot-unless', 'boot-no']);
+}, 60_000);

@@ -32,6 +32,8 @@ export interface Stack {
   startContainerd(): Promise<void>;
   stopContainerd(signal?: NodeJS.Signals): Promise<void>;
   logs(): string;
+  /** Kills both daemons, the shims and every container, wipes the runtime state (a reboot's /run), and starts the daemons again. */
+  simulateHostRestart(): Promise<void>;
   /** engined's pid while it runs. */
   enginedPid(): number | undefined;
   cleanup(): Promise<void>;
@@ -65,6 +67,16 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
   const cgroupParent = `/${tag}`;
   const configFile = path.join(dir, 'daemon.json');
   fs.writeFileSync(configFile, JSON.stringify(opts.daemonJson ?? {}));
+  const killShims = () => {
+    const shims = path.join(ctdState, 'shims');
+    for (const g of fs.existsSync(shims) ? fs.readdirSync(shims) : []) {
+      try {
+        process.kill(Number(fs.readFileSync(path.join(shims, g, 'shim.pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  };
   let logText = '';
   let ctd: ChildProcess | undefined;
   let engined: ChildProcess | undefined;
@@ -114,33 +126,25 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     stopEngined: (signal = 'SIGTERM') => stopChild(engined, signal),
     logs: () => logText,
     enginedPid: () => engined?.pid,
+    async simulateHostRestart() {
+      await stopChild(engined, 'SIGKILL');
+      await stopChild(ctd, 'SIGKILL');
+      killShims();
+      removeCgroupTree(cgroupParent, { kill: true });
+      unmountUnder(ctdState);
+      fs.rmSync(ctdState, { recursive: true, force: true });
+      fs.rmSync(path.join(dir, 'run'), { recursive: true, force: true });
+      await s.startContainerd();
+      await s.startEngined();
+    },
     async cleanup() {
       await stopChild(engined, 'SIGKILL');
       await stopChild(ctd, 'SIGKILL');
-      const shims = path.join(ctdState, 'shims');
-      for (const g of fs.existsSync(shims) ? fs.readdirSync(shims) : []) {
-        try {
-          process.kill(Number(fs.readFileSync(path.join(shims, g, 'shim.pid'), 'utf8')), 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
+      killShims();
       // Containers outlive their shims: kill what is left in the engine's cgroups, then remove them.
       removeCgroupTree(cgroupParent, { kill: true });
       removeCgroupTree(`/engine-${tag}`, { kill: true });
-      const mounts = fs
-        .readFileSync('/proc/self/mountinfo', 'utf8')
-        .split('\n')
-        .map((l) => l.split(' ')[4])
-        .filter((mp): mp is string => mp !== undefined && mp.startsWith(dir))
-        .reverse();
-      for (const mp of mounts) {
-        try {
-          execFileSync('umount', ['-l', mp]);
-        } catch {
-          // gone already
-        }
-      }
+      unmountUnder(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -157,6 +161,22 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     throw err;
   }
   return s;
+}
+
+function unmountUnder(prefix: string): void {
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((mp): mp is string => mp !== undefined && mp.startsWith(prefix))
+    .reverse();
+  for (const mp of mounts) {
+    try {
+      execFileSync('umount', ['-l', mp]);
+    } catch {
+      // gone already
+    }
+  }
 }
 
 /** Polls until cond holds. */
