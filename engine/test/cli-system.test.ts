@@ -14,6 +14,11 @@ afterAll(async () => {
   await s?.cleanup();
 });
 
+test('the API socket is root-only, in a directory others may only traverse', () => {
+  expect(fs.statSync(s.socket).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.dirname(s.socket)).mode & 0o777).toBe(0o711);
+});
+
 test('version and info', async () => {
   const v = await s.engine(['version']);
   expect(v.stdout).toMatch(/Client:[\s\S]*API version: 1.41[\s\S]*Server:[\s\S]*containerd/);
