@@ -17,7 +17,7 @@ packages=(
   skopeo umoci            # independent readers of our OCI output (tests only)
   runc crun containerd docker.io   # reference stack (tests and benchmarks)
   iptables nftables iproute2 containernetworking-plugins
-  libseccomp2 uidmap procps psmisc
+  libseccomp2 uidmap procps psmisc tini   # tini: the static init behind engine run --init
   tmux hyperfine wrk curl jq
 )
 missing=()

@@ -18,6 +18,12 @@ const POLLIN = 1;
 
 export class SyncChannel {
   private readonly buf = Buffer.alloc(64 * 1024);
+  /**
+   * Messages that came before the one being waited for. Two processes write to the parent's end
+   * (the namespace child sends the init's pid, the init its own messages), and under load the init
+   * may be heard first.
+   */
+  private readonly pending: SyncMessage[] = [];
   constructor(
     private readonly sys: Syscalls,
     readonly fd: number,
@@ -38,6 +44,8 @@ export class SyncChannel {
 
   /** Waits for the next message; undefined when the other side closed (it exited). Throws on timeout. */
   receive(timeoutMs = -1, what = 'the container init'): SyncMessage | undefined {
+    const early = this.pending.shift();
+    if (early) return early;
     let resets = 0;
     for (;;) {
       try {
@@ -63,6 +71,7 @@ export class SyncChannel {
 
   /** Receives and insists on one message type; an 'error' message becomes an exception. */
   expect<T extends SyncMessage['t']>(type: T, timeoutMs = -1, onWarn?: (m: string) => void): Extract<SyncMessage, { t: T }> {
+    const early: SyncMessage[] = [];
     for (;;) {
       const msg = this.receive(timeoutMs);
       if (!msg) throw new Error(`container init exited before it sent ${type}`);
@@ -71,8 +80,11 @@ export class SyncChannel {
         continue;
       }
       if (msg.t === 'error') throw new Error(msg.message);
-      if (msg.t !== type) throw new Error(`container init sent ${msg.t} where ${type} was expected`);
-      return msg as Extract<SyncMessage, { t: T }>;
+      if (msg.t === type) {
+        this.pending.unshift(...early); // heard before their turn: handed out next, in order
+        return msg as Extract<SyncMessage, { t: T }>;
+      }
+      early.push(msg);
     }
   }
 

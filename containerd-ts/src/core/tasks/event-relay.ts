@@ -33,12 +33,30 @@ export class EventRelay {
     private readonly positionFile: string,
     private readonly exchange: Exchange,
     private readonly log: Logger,
-    /** Called once when the shim is gone (its stream broke and it does not answer). */
+    /** Called once when the shim is gone (its stream broke and its process is dead). */
     private readonly onGone: () => void,
+    /** Whether the shim's process still lives: a busy shim that is slow to answer is not dead. */
+    private readonly alive: () => boolean,
   ) {}
 
+  private async shimPid(): Promise<number | undefined> {
+    for (;;) {
+      try {
+        return (await this.conn.task.connect({}, { deadline: 5000 })).shimPid;
+      } catch {
+        if (this.abort.signal.aborted) return undefined;
+        if (!this.alive()) {
+          this.onGone();
+          return undefined;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   async run(): Promise<void> {
-    const { shimPid } = await this.conn.task.connect({});
+    const shimPid = await this.shimPid();
+    if (shimPid === undefined) return;
     let pos = readPosition(this.positionFile);
     if (pos.shimPid !== shimPid) pos = { shimPid, seq: 0 }; // another shim: its numbering starts over
     for (;;) {
@@ -53,9 +71,7 @@ export class EventRelay {
         this.log.debug('shim event stream broke', { group: this.conn.group, error: (err as Error).message });
       }
       if (this.abort.signal.aborted) return;
-      try {
-        await this.conn.task.connect({}, { deadline: 2000 });
-      } catch {
+      if (!this.alive()) {
         this.onGone();
         return;
       }

@@ -71,7 +71,7 @@ export class TaskRuntime {
 
   private adopt(ns: string, socket: string): Live {
     const conn = new ShimConnection(ns, socket, ns);
-    const relay = new EventRelay(conn, this.positionFile(ns), this.opts.exchange, this.opts.log, () => void this.shimGone(ns, conn));
+    const relay = new EventRelay(conn, this.positionFile(ns), this.opts.exchange, this.opts.log, () => void this.shimGone(ns, conn), () => this.opts.launcher.existing(ns) === socket);
     const live = { conn, relay };
     this.shims.set(ns, live);
     void relay.run().catch((err: unknown) => this.opts.log.warn('event relay failed', { namespace: ns, error: (err as Error).message }));
@@ -172,27 +172,20 @@ export class TaskRuntime {
     }
   }
 
-  /** At start-up: reconnect to the shims of recorded tasks; clean up after those that died. */
+  /**
+   * At start-up: reconnect to the shims of recorded tasks; clean up after those whose process died.
+   * Liveness is the process's, not an answer within a deadline: a busy shim must never be taken for
+   * a dead one (its containers would be killed).
+   */
   async recover(): Promise<void> {
     const namespaces = new Set(this.recorded().map((t) => t.namespace));
     for (const ns of namespaces) {
       const socket = this.opts.launcher.existing(ns);
-      const conn = socket ? new ShimConnection(ns, socket, ns) : undefined;
-      let alive = false;
-      if (conn) {
-        try {
-          await conn.task.connect({}, { deadline: 3000 });
-          alive = true;
-        } catch {
-          // not answering: dead
-        }
-      }
-      if (alive && socket) {
-        conn!.close();
+      if (socket) {
         this.adopt(ns, socket);
         this.opts.log.info('reconnected to a shim', { namespace: ns, tasks: this.recorded(ns).length });
       } else {
-        await this.shimGone(ns, conn ?? new ShimConnection(ns, '/nonexistent', ns));
+        await this.shimGone(ns, new ShimConnection(ns, '/nonexistent', ns));
       }
     }
   }

@@ -1,0 +1,55 @@
+// GET /containers/{id}/logs: the json-file log, framed per stream (raw with a TTY), with
+// follow/tail/since/until/timestamps.
+import type { Router } from '../../daemon/http/router.js';
+import type { Engine } from '../../daemon/engine.js';
+import { badRequest } from '../../daemon/http/api-error.js';
+import { readLogs } from '../../daemon/containers/log-reader.js';
+import { frame, STDERR, STDOUT } from '../../common/stdcopy.js';
+
+function seconds(v: string | null, name: string): number | undefined {
+  if (v === null || v === '' || v === '0') return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n)) return n;
+  const d = Date.parse(v);
+  if (Number.isNaN(d)) throw badRequest(`invalid value for ${name}: ${v}`);
+  return d / 1000;
+}
+
+export function register(r: Router, e: Engine): void {
+  r.get('/containers/{id}/logs', async (ctx) => {
+    const rec = e.containers.store.get(ctx.param('id'));
+    const stdout = ctx.flag('stdout');
+    const stderr = ctx.flag('stderr');
+    if (!stdout && !stderr) throw badRequest('Bad parameters: you must choose at least one stream');
+    const tailRaw = ctx.query.get('tail');
+    const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number(tailRaw);
+    if (tail !== undefined && !Number.isInteger(tail)) throw badRequest(`invalid value for tail: ${tailRaw}`);
+    const since = seconds(ctx.query.get('since'), 'since');
+    const until = seconds(ctx.query.get('until'), 'until');
+    const timestamps = ctx.flag('timestamps');
+    const tty = rec.Config.Tty;
+    const res = ctx.stream(200, 'application/vnd.docker.raw-stream');
+    const ac = new AbortController();
+    res.on('close', () => ac.abort());
+    const records = readLogs(rec.LogPath, {
+      stdout,
+      stderr,
+      ...(tail !== undefined ? { tail } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+      follow: ctx.flag('follow'),
+      isRunning: () => {
+        const cur = e.containers.store.find(rec.ID);
+        return cur !== undefined && ['running', 'paused', 'restarting'].includes(cur.State.Status);
+      },
+      signal: ac.signal,
+    });
+    for await (const l of records) {
+      const text = Buffer.from(timestamps ? `${l.time} ${l.log}` : l.log);
+      const ok = res.write(tty ? text : frame(l.stream === 'stderr' ? STDERR : STDOUT, text));
+      if (!ok) await new Promise((resolve) => res.once('drain', resolve));
+      if (ac.signal.aborted) break;
+    }
+    res.end();
+  });
+}

@@ -1,0 +1,81 @@
+// POST /images/{name}/tag, DELETE /images/{name}, POST /images/prune
+import type { Router } from '../../daemon/http/router.js';
+import type { Engine } from '../../daemon/engine.js';
+import { badRequest, conflict } from '../../daemon/http/api-error.js';
+import { familiarName, normalizedName } from '../../common/reference.js';
+import { parseNewName, type ResolvedImage } from '../../daemon/images/image-store.js';
+
+const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
+
+async function removeImage(e: Engine, input: string, force: boolean): Promise<Array<Record<string, string>>> {
+  const img: ResolvedImage = await e.images.get(input);
+  let asName: string | undefined;
+  try {
+    asName = normalizedName(input);
+  } catch {
+    asName = undefined;
+  }
+  const users = e.containers.store.all().filter((c) => c.Image === img.id);
+  const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
+  const out: Array<Record<string, string>> = [];
+  if (asName && img.names.includes(asName)) {
+    const last = img.names.length === 1;
+    if (last && users.length && !force) {
+      throw conflict(`conflict: unable to remove repository reference "${input}" (must force) - container ${short(users[0]!.ID)} is using its referenced image ${short(img.id)}`);
+    }
+    await e.images.untag(asName);
+    out.push({ Untagged: familiarName(asName) });
+    e.events.publish('image', 'untag', img.id, { name: familiarName(asName) });
+    if (last && !running) {
+      out.push({ Deleted: img.id });
+      e.events.publish('image', 'delete', img.id, { name: img.id });
+    }
+    return out;
+  }
+  if (img.names.length > 1 && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
+  if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.ID)}`);
+  if (users.length && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.ID)}`);
+  for (const n of img.names) {
+    await e.images.untag(n);
+    out.push({ Untagged: familiarName(n) });
+  }
+  out.push({ Deleted: img.id });
+  e.events.publish('image', 'delete', img.id, { name: img.id });
+  return out;
+}
+
+export function register(r: Router, e: Engine): void {
+  r.post('/images/{name*}/tag', async (ctx) => {
+    const repo = ctx.query.get('repo');
+    if (!repo) throw badRequest('repository name must have at least one component');
+    const newName = parseNewName(repo, ctx.query.get('tag') ?? undefined);
+    const img = await e.images.get(ctx.param('name'));
+    await e.images.tag(img.records[0]!.target, newName);
+    e.events.publish('image', 'tag', img.id, { name: familiarName(newName) });
+    ctx.noContent(201);
+  });
+
+  r.delete('/images/{name*}', async (ctx) => {
+    ctx.sendJson(200, await removeImage(e, ctx.param('name'), ctx.flag('force')));
+  });
+
+  r.post('/images/prune', async (ctx) => {
+    const filters = ctx.filters();
+    const danglingOnly = !(filters.get('dangling') ?? ['true']).includes('false');
+    const deleted: Array<Record<string, string>> = [];
+    let reclaimed = 0;
+    if (!danglingOnly) {
+      const used = new Set(e.containers.store.all().map((c) => c.Image));
+      for (const img of await e.images.list()) {
+        if (used.has(img.id)) continue;
+        try {
+          deleted.push(...(await removeImage(e, img.id, true)));
+          reclaimed += img.size;
+        } catch (err) {
+          e.log.warn(`prune ${img.id}: ${String(err)}`);
+        }
+      }
+    }
+    ctx.sendJson(200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed });
+  });
+}

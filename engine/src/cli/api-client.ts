@@ -1,0 +1,131 @@
+// The CLI's only way to the engine: the Engine API over the daemon's unix socket (or TCP), with a
+// keep-alive agent for plain calls and HTTP upgrade for attach and exec.
+import * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { DEFAULT_HOST } from './host.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | string[]>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A raw body stream (image load). */
+  stream?: NodeJS.ReadableStream;
+}
+
+export const API_PREFIX = '/v1.41';
+
+function queryString(q: RequestOptions['query']): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q ?? {})) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) p.append(k, x);
+    else p.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export class ApiClient {
+  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly target: { socketPath: string } | { host: string; port: number };
+
+  constructor(host = DEFAULT_HOST) {
+    if (host.startsWith('unix://')) this.target = { socketPath: host.slice('unix://'.length) };
+    else if (host.startsWith('tcp://') || host.startsWith('http://')) {
+      const u = new URL(host.replace(/^tcp:/, 'http:'));
+      this.target = { host: u.hostname, port: Number(u.port || 2375) };
+    } else throw new Error(`unsupported host ${host}: use unix:///path or tcp://host:port`);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private describe(): string {
+    return 'socketPath' in this.target ? `unix://${this.target.socketPath}` : `tcp://${this.target.host}:${this.target.port}`;
+  }
+
+  /** Sends a request; resolves with the response (any status) once its headers arrived. */
+  raw(method: string, path: string, o: RequestOptions = {}): Promise<http.IncomingMessage> {
+    const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(body.length);
+    }
+    if (o.stream) headers['Content-Type'] = 'application/x-tar';
+    return new Promise((resolve, reject) => {
+      const req = http.request({ ...this.target, agent: this.agent, method, path: `${API_PREFIX}${path}${queryString(o.query)}`, headers }, resolve);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new Error(`Cannot connect to the engine at ${this.describe()}. Is engined running?`));
+        else reject(err);
+      });
+      if (o.stream) o.stream.pipe(req);
+      else req.end(body);
+    });
+  }
+
+  private static async text(res: http.IncomingMessage): Promise<string> {
+    const parts: Buffer[] = [];
+    for await (const c of res as AsyncIterable<Buffer>) parts.push(c);
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  private static async fail(res: http.IncomingMessage): Promise<never> {
+    const text = await ApiClient.text(res);
+    let message = text.trim();
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(res.statusCode ?? 500, message || `HTTP ${res.statusCode ?? '?'}`);
+  }
+
+  /** A call whose answer is JSON (or empty); non-2xx statuses throw ApiError (304 does not). */
+  async call<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const res = await this.raw(method, path, o);
+    if ((res.statusCode ?? 500) >= 400) return ApiClient.fail(res);
+    const text = await ApiClient.text(res);
+    return (text.trim() ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A streamed answer (logs, pull progress, save); non-2xx statuses throw ApiError. */
+  async stream(method: string, path: string, o: RequestOptions = {}): Promise<http.IncomingMessage> {
+    const res = await this.raw(method, path, o);
+    if ((res.statusCode ?? 500) >= 400) return ApiClient.fail(res);
+    return res;
+  }
+
+  /** attach / exec start: upgrades the connection and returns it for raw stdio. */
+  hijack(path: string, o: RequestOptions = {}): Promise<Duplex> {
+    const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(o.body));
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        ...this.target,
+        method: 'POST',
+        path: `${API_PREFIX}${path}${queryString(o.query)}`,
+        headers: { Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json', 'Content-Length': String(body.length) },
+      });
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('response', (res) => {
+        if ((res.statusCode ?? 500) >= 400) ApiClient.fail(res).catch(reject);
+        else reject(new Error(`the engine did not upgrade the connection (HTTP ${res.statusCode ?? '?'})`));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new Error(`Cannot connect to the engine at ${this.describe()}. Is engined running?`) : err));
+      req.end(body);
+    });
+  }
+}

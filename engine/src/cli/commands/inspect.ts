@@ -1,0 +1,53 @@
+// engine inspect [--type container|image|volume] [--format …] NAME…
+import type { Argv, CommandModule } from 'yargs';
+import { ApiError } from '../api-client.js';
+import { api, exit, type GlobalArgs } from '../context.js';
+import { renderTemplate } from '../format/template.js';
+
+interface Args extends GlobalArgs {
+  names: string[];
+  type?: string | undefined;
+  format?: string | undefined;
+}
+
+const PATHS: Record<string, (n: string) => string> = {
+  container: (n) => `/containers/${encodeURIComponent(n)}/json`,
+  image: (n) => `/images/${n}/json`,
+  volume: (n) => `/volumes/${encodeURIComponent(n)}`,
+};
+
+export const inspect: CommandModule<GlobalArgs, Args> = {
+  command: 'inspect <names..>',
+  describe: 'Return low-level information on containers, images or volumes',
+  builder: (y) =>
+    (y as Argv<GlobalArgs>)
+      .positional('names', { type: 'string', array: true, demandOption: true })
+      .option('type', { type: 'string', choices: ['container', 'image', 'volume'], describe: 'only this kind of object' })
+      .option('format', { alias: 'f', type: 'string', describe: 'Go template' }) as unknown as Argv<Args>,
+  handler: async (a) => {
+    const client = api(a);
+    const found: unknown[] = [];
+    let failed = false;
+    for (const n of a.names) {
+      let hit: unknown;
+      for (const kind of a.type ? [a.type] : ['container', 'image', 'volume']) {
+        try {
+          hit = await client.call('GET', PATHS[kind]!(n));
+          break;
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) {
+            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
+            exit(1);
+          }
+        }
+      }
+      if (hit === undefined) {
+        failed = true;
+        process.stderr.write(`Error: No such object: ${n}\n`);
+      } else found.push(hit);
+    }
+    if (a.format) for (const f of found) process.stdout.write(`${renderTemplate(a.format, f)}\n`);
+    else process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+    exit(failed ? 1 : 0);
+  },
+};

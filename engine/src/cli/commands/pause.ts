@@ -1,0 +1,11 @@
+// engine pause: pause all processes within one or more containers.
+import type { CommandModule } from 'yargs';
+import { api, type GlobalArgs } from '../context.js';
+import { eachContainer, names, containerPath, type Names } from './simple-verbs.js';
+
+export const pause: CommandModule<GlobalArgs, Names> = {
+  command: 'pause <containers..>',
+  describe: 'Pause all processes within one or more containers',
+  builder: names,
+  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'pause'))),
+};

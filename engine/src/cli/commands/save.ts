@@ -1,0 +1,31 @@
+// engine save [-o FILE] IMAGE…: a tarball on stdout or in a file.
+import * as fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { api, exit, fail, type GlobalArgs } from '../context.js';
+
+interface Args extends GlobalArgs {
+  images: string[];
+  output?: string | undefined;
+}
+
+export const save: CommandModule<GlobalArgs, Args> = {
+  command: 'save <images..>',
+  describe: 'Save one or more images to a tar archive (streamed to STDOUT by default)',
+  builder: (y) => (y as Argv<GlobalArgs>).positional('images', { type: 'string', array: true, demandOption: true }).option('output', { alias: 'o', type: 'string', describe: 'write to a file' }) as unknown as Argv<Args>,
+  handler: async (a) => {
+    if (!a.output && process.stdout.isTTY) {
+      process.stderr.write('Cowardly refusing to save to a terminal. Use the -o flag or redirect.\n');
+      exit(1);
+    }
+    try {
+      const res = await api(a).stream('GET', '/images/get', { query: { names: a.images } });
+      const tmp = a.output ? `${a.output}.${process.pid}.tmp` : undefined;
+      await pipeline(res, tmp ? fs.createWriteStream(tmp) : process.stdout);
+      if (tmp && a.output) fs.renameSync(tmp, a.output);
+    } catch (err) {
+      fail(err);
+    }
+    exit(0);
+  },
+};

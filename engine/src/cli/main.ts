@@ -1,0 +1,64 @@
+// engine: the user CLI, a pure client of the Engine API.
+import yargs from 'yargs';
+import { attach } from './commands/attach.js';
+import { create } from './commands/create.js';
+import { events } from './commands/events.js';
+import { exec } from './commands/exec.js';
+import { history } from './commands/history.js';
+import { images } from './commands/images.js';
+import { info } from './commands/info.js';
+import { inspect } from './commands/inspect.js';
+import { kill } from './commands/kill.js';
+import { load } from './commands/load.js';
+import { login } from './commands/login.js';
+import { logout } from './commands/logout.js';
+import { logs } from './commands/logs.js';
+import { pause } from './commands/pause.js';
+import { ps } from './commands/ps.js';
+import { pull } from './commands/pull.js';
+import { push } from './commands/push.js';
+import { rename } from './commands/rename.js';
+import { restart } from './commands/restart.js';
+import { rm } from './commands/rm.js';
+import { rmi } from './commands/rmi.js';
+import { run } from './commands/run.js';
+import { save } from './commands/save.js';
+import { start } from './commands/start.js';
+import { stop } from './commands/stop.js';
+import { system } from './commands/system/index.js';
+import { tag } from './commands/tag.js';
+import { top } from './commands/top.js';
+import { unpause } from './commands/unpause.js';
+import { version } from './commands/version.js';
+import { volume } from './commands/volume/index.js';
+import { wait } from './commands/wait.js';
+import { completer } from './completion.js';
+import { completionCommand } from './commands/completion.js';
+import { splitCommandArgs } from './argv-split.js';
+import type { GlobalArgs } from './context.js';
+
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, login, logout, info, version, events, system];
+
+export async function main(argv: string[]): Promise<void> {
+  let y = yargs(splitCommandArgs(argv))
+    .scriptName('engine')
+    .usage('Usage: engine [OPTIONS] COMMAND')
+    .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine socket (unix:///path or tcp://host:port); default $ENGINE_HOST or unix:///run/engine/engine.sock' })
+    .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
+    .strictCommands()
+    .demandCommand(1, 'engine: a command is required. See engine --help.')
+    .recommendCommands()
+    .help('help')
+    .version(false)
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .completion('__complete', false, completer as never)
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
+      process.exit(125);
+    });
+  for (const c of COMMANDS) y = y.command(c as never);
+  const withScript = y;
+  y = y.command(completionCommand(() => withScript.showCompletionScript()) as never);
+  await (y as unknown as yargs.Argv<GlobalArgs>).parseAsync();
+}

@@ -1,0 +1,251 @@
+// The flags `run` and `create` share, and the create request they turn into (Config + HostConfig).
+import * as fs from 'node:fs';
+import type { Argv } from 'yargs';
+import { parseMemory } from '../format/human.js';
+
+export interface ContainerArgs {
+  image: string;
+  command: string[];
+  /** The container's command after the image, as argv-split marks it. */
+  '--'?: Array<string | number> | undefined;
+  name?: string | undefined;
+  env: string[];
+  'env-file': string[];
+  volume: string[];
+  mount: string[];
+  tmpfs: string[];
+  'read-only': boolean;
+  workdir?: string | undefined;
+  user?: string | undefined;
+  entrypoint?: string | undefined;
+  hostname?: string | undefined;
+  restart?: string | undefined;
+  memory?: string | undefined;
+  'memory-swap'?: string | undefined;
+  'shm-size'?: string | undefined;
+  cpus?: number | undefined;
+  'cpu-shares'?: number | undefined;
+  'pids-limit'?: number | undefined;
+  privileged: boolean;
+  'cap-add': string[];
+  'cap-drop': string[];
+  ulimit: string[];
+  network?: string | undefined;
+  init: boolean;
+  'stop-signal'?: string | undefined;
+  'stop-timeout'?: number | undefined;
+  label: string[];
+  publish: string[];
+  'add-host': string[];
+  'security-opt': string[];
+  'log-opt': string[];
+  interactive: boolean;
+  tty: boolean;
+  rm: boolean;
+  detach?: boolean | undefined;
+}
+
+const list = { type: 'string', array: true, default: [] as string[] } as const;
+
+export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
+  return y
+    .positional('image', { type: 'string', demandOption: true, describe: 'image to run' })
+    .positional('command', { type: 'string', array: true, default: [], describe: 'command and arguments' })
+    .option('interactive', { alias: 'i', type: 'boolean', default: false, describe: 'keep stdin open' })
+    .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'allocate a pseudo-TTY' })
+    .option('rm', { type: 'boolean', default: false, describe: 'remove the container when it exits' })
+    .option('name', { type: 'string', describe: 'container name' })
+    .option('env', { alias: 'e', ...list, describe: 'set environment variables' })
+    .option('env-file', { ...list, describe: 'read environment variables from a file' })
+    .option('volume', { alias: 'v', ...list, describe: 'bind mount or volume: [src:]dst[:ro]' })
+    .option('mount', { ...list, describe: 'type=bind|volume|tmpfs,source=…,target=…[,readonly]' })
+    .option('tmpfs', { ...list, describe: 'tmpfs mount: /path[:options]' })
+    .option('read-only', { type: 'boolean', default: false, describe: "mount the container's root filesystem read-only" })
+    .option('workdir', { alias: 'w', type: 'string', describe: 'working directory' })
+    .option('user', { alias: 'u', type: 'string', describe: 'user[:group]' })
+    .option('entrypoint', { type: 'string', describe: "override the image's entrypoint" })
+    .option('hostname', { alias: 'h', type: 'string', describe: 'container host name' })
+    .option('restart', { type: 'string', describe: 'no | always | on-failure[:N] | unless-stopped' })
+    .option('memory', { alias: 'm', type: 'string', describe: 'memory limit (e.g. 64m)' })
+    .option('memory-swap', { type: 'string', describe: 'memory + swap limit, -1 unlimited' })
+    .option('shm-size', { type: 'string', describe: 'size of /dev/shm' })
+    .option('cpus', { type: 'number', describe: 'number of CPUs' })
+    .option('cpu-shares', { alias: 'c', type: 'number', describe: 'CPU shares (relative weight)' })
+    .option('pids-limit', { type: 'number', describe: 'process limit (-1 unlimited)' })
+    .option('privileged', { type: 'boolean', default: false, describe: 'give all capabilities and devices' })
+    .option('cap-add', { ...list, describe: 'add Linux capabilities' })
+    .option('cap-drop', { ...list, describe: 'drop Linux capabilities' })
+    .option('ulimit', { ...list, describe: 'ulimit: name=soft[:hard]' })
+    .option('network', { alias: 'net', type: 'string', describe: 'none | host' })
+    .option('init', { type: 'boolean', default: false, describe: 'run an init inside the container' })
+    .option('stop-signal', { type: 'string', describe: 'signal to stop the container' })
+    .option('stop-timeout', { type: 'number', describe: 'seconds to wait before killing on stop' })
+    .option('label', { alias: 'l', ...list, describe: 'set metadata' })
+    .option('publish', { alias: 'p', ...list, describe: "publish a container's port: [ip:]host:container[/proto]" })
+    .option('add-host', { ...list, describe: 'add a host-to-IP mapping (host:ip)' })
+    .option('security-opt', { ...list, describe: 'security options' })
+    .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
+}
+
+export class UsageError extends Error {}
+
+/** The command after the image or container: yargs' positional, or what follows `--`. */
+export function commandOf(args: { command?: Array<string | number>; '--'?: Array<string | number> | undefined }): string[] | null {
+  const cmd = [...(args.command ?? []), ...(args['--'] ?? [])].map(String);
+  return cmd.length ? cmd : null;
+}
+
+function envList(args: ContainerArgs): string[] {
+  const out: string[] = [];
+  const add = (e: string) => {
+    if (e.includes('=')) out.push(e);
+    else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e] ?? ''}`);
+  };
+  for (const f of args['env-file']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (err) {
+      throw new UsageError(`open ${f}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    for (const line of text.split('\n')) {
+      const l = line.trim();
+      if (l && !l.startsWith('#')) add(l);
+    }
+  }
+  for (const e of args.env) add(e);
+  return out;
+}
+
+export function parseRestart(v: string | undefined): { Name: string; MaximumRetryCount: number } {
+  if (!v) return { Name: 'no', MaximumRetryCount: 0 };
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(v);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) throw new UsageError(`invalid restart policy format: ${v}`);
+  return { Name: m[1]!, MaximumRetryCount: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+/** -p [ip:][hostPort:]containerPort[/proto] → ExposedPorts and PortBindings. */
+export function parsePublish(specs: readonly string[]): { exposed: Record<string, object>; bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> } {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const spec of specs) {
+    const [addr, proto = 'tcp'] = spec.split('/', 2) as [string, string | undefined];
+    if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new UsageError(`invalid proto: ${proto}`);
+    const parts = addr.split(':');
+    let ip = '';
+    let host = '';
+    let ctr: string;
+    if (parts.length === 1) ctr = parts[0]!;
+    else if (parts.length === 2) [host, ctr] = [parts[0]!, parts[1]!];
+    else if (parts.length === 3) [ip, host, ctr] = [parts[0]!, parts[1]!, parts[2]!];
+    else throw new UsageError(`invalid publish spec: ${spec}`);
+    const port = /^\d{1,5}(-\d{1,5})?$/;
+    if (!port.test(ctr) || Number(ctr.split('-')[0]) > 65535) throw new UsageError(`invalid containerPort: ${ctr}`);
+    if (host && (!port.test(host) || Number(host.split('-')[0]) > 65535)) throw new UsageError(`invalid hostPort: ${host}`);
+    if (ip && !/^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(ip)) throw new UsageError(`invalid IP address: ${ip}`);
+    const key = `${ctr}/${proto}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: ip, HostPort: host });
+  }
+  return { exposed, bindings };
+}
+
+function parseMount(spec: string): Record<string, unknown> {
+  const m: Record<string, string> = {};
+  for (const field of spec.split(',')) {
+    const [k, v] = field.split('=', 2) as [string, string | undefined];
+    m[k.trim().toLowerCase()] = v === undefined ? 'true' : v;
+  }
+  const type = m.type ?? 'volume';
+  const target = m.target ?? m.destination ?? m.dst;
+  if (!target) throw new UsageError(`invalid argument "${spec}" for "--mount" flag: target is required`);
+  const ro = ['true', '1'].includes(m.readonly ?? m.ro ?? 'false');
+  const out: Record<string, unknown> = { Type: type, Target: target, ReadOnly: ro };
+  const source = m.source ?? m.src;
+  if (source) out.Source = source;
+  if (type === 'bind' && m['bind-propagation']) out.BindOptions = { Propagation: m['bind-propagation'] };
+  if (type === 'volume' && m['volume-nocopy']) out.VolumeOptions = { NoCopy: m['volume-nocopy'] !== 'false' };
+  if (type === 'tmpfs') out.TmpfsOptions = { ...(m['tmpfs-size'] ? { SizeBytes: parseMemory(m['tmpfs-size']) } : {}), ...(m['tmpfs-mode'] ? { Mode: Number.parseInt(m['tmpfs-mode'], 8) } : {}) };
+  return out;
+}
+
+function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(s);
+  if (!m) throw new UsageError(`invalid ulimit argument: ${s}`);
+  const soft = Number(m[2]);
+  return { Name: m[1]!, Soft: soft, Hard: m[3] === undefined ? soft : Number(m[3]) };
+}
+
+function memory(v: string | undefined, flag: string): number {
+  if (v === undefined) return 0;
+  try {
+    return parseMemory(v);
+  } catch {
+    throw new UsageError(`invalid argument "${v}" for "${flag}" flag: invalid size: '${v}'`);
+  }
+}
+
+export function createBody(args: ContainerArgs, detached: boolean): Record<string, unknown> {
+  const { exposed, bindings } = parsePublish(args.publish);
+  const labels: Record<string, string> = {};
+  for (const l of args.label) {
+    const i = l.indexOf('=');
+    labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+  }
+  const tmpfs: Record<string, string> = {};
+  for (const t of args.tmpfs) {
+    const i = t.indexOf(':');
+    tmpfs[i < 0 ? t : t.slice(0, i)] = i < 0 ? '' : t.slice(i + 1);
+  }
+  const logConfig: Record<string, string> = {};
+  for (const o of args['log-opt']) {
+    const i = o.indexOf('=');
+    if (i < 0) throw new UsageError(`invalid log-opt: ${o}`);
+    logConfig[o.slice(0, i)] = o.slice(i + 1);
+  }
+  if (args.cpus !== undefined && (!Number.isFinite(args.cpus) || args.cpus < 0)) throw new UsageError(`invalid argument for "--cpus" flag`);
+  const attach = !detached;
+  return {
+    Hostname: args.hostname ?? '',
+    User: args.user ?? '',
+    AttachStdin: attach && args.interactive,
+    AttachStdout: attach,
+    AttachStderr: attach,
+    Tty: args.tty,
+    OpenStdin: args.interactive,
+    StdinOnce: attach && args.interactive,
+    Env: envList(args),
+    Cmd: commandOf(args),
+    Image: args.image,
+    WorkingDir: args.workdir ?? '',
+    Entrypoint: args.entrypoint === undefined ? null : [args.entrypoint],
+    Labels: labels,
+    ExposedPorts: exposed,
+    ...(args['stop-signal'] ? { StopSignal: args['stop-signal'] } : {}),
+    ...(args['stop-timeout'] !== undefined ? { StopTimeout: args['stop-timeout'] } : {}),
+    HostConfig: {
+      Binds: args.volume,
+      Mounts: args.mount.map(parseMount),
+      Tmpfs: tmpfs,
+      NetworkMode: args.network ?? 'default',
+      PortBindings: bindings,
+      RestartPolicy: parseRestart(args.restart),
+      AutoRemove: args.rm,
+      CapAdd: args['cap-add'],
+      CapDrop: args['cap-drop'],
+      ExtraHosts: args['add-host'],
+      Privileged: args.privileged,
+      ReadonlyRootfs: args['read-only'],
+      SecurityOpt: args['security-opt'],
+      ShmSize: memory(args['shm-size'], '--shm-size'),
+      Init: args.init ? true : null,
+      LogConfig: { Type: 'json-file', Config: logConfig },
+      Memory: memory(args.memory, '--memory'),
+      MemorySwap: memory(args['memory-swap'], '--memory-swap'),
+      NanoCpus: args.cpus === undefined ? 0 : Math.round(args.cpus * 1e9),
+      CpuShares: args['cpu-shares'] ?? 0,
+      PidsLimit: args['pids-limit'] ?? null,
+      Ulimits: args.ulimit.map(parseUlimit),
+    },
+  };
+}

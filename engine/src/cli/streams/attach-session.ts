@@ -1,0 +1,68 @@
+// The client side of attach/exec: output demultiplexed to stdout/stderr (raw with a TTY), stdin
+// pumped in (the terminal in raw mode for -t), window size changes sent as resizes, and signals
+// proxied to the container when there is no TTY.
+import type { Duplex } from 'node:stream';
+import { FrameDecoder, STDERR } from '../../common/stdcopy.js';
+
+export interface SessionOptions {
+  tty: boolean;
+  stdin: boolean;
+  /** Called with the terminal size at start and on every SIGWINCH (for -t). */
+  resize?: (width: number, height: number) => Promise<unknown>;
+  /** Forwards a signal the CLI receives to the container (--sig-proxy without -t). */
+  proxySignal?: (signal: NodeJS.Signals) => Promise<unknown>;
+}
+
+const PROXIED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/** Pumps stdio over a hijacked connection until the engine closes it. */
+export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
+  return new Promise((resolve) => {
+    const cleanups: Array<() => void> = [];
+    const stdinTty = o.tty && o.stdin && process.stdin.isTTY;
+    if (stdinTty) {
+      process.stdin.setRawMode(true);
+      cleanups.push(() => process.stdin.setRawMode(false));
+    }
+    if (o.tty && o.resize && process.stdout.isTTY) {
+      const send = () => void o.resize?.(process.stdout.columns, process.stdout.rows).catch(() => undefined);
+      send();
+      process.on('SIGWINCH', send);
+      cleanups.push(() => process.off('SIGWINCH', send));
+    }
+    if (!o.tty && o.proxySignal) {
+      for (const sig of PROXIED) {
+        const h = () => void o.proxySignal?.(sig).catch(() => undefined);
+        process.on(sig, h);
+        cleanups.push(() => process.off(sig, h));
+      }
+    }
+    if (o.stdin) {
+      const onData = (d: Buffer) => conn.write(d);
+      const onEnd = () => conn.end();
+      process.stdin.on('data', onData);
+      process.stdin.on('end', onEnd);
+      process.stdin.resume();
+      cleanups.push(() => {
+        process.stdin.off('data', onData);
+        process.stdin.off('end', onEnd);
+        process.stdin.pause();
+      });
+    }
+    const decoder = new FrameDecoder((stream, payload) => (stream === STDERR ? process.stderr : process.stdout).write(payload));
+    conn.on('data', (chunk: Buffer) => {
+      if (o.tty) process.stdout.write(chunk);
+      else decoder.push(chunk);
+    });
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      for (const c of cleanups.reverse()) c();
+      resolve();
+    };
+    conn.on('end', finish);
+    conn.on('close', finish);
+    conn.on('error', finish);
+  });
+}

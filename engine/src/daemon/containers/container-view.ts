@@ -1,0 +1,128 @@
+// A container as the Engine API shows it: inspect's document and the list's summary.
+import type { ContainerRecord } from '../state/container-record.js';
+import type { NetworkAttachment } from '../networking/network-attacher.js';
+
+function ago(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 1) return 'Less than a second';
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.round(s / 60);
+  if (m < 60) return m === 1 ? 'About a minute' : `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h < 48) return h === 1 ? 'About an hour' : `${h} hours`;
+  const d = Math.round(h / 24);
+  if (d < 14) return `${d} days`;
+  return `${Math.round(d / 7)} weeks`;
+}
+
+/** `Up 5 seconds`, `Exited (0) 3 minutes ago`, `Created`… as docker ps prints. */
+export function statusText(rec: ContainerRecord): string {
+  const st = rec.State;
+  switch (st.Status) {
+    case 'running':
+      return `Up ${ago(st.StartedAt)}`;
+    case 'paused':
+      return `Up ${ago(st.StartedAt)} (Paused)`;
+    case 'restarting':
+      return `Restarting (${st.ExitCode}) ${ago(st.FinishedAt)} ago`;
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    case 'exited':
+      return `Exited (${st.ExitCode}) ${ago(st.FinishedAt)} ago`;
+    default:
+      return 'Created';
+  }
+}
+
+function mountsView(rec: ContainerRecord) {
+  return rec.Mounts.map((m) => ({
+    Type: m.Type,
+    ...(m.Name ? { Name: m.Name } : {}),
+    Source: m.Source,
+    Destination: m.Destination,
+    ...(m.Driver ? { Driver: m.Driver } : {}),
+    Mode: m.Mode,
+    RW: m.RW,
+    Propagation: m.Propagation,
+  }));
+}
+
+export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undefined, execIds: string[], graphDriver: Record<string, string>) {
+  const st = rec.State;
+  return {
+    Id: rec.ID,
+    Created: rec.Created,
+    Path: rec.Path,
+    Args: rec.Args,
+    State: {
+      Status: st.Status,
+      Running: st.Status === 'running' || st.Status === 'paused',
+      Paused: st.Status === 'paused',
+      Restarting: st.Status === 'restarting',
+      OOMKilled: st.OOMKilled,
+      Dead: st.Status === 'dead',
+      Pid: st.Pid,
+      ExitCode: st.ExitCode,
+      Error: st.Error,
+      StartedAt: st.StartedAt,
+      FinishedAt: st.FinishedAt,
+    },
+    Image: rec.Image,
+    ResolvConfPath: rec.ResolvConfPath,
+    HostnamePath: rec.HostnamePath,
+    HostsPath: rec.HostsPath,
+    LogPath: rec.LogPath,
+    Name: rec.Name,
+    RestartCount: rec.RestartCount,
+    Driver: 'overlayfs',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: execIds.length ? execIds : null,
+    HostConfig: rec.HostConfig,
+    GraphDriver: { Name: 'overlayfs', Data: graphDriver },
+    Mounts: mountsView(rec),
+    Config: rec.Config,
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      Ports: {},
+      SandboxKey: rec.NetNsPath ?? '',
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: '',
+      Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      MacAddress: '',
+      Networks: net?.networks ?? { [rec.HostConfig.NetworkMode]: { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' } },
+    },
+  };
+}
+
+export function summaryView(rec: ContainerRecord, imageName: string) {
+  return {
+    Id: rec.ID,
+    Names: [rec.Name],
+    Image: imageName,
+    ImageID: rec.Image,
+    Command: [rec.Path, ...rec.Args].join(' '),
+    Created: Math.floor(Date.parse(rec.Created) / 1000),
+    Ports: [],
+    Labels: rec.Config.Labels,
+    State: rec.State.Status,
+    Status: statusText(rec),
+    HostConfig: { NetworkMode: rec.HostConfig.NetworkMode },
+    NetworkSettings: { Networks: {} },
+    Mounts: mountsView(rec),
+  };
+}

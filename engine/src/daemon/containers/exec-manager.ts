@@ -1,0 +1,181 @@
+// exec: processes started in a running container (Tasks.Exec), attached through TaskStreams before
+// they start so no output is lost; exit codes kept for exec inspect.
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { Code, isGrpcCode } from '@stack/proto';
+import type { Containerd } from '../containerd/client.js';
+import { badRequest, conflict, notFound } from '../http/api-error.js';
+import type { ContainerRecord } from '../state/container-record.js';
+import { capabilitySet } from '../../oci/capabilities.js';
+import type { OciProcess } from '../../oci/runtime-spec.js';
+import { readRootfsFile } from '../../oci/rootfs-reader.js';
+import { resolveUser } from '../../oci/user.js';
+import { SNAPSHOTTER } from '../containerd/client.js';
+import type { ContainerManager } from './container-manager.js';
+import { mergeEnv } from './create-config.js';
+import { jsonAny, PROCESS_TYPE_URL } from './spec-any.js';
+import { bridge, TaskAttach } from './task-attach.js';
+
+export interface ExecConfig {
+  AttachStdin: boolean;
+  AttachStdout: boolean;
+  AttachStderr: boolean;
+  DetachKeys: string;
+  Tty: boolean;
+  Env: string[];
+  Cmd: string[];
+  Privileged: boolean;
+  User: string;
+  WorkingDir: string;
+}
+
+export interface ExecState {
+  ID: string;
+  ContainerID: string;
+  config: ExecConfig;
+  Running: boolean;
+  ExitCode: number | null;
+  Pid: number;
+  started: boolean;
+  attach?: TaskAttach;
+}
+
+export class ExecManager {
+  private readonly execs = new Map<string, ExecState>();
+
+  constructor(
+    private readonly c: Containerd,
+    private readonly containers: ContainerManager,
+  ) {}
+
+  create(rec: ContainerRecord, body: Record<string, unknown>): string {
+    if (rec.State.Status === 'paused') throw conflict(`Container ${rec.ID} is paused, unpause the container before exec`);
+    if (rec.State.Status !== 'running') throw conflict(`Container ${rec.ID} is not running`);
+    const cmd = body.Cmd;
+    if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((x) => typeof x !== 'string')) throw badRequest('No exec command specified');
+    const env = body.Env;
+    if (env !== undefined && env !== null && (!Array.isArray(env) || env.some((x) => typeof x !== 'string'))) throw badRequest('invalid Env: expected a list of strings');
+    const id = randomBytes(32).toString('hex');
+    this.execs.set(id, {
+      ID: id,
+      ContainerID: rec.ID,
+      config: {
+        AttachStdin: Boolean(body.AttachStdin),
+        AttachStdout: Boolean(body.AttachStdout),
+        AttachStderr: Boolean(body.AttachStderr),
+        DetachKeys: typeof body.DetachKeys === 'string' ? body.DetachKeys : '',
+        Tty: Boolean(body.Tty),
+        Env: (env as string[] | undefined) ?? [],
+        Cmd: cmd as string[],
+        Privileged: Boolean(body.Privileged),
+        User: typeof body.User === 'string' ? body.User : '',
+        WorkingDir: typeof body.WorkingDir === 'string' ? body.WorkingDir : '',
+      },
+      Running: false,
+      ExitCode: null,
+      Pid: 0,
+      started: false,
+    });
+    return id;
+  }
+
+  get(id: string): ExecState {
+    const e = this.execs.get(id);
+    if (!e) throw notFound(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  forContainer(containerId: string): string[] {
+    return [...this.execs.values()].filter((e) => e.ContainerID === containerId && e.Running).map((e) => e.ID);
+  }
+
+  dropContainer(containerId: string): void {
+    for (const [id, e] of this.execs) if (e.ContainerID === containerId) this.execs.delete(id);
+  }
+
+  private async processSpec(rec: ContainerRecord, e: ExecState): Promise<OciProcess> {
+    const base = (await this.containers.specOf(rec.ID)).process;
+    const cfg = e.config;
+    let user = base.user;
+    if (cfg.User) {
+      const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
+      const m = mounts.map((x) => ({ type: x.type, source: x.source, options: [...x.options] }));
+      const u = resolveUser(cfg.User, readRootfsFile(m, '/etc/passwd')?.toString('utf8'), readRootfsFile(m, '/etc/group')?.toString('utf8'));
+      user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
+    }
+    const all = capabilitySet({ privileged: true, add: [], drop: [] });
+    const caps = cfg.Privileged ? { bounding: all, effective: all, permitted: all } : base.capabilities;
+    return {
+      ...base,
+      terminal: cfg.Tty,
+      user,
+      args: cfg.Cmd,
+      env: mergeEnv(base.env, cfg.Env),
+      cwd: cfg.WorkingDir || base.cwd,
+      ...(caps ? { capabilities: caps } : {}),
+    };
+  }
+
+  private async launch(e: ExecState): Promise<ContainerRecord> {
+    if (e.started) throw conflict(`Error: Exec command ${e.ID} has already run`);
+    const rec = this.containers.store.get(e.ContainerID);
+    if (rec.State.Status !== 'running') throw conflict(`Container ${rec.ID} is not running`);
+    e.started = true;
+    const spec = await this.processSpec(rec, e);
+    await this.c.tasks.exec({ containerId: rec.ID, execId: e.ID, stdin: e.config.AttachStdin ? 'attach:' : '', stdout: '', stderr: '', terminal: e.config.Tty, spec: jsonAny(PROCESS_TYPE_URL, spec) });
+    return rec;
+  }
+
+  private async finish(e: ExecState, status: number): Promise<void> {
+    e.Running = false;
+    e.ExitCode = status;
+    await this.c.tasks.deleteProcess({ containerId: e.ContainerID, execId: e.ID }).catch(() => undefined);
+  }
+
+  /** Detached: starts and returns; the exit code arrives through Tasks.Wait. */
+  async startDetached(id: string): Promise<void> {
+    const e = this.get(id);
+    await this.launch(e);
+    const { pid } = await this.c.tasks.start({ containerId: e.ContainerID, execId: e.ID });
+    e.Pid = pid;
+    e.Running = true;
+    void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
+      (r) => this.finish(e, r.exitStatus),
+      (err: unknown) => this.finish(e, isGrpcCode(err, Code.NOT_FOUND) ? 137 : 126),
+    );
+  }
+
+  /** Attached: the hijacked connection carries the process's stdio until it exits. */
+  async startAttached(id: string, hijack: () => Promise<Duplex>, detachKeys: number[]): Promise<void> {
+    const e = this.get(id);
+    await this.launch(e);
+    const cfg = e.config;
+    let attach: TaskAttach;
+    try {
+      attach = await TaskAttach.open(this.c, { containerId: e.ContainerID, execId: e.ID, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr });
+      e.attach = attach;
+      const { pid } = await this.c.tasks.start({ containerId: e.ContainerID, execId: e.ID });
+      e.Pid = pid;
+      e.Running = true;
+    } catch (err) {
+      await this.finish(e, 126);
+      throw err;
+    }
+    const conn = await hijack();
+    const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true });
+    delete e.attach;
+    if (r.exitStatus !== undefined) await this.finish(e, r.exitStatus);
+    else
+      void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
+        (w) => this.finish(e, w.exitStatus),
+        () => this.finish(e, 137),
+      );
+    conn.end();
+  }
+
+  async resize(id: string, width: number, height: number): Promise<void> {
+    const e = this.get(id);
+    if (e.attach) e.attach.resize(width, height);
+    else await this.c.tasks.resizePty({ containerId: e.ContainerID, execId: e.ID, width, height });
+  }
+}

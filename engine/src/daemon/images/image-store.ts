@@ -1,0 +1,218 @@
+// Images as the Engine API sees them, read from containerd-ts: the records (names → root descriptor)
+// and, from the content store, the manifest and config of the host's platform. An image's ID is its
+// config digest, as in Docker; names that share a config are one image with several tags.
+import { Code, isGrpcCode } from '@stack/proto';
+import { familiarName, normalize, formatReference, ReferenceError, repository, parseReference } from '../../common/reference.js';
+import { badRequest, noSuchImage, notFound } from '../http/api-error.js';
+import type { Containerd } from '../containerd/client.js';
+import { chainId } from './chain-id.js';
+import { INDEX_TYPES, type Descriptor, type ImageConfig, type Index, type Manifest } from './image-types.js';
+import { pickManifest } from './platform.js';
+
+export interface ImageRecord {
+  name: string;
+  target: Descriptor;
+  createdAt: Date;
+  updatedAt: Date;
+  labels: Record<string, string>;
+}
+
+export interface ResolvedImage {
+  /** sha256:<config digest> */
+  id: string;
+  /** Stored names (docker.io/library/busybox:latest) that point at this config. */
+  names: string[];
+  records: ImageRecord[];
+  manifestDigest: string;
+  manifest: Manifest;
+  config: ImageConfig;
+  /** The snapshot key of the top layer (absent for an image with no layers). */
+  chainId: string | undefined;
+  /** Sum of the compressed layer sizes. */
+  size: number;
+  created: Date;
+}
+
+export class ImageStore {
+  private readonly blobs = new Map<string, unknown>();
+
+  constructor(private readonly c: Containerd) {}
+
+  async readBlob(digest: string): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const r of this.c.content.read({ digest, offset: 0n, size: 0n })) parts.push(Buffer.from(r.data));
+    return Buffer.concat(parts);
+  }
+
+  /** Manifests and configs never change under their digest, so they are cached. */
+  private async readJson<T>(digest: string): Promise<T> {
+    const hit = this.blobs.get(digest);
+    if (hit !== undefined) return hit as T;
+    const v = JSON.parse((await this.readBlob(digest)).toString('utf8')) as T;
+    if (this.blobs.size > 2000) this.blobs.clear();
+    this.blobs.set(digest, v);
+    return v;
+  }
+
+  async records(): Promise<ImageRecord[]> {
+    const { images } = await this.c.images.list({ filters: [] });
+    return images.map((i) => ({
+      name: i.name,
+      target: { mediaType: i.target?.mediaType ?? '', digest: i.target?.digest ?? '', size: Number(i.target?.size ?? 0n) },
+      createdAt: i.createdAt ? new Date(Number(i.createdAt.seconds) * 1000 + Math.floor(i.createdAt.nanos / 1e6)) : new Date(0),
+      updatedAt: i.updatedAt ? new Date(Number(i.updatedAt.seconds) * 1000 + Math.floor(i.updatedAt.nanos / 1e6)) : new Date(0),
+      labels: { ...i.labels },
+    }));
+  }
+
+  /** The host platform's manifest of a record's target. */
+  async manifestOf(target: Descriptor): Promise<{ digest: string; manifest: Manifest }> {
+    if (INDEX_TYPES.has(target.mediaType)) {
+      const index = await this.readJson<Index>(target.digest);
+      const pick = pickManifest(index.manifests);
+      if (!pick) throw notFound(`no matching manifest for the host platform in ${target.digest}`);
+      return this.manifestOf(pick);
+    }
+    return { digest: target.digest, manifest: await this.readJson<Manifest>(target.digest) };
+  }
+
+  async configOf(manifest: Manifest): Promise<ImageConfig> {
+    return this.readJson<ImageConfig>(manifest.config.digest);
+  }
+
+  private async resolveRecords(records: ImageRecord[], all: ImageRecord[]): Promise<ResolvedImage> {
+    const first = records[0]!;
+    const { digest, manifest } = await this.manifestOf(first.target);
+    const config = await this.configOf(manifest);
+    const id = manifest.config.digest;
+    // Every name whose manifest has the same config is the same image.
+    const same: ImageRecord[] = [];
+    for (const r of all) {
+      try {
+        if ((await this.manifestOf(r.target)).manifest.config.digest === id) same.push(r);
+      } catch {
+        // a record whose content is missing is not this image
+      }
+    }
+    const withRecords = same.length ? same : records;
+    return {
+      id,
+      names: withRecords.map((r) => r.name),
+      records: withRecords,
+      manifestDigest: digest,
+      manifest,
+      config,
+      chainId: chainId(config.rootfs?.diff_ids ?? []),
+      size: manifest.layers.reduce((s, l) => s + l.size, 0),
+      created: config.created ? new Date(config.created) : first.createdAt,
+    };
+  }
+
+  /** Every image (one entry per config), skipping records whose content is gone. */
+  async list(): Promise<ResolvedImage[]> {
+    const all = await this.records();
+    const byId = new Map<string, ResolvedImage>();
+    for (const r of all) {
+      try {
+        const { digest, manifest } = await this.manifestOf(r.target);
+        const id = manifest.config.digest;
+        const seen = byId.get(id);
+        if (seen) {
+          seen.names.push(r.name);
+          seen.records.push(r);
+          continue;
+        }
+        const config = await this.configOf(manifest);
+        byId.set(id, {
+          id,
+          names: [r.name],
+          records: [r],
+          manifestDigest: digest,
+          manifest,
+          config,
+          chainId: chainId(config.rootfs?.diff_ids ?? []),
+          size: manifest.layers.reduce((s, l) => s + l.size, 0),
+          created: config.created ? new Date(config.created) : r.createdAt,
+        });
+      } catch {
+        // content gone or unreadable: not listed
+      }
+    }
+    return [...byId.values()];
+  }
+
+  /** Finds an image by name (busybox, busybox:1, repo@sha256:…), full ID or unique ID prefix. */
+  async find(input: string): Promise<ResolvedImage | undefined> {
+    const all = await this.records();
+    const idLike = /^(sha256:)?[a-f0-9]{1,64}$/.exec(input);
+    if (!idLike || input.length < 64 || input.includes(':')) {
+      try {
+        const ref = normalize(input);
+        const name = formatReference(ref);
+        let hits = all.filter((r) => r.name === name);
+        if (!hits.length && ref.digest) hits = all.filter((r) => r.target.digest === ref.digest && r.name.startsWith(`${repository(ref)}`));
+        if (hits.length) return this.resolveRecords(hits, all);
+      } catch (err) {
+        if (!(err instanceof ReferenceError) || !idLike) {
+          if (err instanceof ReferenceError) throw badRequest(err.message);
+          throw err;
+        }
+      }
+    }
+    if (idLike) {
+      const prefix = input.startsWith('sha256:') ? input : `sha256:${input}`;
+      const matches = new Map<string, ImageRecord[]>();
+      for (const r of all) {
+        try {
+          const id = (await this.manifestOf(r.target)).manifest.config.digest;
+          if (id.startsWith(prefix)) matches.set(id, [...(matches.get(id) ?? []), r]);
+        } catch {
+          // skip
+        }
+      }
+      if (matches.size > 1) throw badRequest(`multiple IDs found with provided prefix: ${input}`);
+      const only = [...matches.values()][0];
+      if (only) return this.resolveRecords(only, all);
+    }
+    return undefined;
+  }
+
+  async get(input: string): Promise<ResolvedImage> {
+    const img = await this.find(input);
+    if (!img) throw noSuchImage(input);
+    return img;
+  }
+
+  /** Adds a name for an image (tag); replaces what the name pointed at before. */
+  async tag(target: Descriptor, name: string): Promise<void> {
+    const image = { name, target: { mediaType: target.mediaType, digest: target.digest, size: BigInt(target.size), annotations: {} }, labels: {} };
+    try {
+      await this.c.images.create({ image });
+    } catch (err) {
+      if (!isGrpcCode(err, Code.ALREADY_EXISTS)) throw err;
+      await this.c.images.update({ image, updateMask: { paths: ['target'] } });
+    }
+  }
+
+  async untag(name: string): Promise<void> {
+    try {
+      await this.c.images.delete({ name, sync: false });
+    } catch (err) {
+      if (isGrpcCode(err, Code.NOT_FOUND)) throw noSuchImage(familiarName(name));
+      throw err;
+    }
+  }
+}
+
+/** Checks a user's new name for an image; the stored form. */
+export function parseNewName(repo: string, tag: string | undefined): string {
+  try {
+    const r = parseReference(tag ? `${repo}:${tag}` : repo);
+    if (r.digest) throw badRequest('refusing to create a tag with a digest reference');
+    return formatReference(normalize(tag ? `${repo}:${tag}` : repo));
+  } catch (err) {
+    if (err instanceof ReferenceError) throw badRequest(err.message);
+    throw err;
+  }
+}
+

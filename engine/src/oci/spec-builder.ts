@@ -1,0 +1,171 @@
+// Docker's container config and host config → the OCI runtime spec, with dockerd's defaults: default
+// capabilities and seccomp profile, masked and read-only /proc paths, /dev/shm of 64m, the container's
+// own /etc/hosts, /etc/hostname and /etc/resolv.conf, its cgroup under the engine's parent.
+import { badRequest } from '../daemon/http/api-error.js';
+import type { ContainerRecord, MountPoint } from '../daemon/state/container-record.js';
+import { capabilitySet } from './capabilities.js';
+import { INIT_TARGET } from './init-binary.js';
+import type { OciMount, OciResources, OciSpec } from './runtime-spec.js';
+import { resolveDefaultSeccomp } from './seccomp/resolve.js';
+import { rlimitOf } from './ulimits.js';
+import type { ResolvedUser } from './user.js';
+
+export const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
+export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Devices every container may use (Docker's default allow list). */
+const DEFAULT_DEVICES: NonNullable<OciResources['devices']> = [
+  { allow: false, access: 'rwm' },
+  { allow: true, type: 'c', major: -1, minor: -1, access: 'm' },
+  { allow: true, type: 'b', major: -1, minor: -1, access: 'm' },
+  { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 8, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 7, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 0, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 5, access: 'rwm' },
+  { allow: true, type: 'c', major: 1, minor: 9, access: 'rwm' },
+  { allow: true, type: 'c', major: 136, minor: -1, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 1, access: 'rwm' },
+  { allow: true, type: 'c', major: 5, minor: 2, access: 'rwm' },
+  { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' },
+];
+
+export interface SpecInput {
+  container: ContainerRecord;
+  user: ResolvedUser;
+  /** Host mounts resolved to host paths (volumes, binds, tmpfs). */
+  mounts: readonly MountPoint[];
+  /** The network namespace to join; undefined: a new one (none), null: the host's. */
+  netns: string | null | undefined;
+  cgroupParent: string;
+  arch: string;
+  /** Host path of the static init, when --init. */
+  initPath?: string;
+  defaultUlimits: ContainerRecord['HostConfig']['Ulimits'];
+  cgroupV2: boolean;
+}
+
+function hasMount(mounts: readonly { Destination: string }[], dest: string): boolean {
+  return mounts.some((m) => m.Destination === dest);
+}
+
+function envWithDefaults(env: readonly string[], extra: Record<string, string>): string[] {
+  const out = [...env];
+  for (const [k, v] of Object.entries(extra)) if (!out.some((e) => e.startsWith(`${k}=`))) out.push(`${k}=${v}`);
+  return out;
+}
+
+function resources(c: ContainerRecord, privileged: boolean): OciResources {
+  const h = c.HostConfig;
+  const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICES };
+  if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable) {
+    r.memory = {};
+    if (h.Memory > 0) {
+      r.memory.limit = h.Memory;
+      // Docker: swap defaults to twice the memory limit; -1 is unlimited.
+      r.memory.swap = h.MemorySwap === 0 ? h.Memory * 2 : h.MemorySwap;
+    }
+    if ((h.MemoryReservation ?? 0) > 0) r.memory.reservation = h.MemoryReservation!;
+    if (h.OomKillDisable) r.memory.disableOOMKiller = true;
+  }
+  const cpu: NonNullable<OciResources['cpu']> = {};
+  if (h.CpuShares > 0) cpu.shares = h.CpuShares;
+  if (h.NanoCpus > 0) {
+    cpu.period = 100_000;
+    cpu.quota = Math.round((h.NanoCpus * 100_000) / 1e9);
+  } else if ((h.CpuQuota ?? 0) > 0) {
+    cpu.quota = h.CpuQuota!;
+    cpu.period = h.CpuPeriod || 100_000;
+  }
+  if (h.CpusetCpus) cpu.cpus = h.CpusetCpus;
+  if (Object.keys(cpu).length) r.cpu = cpu;
+  if (h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit !== 0) r.pids = { limit: h.PidsLimit };
+  return r;
+}
+
+function userMounts(mounts: readonly MountPoint[]): OciMount[] {
+  return [...mounts]
+    .sort((a, b) => a.Destination.split('/').length - b.Destination.split('/').length)
+    .map((m): OciMount => {
+      if (m.Type === 'tmpfs') {
+        const opts = ['nosuid', 'nodev', 'noexec'];
+        if (m.TmpfsOptions?.SizeBytes) opts.push(`size=${m.TmpfsOptions.SizeBytes}`);
+        if (m.TmpfsOptions?.Mode) opts.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
+        if (!m.RW) opts.push('ro');
+        return { destination: m.Destination, type: 'tmpfs', source: 'tmpfs', options: opts };
+      }
+      const opts = ['rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'];
+      return { destination: m.Destination, type: 'bind', source: m.Source, options: opts };
+    });
+}
+
+export function buildSpec(input: SpecInput): OciSpec {
+  const c = input.container;
+  const h = c.HostConfig;
+  const privileged = h.Privileged;
+  const caps = capabilitySet({ privileged, add: h.CapAdd ?? [], drop: h.CapDrop ?? [] });
+  const args = [c.Path, ...c.Args];
+  if (!c.Path) throw badRequest('No command specified');
+  const withInit = h.Init === true;
+  const processArgs = withInit ? [INIT_TARGET, '--', ...args] : args;
+  const env = envWithDefaults(c.Config.Env, {
+    PATH: DEFAULT_PATH,
+    HOSTNAME: c.Config.Hostname,
+    ...(c.Config.Tty ? { TERM: 'xterm' } : {}),
+    HOME: input.user.home || '/',
+  });
+  const ulimits = [...(input.defaultUlimits ?? [])].filter((d) => !(h.Ulimits ?? []).some((u) => u.Name === d.Name)).concat(h.Ulimits ?? []);
+  const all = input.mounts;
+  const mounts: OciMount[] = [
+    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+  ];
+  if (!hasMount(all, '/dev/shm')) {
+    mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${h.ShmSize > 0 ? h.ShmSize : DEFAULT_SHM_SIZE}`] });
+  }
+  for (const [dest, src] of [
+    ['/etc/resolv.conf', c.ResolvConfPath],
+    ['/etc/hostname', c.HostnamePath],
+    ['/etc/hosts', c.HostsPath],
+  ] as const) {
+    if (src && !hasMount(all, dest)) mounts.push({ destination: dest, type: 'bind', source: src, options: ['rbind', 'rprivate', h.ReadonlyRootfs ? 'ro' : 'rw'] });
+  }
+  mounts.push(...userMounts(all));
+  if (withInit && input.initPath) mounts.push({ destination: INIT_TARGET, type: 'bind', source: input.initPath, options: ['bind', 'ro'] });
+  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
+  if (input.netns !== null) namespaces.push(input.netns ? { type: 'network', path: input.netns } : { type: 'network' });
+  // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1.
+  if (input.cgroupV2) namespaces.push({ type: 'cgroup' });
+  const parent = (h.CgroupParent || input.cgroupParent).replace(/\/+$/, '');
+  return {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: c.Config.Tty,
+      user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: input.user.additionalGids } : {}) },
+      args: processArgs,
+      env,
+      cwd: c.Config.WorkingDir || '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      ...(ulimits.length ? { rlimits: ulimits.map(rlimitOf) } : {}),
+      noNewPrivileges: (h.SecurityOpt ?? []).some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true'),
+      oomScoreAdj: 0,
+    },
+    root: { path: 'rootfs', readonly: h.ReadonlyRootfs },
+    hostname: c.Config.Hostname,
+    mounts,
+    linux: {
+      namespaces,
+      resources: resources(c, privileged),
+      cgroupsPath: `${parent.startsWith('/') ? parent : `/${parent}`}/${c.ID}`,
+      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...(privileged || (h.SecurityOpt ?? []).includes('seccomp=unconfined') || (h.SecurityOpt ?? []).includes('seccomp:unconfined') ? {} : { seccomp: resolveDefaultSeccomp(caps, input.arch) }),
+      ...(h.Sysctls && Object.keys(h.Sysctls).length ? { sysctl: h.Sysctls } : {}),
+    },
+  };
+}

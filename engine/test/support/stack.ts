@@ -1,0 +1,210 @@
+// A private stack for one test file: containerd-ts and engined on their own temp dirs, sockets and
+// cgroup parent, the busybox test image loaded, and a cleanup that leaves no process, mount,
+// cgroup or directory behind even when a test failed.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildBusyboxImage, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+export const ENGINE_BIN = path.join(ROOT, 'engine/bin/engine');
+export const ENGINED_BIN = path.join(ROOT, 'engine/bin/engined');
+export const CONTAINERD_BIN = path.join(ROOT, 'containerd-ts/dist/src/cmd/containerd-ts.js');
+export const DOCKER_CLI = '/usr/bin/docker';
+
+export interface Stack {
+  dir: string;
+  dataRoot: string;
+  socket: string;
+  host: string;
+  ctdSocket: string;
+  /** The containerd namespace this engined uses. */
+  containerdNamespace: string;
+  cgroupParent: string;
+  busyboxArchive: string;
+  engine(args: readonly string[], opts?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
+  docker(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
+  api(method: string, urlPath: string, body?: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>;
+  startEngined(): Promise<void>;
+  stopEngined(signal?: NodeJS.Signals): Promise<void>;
+  startContainerd(): Promise<void>;
+  stopContainerd(signal?: NodeJS.Signals): Promise<void>;
+  logs(): string;
+  /** Kills both daemons, the shims and every container, wipes the runtime state (a reboot's /run), and starts the daemons again. */
+  simulateHostRestart(): Promise<void>;
+  /** engined's pid while it runs. */
+  enginedPid(): number | undefined;
+  cleanup(): Promise<void>;
+}
+
+async function waitForSocket(file: string, child: ChildProcess, what: string, logs: () => string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (fs.existsSync(file)) return;
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}: ${logs()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${what} did not create ${file}: ${logs()}`);
+}
+
+function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+export async function startStack(opts: { daemonJson?: Record<string, unknown>; loadBusybox?: boolean } = {}): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'));
+  const tag = path.basename(dir).replace(/[^\w-]/g, '');
+  const ctdRoot = path.join(dir, 'ctd-root');
+  const ctdState = path.join(dir, 'ctd-state');
+  const ctdSocket = path.join(ctdState, 'containerd-ts.sock');
+  const dataRoot = path.join(dir, 'data');
+  const socket = path.join(dir, 'run', 'engine.sock');
+  const cgroupParent = `/${tag}`;
+  const configFile = path.join(dir, 'daemon.json');
+  fs.writeFileSync(configFile, JSON.stringify(opts.daemonJson ?? {}));
+  const killShims = () => {
+    const shims = path.join(ctdState, 'shims');
+    for (const g of fs.existsSync(shims) ? fs.readdirSync(shims) : []) {
+      try {
+        process.kill(Number(fs.readFileSync(path.join(shims, g, 'shim.pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  };
+  let logText = '';
+  let ctd: ChildProcess | undefined;
+  let engined: ChildProcess | undefined;
+  const capture = (name: string) => (c: Buffer) => {
+    logText += c.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}\n`).join('');
+    if (logText.length > 400_000) logText = logText.slice(-200_000);
+  };
+  const s: Stack = {
+    dir,
+    dataRoot,
+    socket,
+    host: `unix://${socket}`,
+    ctdSocket,
+    containerdNamespace: `engine-${tag}`,
+    cgroupParent,
+    busyboxArchive: path.join(dir, 'busybox.tar'),
+    engine: (args, o = {}) => runCommand(ENGINE_BIN, ['-H', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.env ? { env: o.env } : {}) }),
+    docker: (args, o = {}) => runCommand(DOCKER_CLI, ['--host', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), env: { ...process.env, DOCKER_CONFIG: path.join(dir, 'docker-config') } }),
+    api: (method, urlPath, body, headers = {}) =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ socketPath: socket, method, path: urlPath, headers: { ...(body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      }),
+    async startContainerd() {
+      fs.rmSync(ctdSocket, { force: true });
+      ctd = spawn(process.execPath, [CONTAINERD_BIN, '--root', ctdRoot, '--state', ctdState, '--address', ctdSocket], { stdio: ['ignore', 'pipe', 'pipe'] });
+      ctd.stdout?.on('data', capture('containerd-ts'));
+      ctd.stderr?.on('data', capture('containerd-ts'));
+      await waitForSocket(ctdSocket, ctd, 'containerd-ts', () => logText);
+    },
+    stopContainerd: (signal = 'SIGTERM') => stopChild(ctd, signal),
+    async startEngined() {
+      fs.rmSync(socket, { force: true });
+      engined = spawn(process.execPath, [ENGINED_BIN, '--config-file', configFile, '--data-root', dataRoot, '--exec-root', path.join(dir, 'run'), '-H', `unix://${socket}`, '--containerd', ctdSocket, '--cgroup-parent', cgroupParent, '--containerd-namespace', `engine-${tag}`, '--debug'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      engined.stdout?.on('data', capture('engined'));
+      engined.stderr?.on('data', capture('engined'));
+      await waitForSocket(socket, engined, 'engined', () => logText);
+    },
+    stopEngined: (signal = 'SIGTERM') => stopChild(engined, signal),
+    logs: () => logText,
+    enginedPid: () => engined?.pid,
+    async simulateHostRestart() {
+      await stopChild(engined, 'SIGKILL');
+      await stopChild(ctd, 'SIGKILL');
+      killShims();
+      removeCgroupTree(cgroupParent, { kill: true });
+      unmountUnder(ctdState);
+      fs.rmSync(ctdState, { recursive: true, force: true });
+      fs.rmSync(path.join(dir, 'run'), { recursive: true, force: true });
+      await s.startContainerd();
+      await s.startEngined();
+    },
+    async cleanup() {
+      await stopChild(engined, 'SIGKILL');
+      await stopChild(ctd, 'SIGKILL');
+      killShims();
+      // Containers outlive their shims: kill what is left in the engine's cgroups, then remove them.
+      removeCgroupTree(cgroupParent, { kill: true });
+      removeCgroupTree(`/engine-${tag}`, { kill: true });
+      unmountUnder(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await s.startContainerd();
+    await s.startEngined();
+    if (opts.loadBusybox !== false) {
+      await buildBusyboxImage({ outDir: path.join(dir, 'busybox-image'), archivePath: s.busyboxArchive, repoTag: 'busybox:latest' });
+      const r = await s.engine(['load', '-i', s.busyboxArchive]);
+      if (r.code !== 0) throw new Error(`engine load: ${r.stderr}`);
+    }
+  } catch (err) {
+    await s.cleanup();
+    throw err;
+  }
+  return s;
+}
+
+function unmountUnder(prefix: string): void {
+  const mounts = fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((mp): mp is string => mp !== undefined && mp.startsWith(prefix))
+    .reverse();
+  for (const mp of mounts) {
+    try {
+      execFileSync('umount', ['-l', mp]);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Polls until cond holds. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs a command under a real pty (script(1)), feeding it input lines with pauses. */
+export function underPty(command: string, steps: Array<{ afterMs: number; send: string }>, timeoutMs = 30_000): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let t = 0;
+    for (const s of steps) {
+      t += s.afterMs;
+      setTimeout(() => child.stdin.write(s.send), t);
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 137, stdout, stderr });
+    });
+  });
+}
