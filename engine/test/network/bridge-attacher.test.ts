@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BridgeAttacher, portSpecsFromBindings, type BridgeContainer, type NetworkManager } from '../../src/network/index.js';
+import type { NetworkAttacher } from '../../src/daemon/networking/network-attacher.js';
 import { NetTestBed } from './helpers/net-testbed.js';
 
 const bed = new NetTestBed('attacher', 236);
@@ -25,6 +26,9 @@ beforeAll(async () => {
   await bed.init();
   m = await bed.manager();
   attacher = new BridgeAttacher(m);
+  // It fits engined's seam as it is (a compile-time check).
+  const seam: NetworkAttacher = attacher;
+  expect(seam.handles('bridge')).toBe(true);
 });
 
 afterAll(async () => {
