@@ -72,9 +72,10 @@ const libc = {
     const fds = new Int32Array(2);
     const r = call('int pipe2(int *, int)', fds, O_NONBLOCK | O_CLOEXEC);
     if (r < 0) throw new Error(`pipe2: errno ${-r}`);
-    fn('int fcntl(int, int, ...)')(fds[0], F_SETPIPE_SZ, 'int', PIPE_SIZE); // best effort
     return [fds[0]!, fds[1]!];
   },
+  /** Best effort: a bigger pipe moves more per splice for bulk transfers. */
+  growPipe: (fd: number) => fn('int fcntl(int, int, ...)')(fd, F_SETPIPE_SZ, 'int', PIPE_SIZE),
   splice: (from: number, to: number, len: number) =>
     call('long splice(int, void *, int, void *, size_t, unsigned int)', from, null, to, null, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK),
   shutdownWrite: (fd: number) => call('int shutdown(int, int)', fd, SHUT_WR),
@@ -105,6 +106,8 @@ export function spliceAvailable(): boolean {
 class Direction {
   private inPipe = 0;
   private eof = false;
+  private moved = 0;
+  private grown = false;
   done = false;
   /** What this direction waits for: 'read' on src, 'write' on dst, or nothing. */
   wants: 'read' | 'write' | undefined = 'read';
@@ -140,7 +143,15 @@ class Direction {
         return undefined;
       }
       const n = libc.splice(this.src, this.pipeW, PIPE_SIZE);
-      if (n > 0) this.inPipe += n;
+      if (n > 0) {
+        this.inPipe += n;
+        // Short exchanges keep the default 64 KiB pipe (16 pages); a bulk transfer gets 1 MiB.
+        this.moved += n;
+        if (!this.grown && this.moved > 1 << 20) {
+          this.grown = true;
+          libc.growPipe(this.pipeW);
+        }
+      }
       else if (n === 0) this.eof = true;
       else if (n === -EAGAIN) {
         this.wants = 'read';
@@ -209,13 +220,20 @@ export function spliceRelay(client: net.Socket, ip: string, port: number): void 
     } catch {
       return finish(true);
     }
+    // Each socket's interest: readable for the direction reading it, writable for the one
+    // writing it. Re-armed only when it changes (each change is an epoll_ctl).
+    let upInterest = 'w';
+    let clientInterest = 'r';
     const step = (): void => {
       if (closed) return;
       if (up.pump() !== undefined || down.pump() !== undefined) return finish(true);
       if (up.done && down.done) return finish(false);
-      // Each socket's interest: readable for the direction reading it, writable for the one writing it.
-      upPoll!.start({ readable: down.wants === 'read', writable: up.wants === 'write' }, step);
-      clientPoll!.start({ readable: up.wants === 'read', writable: down.wants === 'write' }, step);
+      const u = (down.wants === 'read' ? 'r' : '') + (up.wants === 'write' ? 'w' : '');
+      const c = (up.wants === 'read' ? 'r' : '') + (down.wants === 'write' ? 'w' : '');
+      if (u !== upInterest) upPoll!.start({ readable: u.includes('r'), writable: u.includes('w') }, step);
+      if (c !== clientInterest) clientPoll!.start({ readable: c.includes('r'), writable: c.includes('w') }, step);
+      upInterest = u;
+      clientInterest = c;
     };
     clientPoll = node.poll(clientFd, { readable: true }, step);
     step();
