@@ -29,6 +29,19 @@ import { snapshotsUsage } from './snapshots/usage.js';
 import { containersLs } from './containers/ls.js';
 import { containersInfo } from './containers/info.js';
 import { containersRm } from './containers/rm.js';
+import { containersCreate } from './containers/create.js';
+import { tasksStart } from './tasks/start.js';
+import { tasksLs } from './tasks/ls.js';
+import { tasksPs } from './tasks/ps.js';
+import { tasksKill } from './tasks/kill.js';
+import { tasksExec } from './tasks/exec.js';
+import { tasksAttach } from './tasks/attach.js';
+import { tasksPause } from './tasks/pause.js';
+import { tasksResume } from './tasks/resume.js';
+import { tasksMetrics } from './tasks/metrics.js';
+import { tasksRm } from './tasks/rm.js';
+import { runCommand } from './run.js';
+import { splitCommandTail } from './command-tail.js';
 
 // Subcommand modules are typed for their own argument shapes; yargs merges them at run time.
 type AnyCommand = CommandModule<GlobalArgs, never>;
@@ -47,19 +60,21 @@ function group(name: string[], describe: string, commands: AnyCommand[]): Comman
 
 const cmds = (...c: unknown[]) => c as AnyCommand[];
 
-void yargs(hideBin(process.argv))
+void yargs(splitCommandTail(hideBin(process.argv)))
   .scriptName('ctr-ts')
   .usage('$0 [global options] command [options]')
   .option('address', { alias: 'a', type: 'string', default: process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS, describe: 'containerd-ts socket', global: true })
   .option('namespace', { alias: 'n', type: 'string', default: process.env['CONTAINERD_NAMESPACE'] ?? 'default', describe: 'namespace', global: true })
   .option('format', { type: 'string', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format', global: true })
   .command(versionCommand as unknown as CommandModule)
+  .command(runCommand as unknown as CommandModule)
   .command(eventsCommand as unknown as CommandModule)
   .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm)) as unknown as CommandModule)
   .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport)) as unknown as CommandModule)
   .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm)) as unknown as CommandModule)
   .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage)) as unknown as CommandModule)
-  .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersRm)) as unknown as CommandModule)
+  .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm)) as unknown as CommandModule)
+  .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm)) as unknown as CommandModule)
   .demandCommand(1)
   .strict()
   .help()
