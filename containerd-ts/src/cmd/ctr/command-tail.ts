@@ -45,7 +45,8 @@ export function splitCommandTail(argv: readonly string[]): string[] {
       continue;
     }
     if (++seen === cmd.positionals) {
-      tail = argv.slice(j + 1);
+      // `IMAGE ID -- CMD…` is accepted too
+      tail = argv.slice(argv[j + 1] === '--' ? j + 2 : j + 1);
       return argv.slice(0, j + 1);
     }
   }

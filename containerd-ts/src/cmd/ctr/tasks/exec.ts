@@ -9,6 +9,7 @@ import { checkUserSpec, resolveUser } from '../../../client/oci/user.js';
 import { commandTail } from '../command-tail.js';
 import { checkEnv, list } from '../container-flags.js';
 import { withClient, type GlobalArgs } from '../common.js';
+import { consoleSize } from './console.js';
 import { runForeground } from './foreground.js';
 import { taskStdio } from './task-stdio.js';
 
@@ -50,6 +51,9 @@ export const tasksExec: CommandModule<GlobalArgs, ExecArgs> = {
       const spec = JSON.parse(Buffer.from(container.spec.value).toString('utf8')) as OciSpec;
       const proc: OciProcess = { ...spec.process, args, terminal: argv.tty, env: mergeEnv(spec.process.env, env) };
       if (argv.cwd !== undefined) proc.cwd = argv.cwd;
+      // The runtime sizes an exec's pty before the process runs (a resize could only come after).
+      const size = argv.tty ? consoleSize() : undefined;
+      if (size) proc.consoleSize = size;
       if (argv.user !== undefined) {
         const mounts = container.snapshotKey ? (await c.snapshots.mounts({ snapshotter: container.snapshotter, key: container.snapshotKey })).mounts : [];
         proc.user = resolveUser(argv.user, rootfsUserDb(mounts));
