@@ -38,6 +38,11 @@ export interface NewContainer {
   /** The snapshot's mounts, for Tasks.Create. */
   rootfs: RootfsMount[];
   snapshotter: string;
+  /**
+   * The end of the lease that kept the snapshot until the record held it: in flight while the
+   * caller goes on (it need not wait for it before the next call); await it before exiting.
+   */
+  leaseReleased: Promise<void>;
 }
 
 function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<typeof withImageConfig>[1], rootfs: RootfsMount[]): OciSpec {
@@ -69,6 +74,7 @@ export async function newContainer(c: StackClient, o: NewContainerOptions): Prom
   // The image and the lease do not depend on each other: ask for both at once.
   const [image, lease] = await Promise.all([resolveRunImage(c, o.image), c.leases.create({ labels: { 'containerd.io/gc.expire': expire } })]);
   const leaseId = lease.lease?.id ?? '';
+  const release = () => (leaseId ? c.leases.delete({ id: leaseId }).then(() => undefined, () => undefined) : Promise.resolve());
   try {
     let rootfs: RootfsMount[];
     try {
@@ -94,25 +100,25 @@ export async function newContainer(c: StackClient, o: NewContainerOptions): Prom
           snapshotKey: o.id,
         },
       });
-      return { id: o.id, spec, rootfs, snapshotter };
+      return { id: o.id, spec, rootfs, snapshotter, leaseReleased: release() };
     } catch (err) {
       await c.snapshots.remove({ snapshotter, key: o.id }).catch(() => undefined);
       if (hasCode(err, Status.ALREADY_EXISTS)) throw new Error(`container ${o.id}: already exists`);
       throw err;
     }
-  } finally {
-    if (leaseId) await c.leases.delete({ id: leaseId }).catch(() => undefined);
+  } catch (err) {
+    await release();
+    throw err;
   }
 }
 
 /** Removes a container record and its snapshot (what ctr's container.Delete(WithSnapshotCleanup) does). */
 export async function removeContainer(c: StackClient, id: string, snapshotter: string, snapshotKey: string): Promise<void> {
-  if (snapshotKey) {
-    try {
-      await c.snapshots.remove({ snapshotter, key: snapshotKey });
-    } catch (err) {
-      if (!hasCode(err, Status.NOT_FOUND)) throw err;
-    }
-  }
-  await c.containers.delete({ id });
+  // Independent of each other (a collection the record's removal starts may take the snapshot first).
+  const snapshot = snapshotKey
+    ? c.snapshots.remove({ snapshotter, key: snapshotKey }).catch((err: unknown) => {
+        if (!hasCode(err, Status.NOT_FOUND)) throw err;
+      })
+    : undefined;
+  await Promise.all([c.containers.delete({ id }), snapshot]);
 }

@@ -25,26 +25,26 @@ async function readBlob(c: StackClient, digest: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/** The image stored under `name`, else under its Docker-normalized form (both asked at once). */
 async function getImage(c: StackClient, name: string) {
+  let normalized = name;
   try {
-    return { name, image: (await c.images.get({ name })).image };
-  } catch (err) {
-    if (!hasCode(err, Status.NOT_FOUND)) throw err;
-    let normalized = name;
-    try {
-      normalized = formatReference(parseNormalized(name));
-    } catch {
-      // not a reference: only the exact name could have matched
-    }
-    if (normalized !== name) {
-      try {
-        return { name: normalized, image: (await c.images.get({ name: normalized })).image };
-      } catch (err2) {
-        if (!hasCode(err2, Status.NOT_FOUND)) throw err2;
-      }
-    }
-    throw new ImageNotFound(name);
+    normalized = formatReference(parseNormalized(name));
+  } catch {
+    // not a reference: only the exact name can match
   }
+  const lookup = async (n: string) => {
+    try {
+      return { name: n, image: (await c.images.get({ name: n })).image };
+    } catch (err) {
+      if (hasCode(err, Status.NOT_FOUND)) return undefined;
+      throw err;
+    }
+  };
+  const [exact, norm] = await Promise.all([lookup(name), normalized !== name ? lookup(normalized) : undefined]);
+  const found = exact ?? norm;
+  if (!found) throw new ImageNotFound(name);
+  return found;
 }
 
 export class ImageNotFound extends Error {

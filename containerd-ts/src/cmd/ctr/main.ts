@@ -1,6 +1,5 @@
-// ctr-ts's commands and global options (loaded by ../ctr-ts.js after the compile cache is in place).
+// ctr-ts's commands and global options; main() is called by ../ctr-ts.js (or from a startup snapshot).
 import yargs, { type Argv, type CommandModule } from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { DEFAULT_ADDRESS } from '../../client/client.js';
 import { errorMessage } from '../../core/errdefs.js';
 import type { GlobalArgs } from './common.js';
@@ -60,31 +59,34 @@ function group(name: string[], describe: string, commands: AnyCommand[]): Comman
 
 const cmds = (...c: unknown[]) => c as AnyCommand[];
 
-void yargs(splitCommandTail(hideBin(process.argv)))
-  .scriptName('ctr-ts')
-  .usage('$0 [global options] command [options]')
-  .option('address', { alias: 'a', type: 'string', default: process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS, describe: 'containerd-ts socket', global: true })
-  .option('namespace', { alias: 'n', type: 'string', default: process.env['CONTAINERD_NAMESPACE'] ?? 'default', describe: 'namespace', global: true })
-  .option('format', { type: 'string', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format', global: true })
-  .command(versionCommand as unknown as CommandModule)
-  .command(runCommand as unknown as CommandModule)
-  .command(eventsCommand as unknown as CommandModule)
-  .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm)) as unknown as CommandModule)
-  .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport)) as unknown as CommandModule)
-  .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm)) as unknown as CommandModule)
-  .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage)) as unknown as CommandModule)
-  .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm)) as unknown as CommandModule)
-  .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm)) as unknown as CommandModule)
-  .demandCommand(1)
-  .strict()
-  .help()
-  .fail((msg, err) => {
-    if (err) process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
-    else process.stderr.write(`ctr-ts: ${msg}\n`);
-    process.exit(1);
-  })
-  .parseAsync()
-  .catch((err: unknown) => {
-    process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
-    process.exit(1);
-  });
+/** Parses and runs one command line (argv without node and the script). */
+export function main(argv: readonly string[]): Promise<unknown> {
+  return yargs(splitCommandTail(argv))
+    .scriptName('ctr-ts')
+    .usage('$0 [global options] command [options]')
+    .option('address', { alias: 'a', type: 'string', default: process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS, describe: 'containerd-ts socket', global: true })
+    .option('namespace', { alias: 'n', type: 'string', default: process.env['CONTAINERD_NAMESPACE'] ?? 'default', describe: 'namespace', global: true })
+    .option('format', { type: 'string', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format', global: true })
+    .command(versionCommand as unknown as CommandModule)
+    .command(runCommand as unknown as CommandModule)
+    .command(eventsCommand as unknown as CommandModule)
+    .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm)) as unknown as CommandModule)
+    .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport)) as unknown as CommandModule)
+    .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm)) as unknown as CommandModule)
+    .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage)) as unknown as CommandModule)
+    .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm)) as unknown as CommandModule)
+    .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm)) as unknown as CommandModule)
+    .demandCommand(1)
+    .strict()
+    .help()
+    .fail((msg, err) => {
+      if (err) process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
+      else process.stderr.write(`ctr-ts: ${msg}\n`);
+      process.exit(1);
+    })
+    .parseAsync()
+    .catch((err: unknown) => {
+      process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
+      process.exit(1);
+    });
+}

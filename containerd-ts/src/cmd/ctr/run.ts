@@ -46,7 +46,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       let created = false;
       let started = false;
       try {
-        await c.tasks.create({ containerId: ctr.id, rootfs: ctr.rootfs, terminal: argv.tty, ...stdio });
+        await Promise.all([c.tasks.create({ containerId: ctr.id, rootfs: ctr.rootfs, terminal: argv.tty, ...stdio }), ctr.leaseReleased]);
         created = true;
         if (argv.detach) {
           await c.tasks.start({ containerId: ctr.id });

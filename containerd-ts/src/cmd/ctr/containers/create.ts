@@ -17,6 +17,6 @@ export const containersCreate: CommandModule<GlobalArgs, CreateArgs> = {
   builder: (y) => withContainerFlags(y).positional('image', { type: 'string', demandOption: true }).positional('id', { type: 'string', demandOption: true }) as never,
   handler: (argv) =>
     withClient(argv, async (c) => {
-      await newContainer(c, containerOptions(argv, argv.image, argv.id, commandTail()));
+      await (await newContainer(c, containerOptions(argv, argv.image, argv.id, commandTail()))).leaseReleased;
     }),
 };
