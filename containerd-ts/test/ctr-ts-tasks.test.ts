@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Status } from '@stack/proto/gen/containerd/types/task/task_pb';
+import { buildCtrSnapshot } from '../src/build/ctr-snapshot.js';
 import { CTR_TS_BIN, run } from './support/daemon.js';
 import { IMAGE, startTaskFixture, waitFor, type TaskFixture } from './support/tasks.js';
 
@@ -322,14 +323,7 @@ describe('bad input', () => {
 });
 
 test('the startup snapshot (bin/ctr-ts\'s fast path) runs a container as the plain modules do', async () => {
-  const dir = fs.mkdtempSync(path.join(f.d.dir, 'snapshot-'));
-  const bundle = path.join(dir, 'ctr-ts.snapshot.js');
-  const blob = path.join(dir, 'ctr-ts.blob');
-  const esbuild = path.resolve(__dirname, '../../../node_modules/.bin/esbuild');
-  const entry = path.resolve(__dirname, '../src/cmd/ctr-ts-snapshot.js');
-  const built = await run(esbuild, [entry, '--bundle', '--platform=node', '--target=node20', '--format=iife', '--log-level=warning', `--outfile=${bundle}`]);
-  expect(built.stderr).toBe('');
-  expect((await run(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', bundle])).code).toBe(0);
+  const { blob } = await buildCtrSnapshot(fs.mkdtempSync(path.join(f.d.dir, 'snapshot-')));
   const r = await run(process.execPath, ['--snapshot-blob', blob, '--', '--address', f.d.socket, '-n', f.ns, 'run', '--rm', '--env', 'V=snap', IMAGE, 'sn1', 'sh', '-c', 'echo "$V"; exit 3']);
   expect(r).toEqual({ stdout: 'snap\n', stderr: '', code: 3 });
   expect(await leftovers('sn1')).toEqual([]);

@@ -1,6 +1,7 @@
 // A container from an image, as `ctr run` / `ctr containers create` make one: the snapshot prepared
 // on the image's chain ID (key = container id, under a lease until the record holds it), the spec
 // built from the image config and the caller's options, the record. Nothing is left on failure.
+import { create, toBinary } from '@bufbuild/protobuf';
 import { hasCode, Status } from './light-channel.js';
 import type { StackClient } from './client.js';
 import { defaultSpec } from './oci/default-spec.js';
@@ -63,7 +64,6 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
 
 /** containerd.runc.v1.Options naming the runtime binary (what `ctr run --runc-binary` stores). */
 function runcOptions(binaryName: string): { typeUrl: string; value: Uint8Array } {
-  const { create, toBinary } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
   const { OptionsSchema } = require('@stack/proto/gen/containerd/runc/v1/options_pb') as typeof import('@stack/proto/gen/containerd/runc/v1/options_pb');
   return { typeUrl: RUNC_OPTIONS_TYPE_URL, value: toBinary(OptionsSchema, create(OptionsSchema, { binaryName })) };
 }

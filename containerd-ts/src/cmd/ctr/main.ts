@@ -59,13 +59,16 @@ function group(name: string[], describe: string, commands: AnyCommand[]): Comman
 
 const cmds = (...c: unknown[]) => c as AnyCommand[];
 
-/** Parses and runs one command line (argv without node and the script). */
-export function main(argv: readonly string[]): Promise<unknown> {
-  return yargs(splitCommandTail(argv))
+/**
+ * The parser with every command. Built once per process — by the startup snapshot at build time —
+ * so nothing here may read the environment: defaults that come from it are set by main().
+ */
+export function cli(): Argv {
+  return yargs()
     .scriptName('ctr-ts')
     .usage('$0 [global options] command [options]')
-    .option('address', { alias: 'a', type: 'string', default: process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS, describe: 'containerd-ts socket', global: true })
-    .option('namespace', { alias: 'n', type: 'string', default: process.env['CONTAINERD_NAMESPACE'] ?? 'default', describe: 'namespace', global: true })
+    .option('address', { alias: 'a', type: 'string', describe: `containerd-ts socket [default: $CONTAINERD_ADDRESS or ${DEFAULT_ADDRESS}]`, global: true })
+    .option('namespace', { alias: 'n', type: 'string', describe: 'namespace [default: $CONTAINERD_NAMESPACE or default]', global: true })
     .option('format', { type: 'string', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format', global: true })
     .command(versionCommand as unknown as CommandModule)
     .command(runCommand as unknown as CommandModule)
@@ -84,9 +87,16 @@ export function main(argv: readonly string[]): Promise<unknown> {
       else process.stderr.write(`ctr-ts: ${msg}\n`);
       process.exit(1);
     })
-    .parseAsync()
-    .catch((err: unknown) => {
-      process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
-      process.exit(1);
-    });
+    .middleware((argv) => {
+      argv['address'] ??= process.env['CONTAINERD_ADDRESS'] ?? DEFAULT_ADDRESS;
+      argv['namespace'] ??= process.env['CONTAINERD_NAMESPACE'] ?? 'default';
+    }, true);
+}
+
+/** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
+export function main(argv: readonly string[], parser: Argv = cli()): Promise<unknown> {
+  return parser.parseAsync(splitCommandTail(argv)).catch((err: unknown) => {
+    process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
+    process.exit(1);
+  });
 }

@@ -1,5 +1,6 @@
 // ctr-ts tasks metrics ID: one sample of the task's cgroup statistics (io.containerd.cgroups.v1.Metrics),
 // printed as ctr prints v1 metrics, or the whole decoded message with --format json.
+import { fromBinary } from '@bufbuild/protobuf';
 import type { CommandModule } from 'yargs';
 import type { Metrics } from '@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb';
 import { out, table, time, withClient, type GlobalArgs } from '../common.js';
@@ -8,7 +9,6 @@ const METRICS_TYPE = 'io.containerd.cgroups.v1.Metrics';
 
 function decode(data: { typeUrl: string; value: Uint8Array }): Metrics {
   if (!data.typeUrl.endsWith(METRICS_TYPE)) throw new Error(`cannot show metrics of type ${data.typeUrl}`);
-  const { fromBinary } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
   const { MetricsSchema } = require('@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb') as typeof import('@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb');
   return fromBinary(MetricsSchema, data.value);
 }

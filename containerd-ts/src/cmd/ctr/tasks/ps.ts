@@ -1,11 +1,11 @@
 // ctr-ts tasks ps ID: the container's processes (PID INFO), each exec process named by its exec id.
+import { fromBinary } from '@bufbuild/protobuf';
 import type { CommandModule } from 'yargs';
 import { json, out, table, withClient, type GlobalArgs } from '../common.js';
 
 /** containerd.runc.v1.ProcessDetails in a ProcessInfo's Any: the exec id of an exec'd process. */
 function execIdOf(info: { typeUrl: string; value: Uint8Array } | undefined): string | undefined {
   if (!info || !info.typeUrl.endsWith('containerd.runc.v1.ProcessDetails')) return undefined;
-  const { fromBinary } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
   const { ProcessDetailsSchema } = require('@stack/proto/gen/containerd/runc/v1/options_pb') as typeof import('@stack/proto/gen/containerd/runc/v1/options_pb');
   return fromBinary(ProcessDetailsSchema, info.value).execId;
 }
