@@ -2,14 +2,16 @@
 // (stock ctr), the same busybox image imported into both: `run --rm … true` one at a time, 20
 // `run -d … sleep 600` launched at once until all run, and the memory of each stack with 20 running.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildBusyboxImage, median, removeCgroupTree, startReferenceContainerd, type BenchContext, type BenchSuite, type ReferenceContainerd } from '@stack/tools';
-import { connectStack, connectStackLight, type StackClient } from '../src/client/client.js';
+import { connectStack, type StackClient } from '../src/client/client.js';
 import { newContainer, removeContainer } from '../src/client/new-container.js';
-import { attachProcess } from '../src/client/task-attach.js';
+import { DEFAULT_SHIM_IDLE_MS } from '../src/core/tasks/task-runtime.js';
 
-const DAEMON = path.resolve(__dirname, '../src/cmd/containerd-ts.js');
+/** The daemon as installed (bin/containerd-ts: node with the daemon's V8 flags). */
+const DAEMON = path.resolve(__dirname, '../../bin/containerd-ts');
 /** The installed command (node on the startup snapshot that `npm run build` makes). */
 const CTR_TS = path.resolve(__dirname, '../../bin/ctr-ts');
 const IMAGE = 'docker.io/library/busybox:latest';
@@ -48,7 +50,7 @@ async function must(argv: string[]): Promise<string> {
 async function startContainerdTs(dir: string): Promise<{ socket: string; state: string; child: ChildProcess }> {
   const state = path.join(dir, 'state');
   const socket = path.join(state, 'containerd-ts.sock');
-  const child = spawn(process.execPath, [DAEMON, '--root', path.join(dir, 'root'), '--state', state, '--address', socket, '--log-level', 'warn'], { stdio: 'ignore' });
+  const child = spawn(DAEMON, ['--root', path.join(dir, 'root'), '--state', state, '--address', socket, '--log-level', 'warn'], { stdio: 'ignore' });
   for (let i = 0; i < 400 && !fs.existsSync(socket); i++) {
     if (child.exitCode !== null) throw new Error(`containerd-ts exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -112,16 +114,27 @@ async function cleanup(s: Stack, ns: string, ids: string[]): Promise<void> {
   }
 }
 
-/** `run --rm IMAGE id true` from a client that is already running: the API work without a CLI boot. */
-async function runFromClient(c: StackClient, id: string): Promise<void> {
-  const ctr = await newContainer(c, { id, image: IMAGE, args: ['true'], env: [], mounts: [], tty: false });
-  await Promise.all([c.tasks.create({ containerId: id, rootfs: ctr.rootfs, stdin: 'attach:', stdout: '', stderr: '' }), ctr.leaseReleased]);
-  const io = await attachProcess(c, { containerId: id, stdin: true, stdout: true, stderr: true }, { stdout: () => undefined, stderr: () => undefined });
+/** What `ctr-ts run -d IMAGE id CMD…` asks of the daemon, from a client that is already running. */
+async function startFromClient(c: StackClient, id: string, args: string[]): Promise<void> {
+  const ctr = await newContainer(c, { id, image: IMAGE, args, env: [], mounts: [], tty: false });
+  await Promise.all([c.tasks.create({ containerId: id, rootfs: ctr.rootfs }), ctr.leaseReleased]);
   await c.tasks.start({ containerId: id });
-  io.closeStdin();
-  await io.exit;
+}
+
+/** `run --rm IMAGE id true` from a client that is already running (no stdio): the API work without a CLI boot. */
+async function runFromClient(c: StackClient, id: string): Promise<void> {
+  await startFromClient(c, id, ['true']);
+  await c.tasks.wait({ containerId: id });
   await c.tasks.delete({ containerId: id });
-  await removeContainer(c, id, ctr.snapshotter, id);
+  await removeContainer(c, id, 'overlayfs', id);
+}
+
+/** `n` containers started at once by one running client, until all run. */
+async function startManyFromClient(c: StackClient, prefix: string, n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, (_, k) => `${prefix}-${k}`);
+  await Promise.all(ids.map((id) => startFromClient(c, id, ['sleep', '600'])));
+  await waitAllRunning(c, ids);
+  return ids;
 }
 
 interface Phases {
@@ -223,51 +236,89 @@ const suite: BenchSuite = {
       // A first container in each stack (our namespace's shim starts here and then stays).
       for (const s of [ours, theirs]) await must(s.cli(ns, ['run', '--rm', IMAGE, `first-${s === ours ? 'a' : 'b'}`, 'true']));
 
-      await ctx.compare({
+      const fmt = (ms: number) => ms.toFixed(0);
+      // ctr-ts runs traced (CTR_TS_TRACE=1: a few lines on stderr) so that the timed runs also tell where their time went.
+      const traced: Phases[] = [];
+      const rm = await ctx.compare({
         name: 'run --rm busybox true (fresh id per run)',
         warmup: 3,
         runs: 20,
-        a: { label: 'ctr-ts run --rm (containerd-ts)', run: (i) => must(ours.cli(ns, ['run', '--rm', IMAGE, `rm-a-${i}`, 'true'])) },
+        a: {
+          label: 'ctr-ts run --rm (containerd-ts)',
+          run: async (i) => {
+            const phases = await tracedRun(ours, ns, `rm-a-${i}`);
+            if (i >= 3) traced.push(phases); // after the warm-up
+          },
+        },
         b: { label: 'ctr run --rm (containerd 1.6)', run: (i) => must(theirs.cli(ns, ['run', '--rm', IMAGE, `rm-b-${i}`, 'true'])) },
       });
-      await ctx.measure({ name: 'floor: node boot alone', warmup: 2, runs: 20, variant: { label: 'node -e 0', cmd: [process.execPath, '-e', '0'] } });
-      await ctx.measure({ name: 'floor: ctr-ts boot + one connection', warmup: 2, runs: 20, variant: { label: 'ctr-ts version (2 calls)', cmd: ours.cli(ns, ['version']) } });
-      const client = connectStackLight(ours.socket, ns);
+      const boot = await ctx.measure({ name: 'floor: node boot alone', warmup: 2, runs: 20, variant: { label: 'node -e 0', cmd: [process.execPath, '-e', '0'] } });
+      const version = await ctx.measure({ name: 'floor: ctr-ts boot + one connection', warmup: 2, runs: 20, variant: { label: 'ctr-ts version (2 calls)', cmd: ours.cli(ns, ['version']) } });
+      const clients = { a: connectStack(ours.socket, ns), b: connectStack(theirs.socket, ns) };
+      let api: Awaited<ReturnType<BenchContext['compare']>>;
       try {
-        await ctx.measure({
-          name: 'the API work of run --rm true from a running client (no CLI boot)',
+        api = await ctx.compare({
+          name: 'the API work of run --rm true, from a running client (no CLI boot, no stdio)',
           warmup: 3,
           runs: 20,
-          variant: { label: 'containerd-ts, in-process client', run: (i) => runFromClient(client, `api-${i}`) },
+          a: { label: 'containerd-ts', run: (i) => runFromClient(clients.a, `api-a-${i}`) },
+          b: { label: 'containerd 1.6', run: (i) => runFromClient(clients.b, `api-b-${i}`) },
         });
       } finally {
-        client.close();
+        clients.a.close();
+        clients.b.close();
       }
-      const traced: Phases[] = [];
-      for (let i = 0; i < 10; i++) traced.push(await tracedRun(ours, ns, `tr-${i}`));
-      const m = (k: keyof Phases) => median(traced.map((p) => p[k])).toFixed(0);
+      const m = (k: keyof Phases) => fmt(median(traced.map((p) => p[k])));
       ctx.note(
-        `Where a \`ctr-ts run --rm\` goes (medians of 10 runs with CTR_TS_TRACE=1, ms since the process started): the first call to the daemon ` +
-          `starts at ${m('firstCall')} ms — Node's own boot (see the floor rows), then V8 deserializing ctr-ts's startup snapshot (the commands, yargs, ` +
-          `protobuf-es and the service descriptors preloaded; without it the modules take ~90 ms more), node:http2 (loaded at run time, it cannot be ` +
-          `in a snapshot) and yargs parsing. The calls then take ${m('api')} ms: Tasks.Create ${m('create')} ms (overlay mount, runc-ts creating the ` +
-          `container in the shim: namespaces, cgroups, pivot_root), Tasks.Start ${m('start')} ms, Tasks.Delete + Snapshots.Remove ${m('remove')} ms, ` +
-          `the rest image/lease/snapshot/container records (13 calls, some in parallel). Go's ctr starts in ~10 ms, so the Node boot alone is ` +
-          `about half of containerd's whole run: with the API work as it is, ≤ 1.0× is out of reach for a Node CLI; the floor is the boot rows plus ` +
-          `the in-process API row.`,
+        `**run --rm**: ctr-ts ${fmt(rm.a.median)} ms against ctr's ${fmt(rm.b.median)} ms (${rm.ratio.toFixed(2)}×). Where a \`ctr-ts run --rm\` goes ` +
+          `(medians of the timed runs, traced, in ms since the process started): its first call to the daemon starts at ${m('firstCall')} ms — ` +
+          `Node's own boot (\`node -e 0\`: ${fmt(boot.variant.median)} ms), then V8 deserializing ctr-ts's startup snapshot (commands, yargs, ` +
+          `protobuf-es and service descriptors already loaded; without it loading them costs ~90 ms more), node:http2 (it cannot be in a snapshot) ` +
+          `and parsing the command line (\`ctr-ts version\`, boot plus two calls: ${fmt(version.variant.median)} ms). The calls then take ${m('api')} ms: ` +
+          `Tasks.Create ${m('create')} ms (overlay mount, runc-ts creating the container in the shim: namespaces, cgroups, pivot_root), ` +
+          `Tasks.Start ${m('start')} ms, Tasks.Delete + Snapshots.Remove ${m('remove')} ms, the rest image, lease, snapshot and container records ` +
+          `(13 calls, several in parallel). From a client that is already running, the same API work takes ${fmt(api.a.median)} ms on ` +
+          `containerd-ts against ${fmt(api.b.median)} ms on containerd (${api.ratio.toFixed(2)}×): the stack is not what costs; the CLI's boot is. ` +
+          `Go's ctr starts in ~10 ms, so a Node CLI's floor here is its boot (the first-call time above) plus the API work, and ≤ 1.0× ` +
+          `against ctr is out of reach for ctr-ts.`,
       );
 
-      await ctx.compare({
+      const c20 = await ctx.compare({
         name: `${CONCURRENT} × run -d busybox sleep 600, launched at once, until all RUNNING`,
         warmup: 1,
         runs: 5,
         a: { label: `${CONCURRENT} × ctr-ts run -d`, run: (i) => startConcurrently(ours, ns, `c-a-${i}`, CONCURRENT), after: (i) => cleanup(ours, ns, Array.from({ length: CONCURRENT }, (_, k) => `c-a-${i}-${k}`)) },
         b: { label: `${CONCURRENT} × ctr run -d`, run: (i) => startConcurrently(theirs, ns, `c-b-${i}`, CONCURRENT), after: (i) => cleanup(theirs, ns, Array.from({ length: CONCURRENT }, (_, k) => `c-b-${i}-${k}`)) },
       });
+      const many = { a: connectStack(ours.socket, ns), b: connectStack(theirs.socket, ns) };
+      let m20: Awaited<ReturnType<BenchContext['compare']>>;
+      try {
+        m20 = await ctx.compare({
+          name: `${CONCURRENT} containers started at once by one running client (no CLI boots), until all RUNNING`,
+          warmup: 1,
+          runs: 5,
+          a: { label: 'containerd-ts', run: (i) => startManyFromClient(many.a, `m-a-${i}`, CONCURRENT), after: (i) => removeAll(many.a, Array.from({ length: CONCURRENT }, (_, k) => `m-a-${i}-${k}`)) },
+          b: { label: 'containerd 1.6', run: (i) => startManyFromClient(many.b, `m-b-${i}`, CONCURRENT), after: (i) => removeAll(many.b, Array.from({ length: CONCURRENT }, (_, k) => `m-b-${i}-${k}`)) },
+        });
+      } finally {
+        many.a.close();
+        many.b.close();
+      }
+      const v20 = await ctx.compare({
+        name: `floor of the CLI: ${CONCURRENT} × version launched at once`,
+        warmup: 1,
+        runs: 5,
+        a: { label: `${CONCURRENT} × ctr-ts version`, run: () => Promise.all(Array.from({ length: CONCURRENT }, () => must(ours.cli(ns, ['version'])))) },
+        b: { label: `${CONCURRENT} × ctr version`, run: () => Promise.all(Array.from({ length: CONCURRENT }, () => must(theirs.cli(ns, ['version'])))) },
+      });
       ctx.note(
-        `The ${CONCURRENT} concurrent starts: each client is a separate process (${CONCURRENT} Node boots for ctr-ts on this machine's cores, ` +
-          `${CONCURRENT} Go starts for ctr); containerd starts one shim per container and runc once per create and start, while the namespace's one shim-ts ` +
-          `(already running: it stays ${30} s after its last task) creates every container in-process through the runc-ts library.`,
+        `**${CONCURRENT} at once**: ${CONCURRENT} × ctr-ts run -d ${fmt(c20.a.median)} ms against ${fmt(c20.b.median)} ms for ctr (${c20.ratio.toFixed(2)}×). ` +
+          `Each client is its own process, and ${CONCURRENT} Node processes share this machine's ${os.cpus().length} cores: ${CONCURRENT} × \`ctr-ts version\` ` +
+          `alone, launched at once, takes ${fmt(v20.a.median)} ms (${CONCURRENT} × \`ctr version\`: ${fmt(v20.b.median)} ms) — the CLI's floor for this ` +
+          `benchmark. The stacks themselves, driven by one running client, start ${CONCURRENT} containers in ${fmt(m20.a.median)} ms (containerd-ts: ` +
+          `one shim-ts for the namespace, already running — it stays ${DEFAULT_SHIM_IDLE_MS / 1000} s after its last task — creating each ` +
+          `container in-process with the runc-ts library) against ${fmt(m20.b.median)} ms (containerd: a new Go shim per container, runc exec'd ` +
+          `for each create and start): ${m20.ratio.toFixed(2)}×.`,
       );
 
       await memoryNote(ctx, [ours, theirs], ns);
