@@ -105,6 +105,23 @@ async function startConcurrently(s: Stack, ns: string, prefix: string, n: number
   return ids;
 }
 
+/** Where stock ctr puts a task's FIFOs; `ctr run -d` leaves them behind. */
+const CTR_FIFO_DIR = '/run/containerd/fifo';
+
+/** Removes ctr's FIFO directories that hold only FIFOs of these containers. */
+function removeCtrFifos(ids: string[]): void {
+  const names = new Set(ids.flatMap((id) => [`${id}-stdin`, `${id}-stdout`, `${id}-stderr`]));
+  for (const d of fs.existsSync(CTR_FIFO_DIR) ? fs.readdirSync(CTR_FIFO_DIR) : []) {
+    const dir = path.join(CTR_FIFO_DIR, d);
+    try {
+      const entries = fs.readdirSync(dir);
+      if (entries.length > 0 && entries.every((e) => names.has(e))) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 async function cleanup(s: Stack, ns: string, ids: string[]): Promise<void> {
   const c = s.client(ns);
   try {
@@ -112,6 +129,7 @@ async function cleanup(s: Stack, ns: string, ids: string[]): Promise<void> {
   } finally {
     c.close();
   }
+  removeCtrFifos(ids);
 }
 
 /** What `ctr-ts run -d IMAGE id CMD…` asks of the daemon, from a client that is already running. */
