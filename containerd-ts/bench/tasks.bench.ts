@@ -336,7 +336,9 @@ const suite: BenchSuite = {
           `benchmark. The stacks themselves, driven by one running client, start ${CONCURRENT} containers in ${fmt(m20.a.median)} ms (containerd-ts: ` +
           `one shim-ts for the namespace, already running — it stays ${DEFAULT_SHIM_IDLE_MS / 1000} s after its last task — creating each ` +
           `container in-process with the runc-ts library) against ${fmt(m20.b.median)} ms (containerd: a new Go shim per container, runc exec'd ` +
-          `for each create and start): ${m20.ratio.toFixed(2)}×.`,
+          `for each create and start); the median of the pairwise ratios is ${m20.ratio.toFixed(2)}× (with 5 pairs on a shared machine, ` +
+          `the medians are the steadier figure). Under ${CONCURRENT} CLIs the one shim-ts and the daemon compete with them for the cores ` +
+          `(renicing them did not change the result): the ${CONCURRENT} Node boots are the cost.`,
       );
 
       await memoryNote(ctx, [ours, theirs], ns);
