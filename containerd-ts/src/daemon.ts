@@ -104,7 +104,7 @@ async function serve(config: Config, log: Logger, unlock: () => void): Promise<D
       stopped = true;
       await shutdown(server, 2000);
       try {
-        registry.get<{ close(): void }>(T.runtime).close();
+        await registry.get<{ close(): Promise<void> }>(T.runtime).close();
       } catch {
         // no task runtime loaded
       }

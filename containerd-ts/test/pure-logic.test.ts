@@ -133,6 +133,9 @@ max_concurrent_downloads = 5
     expect(c.registry.mirrors).toEqual({ 'docker.io': ['http://127.0.0.1:5001'] });
     expect(c.registry.insecure).toEqual(['reg.local:5000']);
     expect(c.registry.auths).toEqual({ 'reg.example': { username: 'u', password: 'p' } });
+    expect(parseConfig('[plugins.tasks]\nshim_idle_timeout = "5m"').shimIdleMs).toBe(300_000);
+    expect(parseConfig('[plugins.tasks]\nshim_idle_timeout = 0').shimIdleMs).toBe(0);
+    expect(() => parseConfig('[plugins.tasks]\nshim_idle_timeout = "soon"')).toThrow(/shim_idle_timeout must be a duration/);
     expect(() => parseConfig('[debug]\nlevel = "loud"')).toThrow(/debug.level/);
     expect(() => parseConfig('root = ')).toThrow();
   });

@@ -176,6 +176,21 @@ test('a terminal: attach sees the pty, resize changes its size', async () => {
   await fx.task.delete({ id: t.id });
 });
 
+test('a Shutdown that arrives while a Create is in progress leaves the shim serving that task', async () => {
+  const b = await fx.bundle(['sleep', '60']);
+  const pid = fx.shimPid();
+  // Debian runc runs as a child process, so the shim is idle in the middle of this Create.
+  const options = anyPack(OptionsSchema, create(OptionsSchema, { binaryName: '/usr/sbin/runc', root: path.join(fx.tmp, 'debian-runc') }));
+  const created = fx.task.create({ id: b.id, bundle: b.dir, options });
+  await new Promise((r) => setTimeout(r, 10));
+  await fx.task.shutdown({});
+  expect((await created).pid).toBeGreaterThan(0);
+  await new Promise((r) => setTimeout(r, 1500)); // longer than the shim's drain on the way out
+  expect(() => process.kill(pid, 0)).not.toThrow();
+  expect((await fx.task.state({ id: b.id })).status).toBe(Status.CREATED);
+  await fx.task.delete({ id: b.id });
+});
+
 test('a shim killed with -9: its container lives on, and shim-ts delete cleans up with the recorded exit', async () => {
   const t = await createAndStart(['sh', '-c', 'exit 7']);
   expect((await fx.task.wait({ id: t.id })).exitStatus).toBe(7);

@@ -52,6 +52,24 @@ describe('benchmark statistics', () => {
     expect(result.runs).toBe(3);
   });
 
+  test('a variant\'s after hook runs after each of its runs and is not timed', async () => {
+    const { clock, spend } = fakeClock();
+    const order: string[] = [];
+    const r = await compare(
+      {
+        name: 'after',
+        a: { label: 'A', run: (i) => (order.push(`A${i}`), spend(10)), after: (i) => (order.push(`a${i}`), spend(1000)) },
+        b: { label: 'B', run: (i) => (order.push(`B${i}`), spend(20)) },
+        warmup: 1,
+        runs: 2,
+      },
+      { clock },
+    );
+    expect(order).toEqual(['A0', 'a0', 'B0', 'A1', 'a1', 'B1', 'A2', 'a2', 'B2']);
+    expect(r.a.samples).toEqual([10, 10]);
+    expect(r.b.samples).toEqual([20, 20]);
+  });
+
   test('the ratio is the median of the pairs, not the ratio of the medians', async () => {
     const { clock, spend } = fakeClock();
     const a = [10, 20, 30];

@@ -18,6 +18,8 @@ type EventsSvc = typeof import('@stack/proto/gen/containerd/services/events/v1/e
 type IntrospectionSvc = typeof import('@stack/proto/gen/containerd/services/introspection/v1/introspection_pb').Introspection;
 type DiffSvc = typeof import('@stack/proto/gen/containerd/services/diff/v1/diff_pb').Diff;
 type TransferSvc = typeof import('@stack/proto/gen/stack/services/transfer/v1/transfer_pb').Transfer;
+type TasksSvc = typeof import('@stack/proto/gen/containerd/services/tasks/v1/tasks_pb').Tasks;
+type TaskStreamsSvc = typeof import('@stack/proto/gen/stack/tasks/v1/streams_pb').TaskStreams;
 
 export interface StackClient {
   readonly namespace: string;
@@ -32,6 +34,9 @@ export interface StackClient {
   readonly introspection: Client<MethodsOf<IntrospectionSvc>>;
   readonly diff: Client<MethodsOf<DiffSvc>>;
   readonly transfer: Client<MethodsOf<TransferSvc>>;
+  readonly tasks: Client<MethodsOf<TasksSvc>>;
+  /** Attach to a task's stdio (ours, on the daemon's socket). */
+  readonly taskStreams: Client<MethodsOf<TaskStreamsSvc>>;
   close(): void;
 }
 
@@ -83,6 +88,12 @@ export function stackClient(namespace: string, factory: ClientFactory, close: ()
     },
     get transfer() {
       return lazy('transfer', () => (require('@stack/proto/gen/stack/services/transfer/v1/transfer_pb') as { Transfer: TransferSvc }).Transfer);
+    },
+    get tasks() {
+      return lazy('tasks', () => (require('@stack/proto/gen/containerd/services/tasks/v1/tasks_pb') as { Tasks: TasksSvc }).Tasks);
+    },
+    get taskStreams() {
+      return lazy('taskStreams', () => (require('@stack/proto/gen/stack/tasks/v1/streams_pb') as { TaskStreams: TaskStreamsSvc }).TaskStreams);
     },
     close,
   };

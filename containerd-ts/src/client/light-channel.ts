@@ -1,7 +1,7 @@
 // A small gRPC client over node:http2 for short-lived command-line processes: it loads in a few
 // milliseconds where @grpc/grpc-js takes ~50 ms, which is most of a `ctr-ts` run on a small image.
 // Unary, server-streaming and bidi/client-streaming calls; the same Client<M> shape as the adapter.
-import * as http2 from 'node:http2';
+import type * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
@@ -24,6 +24,9 @@ export function hasCode(err: unknown, code: number): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
+/** nghttp2's CANCEL error code (RST_STREAM 0x8). */
+const NGHTTP2_CANCEL = 8;
+
 export class LightChannel {
   private session: http2.ClientHttp2Session | undefined;
 
@@ -32,7 +35,9 @@ export class LightChannel {
   private connect(): http2.ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
     const socketPath = this.address.replace(/^unix:\/\//, '');
-    const s = http2.connect('http://localhost', { createConnection: () => net.connect(socketPath) });
+    // Loaded here, not at the top: a startup snapshot (see cmd/ctr-ts-snapshot.ts) cannot hold node:http2.
+    const { connect } = require('node:http2') as typeof http2;
+    const s = connect('http://localhost', { createConnection: () => net.connect(socketPath) });
     s.on('error', () => undefined);
     this.session = s;
     return s;
@@ -40,9 +45,13 @@ export class LightChannel {
 
   /** Starts a call; returns the stream of decoded responses. */
   call(path: string, metadata: Record<string, string>, requests: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, output: DescMessage, signal?: AbortSignal): AsyncIterable<object> {
+    // CTR_TS_TRACE=1: each call's start and end on stderr, in ms since the process started (read
+    // here, not at load: a startup snapshot would keep the build's environment).
+    const trace = process.env['CTR_TS_TRACE'] === '1';
+    const started = performance.now();
     const session = this.connect();
     const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...metadata });
-    const onAbort = () => stream.close(http2.constants.NGHTTP2_CANCEL);
+    const onAbort = () => stream.close(NGHTTP2_CANCEL);
     signal?.addEventListener('abort', onAbort, { once: true });
     let status: { code: number; message: string } | undefined;
     const statusOf = (h: http2.IncomingHttpHeaders) => {
@@ -86,6 +95,7 @@ export class LightChannel {
         if (status === undefined) throw new CallError(Status.UNAVAILABLE, `${path}: cannot reach the daemon: ${(err as Error).message}`);
       } finally {
         signal?.removeEventListener('abort', onAbort);
+        if (trace) process.stderr.write(`trace: ${started.toFixed(1)} → ${performance.now().toFixed(1)} ms ${path}\n`);
       }
       if (signal?.aborted) throw new CallError(Status.CANCELLED, 'call cancelled');
       if (status === undefined) throw new CallError(Status.UNAVAILABLE, 'the server closed the call without a status');

@@ -125,7 +125,14 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
       });
       ic.exports['state'] = stateDir;
       ic.exports['shim'] = launcher.opts.binary;
-      const runtime = new TaskRuntime({ stateDir, launcher, exchange: ic.get<Exchange>(T.event), containers: ic.get<Metadata>(T.metadata).containers, log: ic.log });
+      const runtime = new TaskRuntime({
+        stateDir,
+        launcher,
+        exchange: ic.get<Exchange>(T.event),
+        containers: ic.get<Metadata>(T.metadata).containers,
+        log: ic.log,
+        ...(config.shimIdleMs !== undefined ? { shimIdleMs: config.shimIdleMs } : {}),
+      });
       await runtime.recover();
       return runtime;
     },

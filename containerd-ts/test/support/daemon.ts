@@ -10,6 +10,8 @@ const pExecFile = promisify(execFile);
 
 export const DAEMON_BIN = path.resolve(__dirname, '../../src/cmd/containerd-ts.js');
 export const CTR_TS_BIN = path.resolve(__dirname, '../../src/cmd/ctr-ts.js');
+/** The installed command: node on the startup snapshot when it is current, else on CTR_TS_BIN. */
+export const CTR_TS_COMMAND = path.resolve(__dirname, '../../../bin/ctr-ts');
 
 export interface TestDaemon {
   dir: string;
@@ -110,7 +112,7 @@ export async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = 
 }
 
 export function ctrTs(d: TestDaemon, args: string[]): Promise<RunResult> {
-  return run(process.execPath, [CTR_TS_BIN, '--address', d.socket, ...args]);
+  return run(CTR_TS_COMMAND, ['--address', d.socket, ...args]);
 }
 
 /** Debian's stock ctr against the test daemon. */

@@ -7,7 +7,7 @@ import { connect, createClient, type Client, type MethodsOf } from '@stack/proto
 import { Tasks } from '@stack/proto/gen/containerd/services/tasks/v1/tasks_pb';
 import { Events } from '@stack/proto/gen/containerd/services/events/v1/events_pb';
 import { buildBusyboxImage, removeCgroupTree } from '@stack/tools';
-import { startTestDaemon, stockCtr, type RunResult, type TestDaemon } from './daemon.js';
+import { ctrTs, startTestDaemon, stockCtr, type RunResult, type TestDaemon } from './daemon.js';
 
 export const IMAGE = 'docker.io/library/busybox:latest';
 
@@ -18,11 +18,13 @@ export interface TaskFixture {
   tasks: Client<MethodsOf<typeof Tasks>>;
   events: Client<MethodsOf<typeof Events>>;
   ctr(args: string[]): Promise<RunResult>;
+  /** ctr-ts in the fixture's namespace. */
+  ctrTs(args: string[]): Promise<RunResult>;
   reconnect(): void;
   cleanup(): Promise<void>;
 }
 
-function shimPids(d: TestDaemon): number[] {
+export function shimPids(d: TestDaemon): number[] {
   const dir = path.join(d.state, 'shims');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).flatMap((g) => {
@@ -34,8 +36,8 @@ function shimPids(d: TestDaemon): number[] {
   });
 }
 
-export async function startTaskFixture(name: string): Promise<TaskFixture> {
-  const d = await startTestDaemon();
+export async function startTaskFixture(name: string, opts: { config?: string } = {}): Promise<TaskFixture> {
+  const d = await startTestDaemon(opts);
   const ns = `${name}${process.pid}`;
   await buildBusyboxImage({ outDir: path.join(d.dir, 'image'), archivePath: path.join(d.dir, 'busybox.tar') });
   const imported = await stockCtr(d, ['-n', ns, 'images', 'import', path.join(d.dir, 'busybox.tar')]);
@@ -44,6 +46,7 @@ export async function startTaskFixture(name: string): Promise<TaskFixture> {
     d,
     ns,
     ctr: (args: string[]) => stockCtr(d, ['-n', ns, ...args]),
+    ctrTs: (args: string[]) => ctrTs(d, ['-n', ns, ...args]),
     reconnect() {
       f.channel?.close();
       f.channel = connect(d.socket);

@@ -69,8 +69,12 @@ export class TaskManager {
     return path.join(this.opts.stateDir, ns, id);
   }
 
+  /** Creates in progress: a Shutdown arriving meanwhile must not take their containers down. */
+  private creating = 0;
+
+  /** Tasks held, counting those being created. */
   get size(): number {
-    return this.tasks.size;
+    return this.tasks.size + this.creating;
   }
 
   task(ns: string, id: string): Task {
@@ -122,6 +126,7 @@ export class TaskManager {
     const runtime = this.opts.runtimeFor(req.namespace, req.options);
     const io = ProcessIo.open(req.stdio, (m) => this.opts.log('warn', `${req.id}: ${m}`));
     let mounted = false;
+    this.creating++;
     try {
       if (req.rootfs.length) {
         mountRootfs(req.bundle, req.rootfs);
@@ -159,6 +164,8 @@ export class TaskManager {
       if (err instanceof GrpcError) throw err;
       this.opts.log('warn', `create ${req.id}: ${(err as Error).stack ?? String(err)}`);
       throw new GrpcError(Code.UNKNOWN, (err as Error).message);
+    } finally {
+      this.creating--;
     }
   }
 

@@ -1,5 +1,5 @@
 import { pairwiseRatios, median, summarize, type SampleSummary } from './stats.js';
-import { runVariant, type Variant } from './variant.js';
+import { afterRun, runVariant, type Variant } from './variant.js';
 
 /** Milliseconds from an arbitrary origin; injectable so the statistics can be tested exactly. */
 export type Clock = () => number;
@@ -62,13 +62,17 @@ export async function compare(spec: CompareSpec, opts: TimingOptions = {}): Prom
   return withSetup(spec, async () => {
     for (let i = 0; i < spec.warmup; i++) {
       await runVariant(spec.a, i);
+      await afterRun(spec.a, i);
       await runVariant(spec.b, i);
+      await afterRun(spec.b, i);
     }
     const a: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < spec.runs; i++) {
       a.push(await timed(clock, spec.a, spec.warmup + i));
+      await afterRun(spec.a, spec.warmup + i);
       b.push(await timed(clock, spec.b, spec.warmup + i));
+      await afterRun(spec.b, spec.warmup + i);
     }
     return {
       kind: 'compare',
@@ -86,9 +90,15 @@ export async function measure(spec: MeasureSpec, opts: TimingOptions = {}): Prom
   checkCounts(spec.name, spec.warmup, spec.runs);
   const clock = opts.clock ?? hrClock;
   return withSetup(spec, async () => {
-    for (let i = 0; i < spec.warmup; i++) await runVariant(spec.variant, i);
+    for (let i = 0; i < spec.warmup; i++) {
+      await runVariant(spec.variant, i);
+      await afterRun(spec.variant, i);
+    }
     const samples: number[] = [];
-    for (let i = 0; i < spec.runs; i++) samples.push(await timed(clock, spec.variant, spec.warmup + i));
+    for (let i = 0; i < spec.runs; i++) {
+      samples.push(await timed(clock, spec.variant, spec.warmup + i));
+      await afterRun(spec.variant, spec.warmup + i);
+    }
     return { kind: 'measure', name: spec.name, variant: { label: spec.variant.label, samples, ...summarize(samples) }, runs: spec.runs };
   });
 }

@@ -1,11 +1,19 @@
 import { spawn } from 'node:child_process';
 
-/** One thing to time: a function (awaited) or a command (spawned, must exit 0). */
-export type Variant =
-  | { label: string; run: (iteration: number) => unknown }
-  | { label: string; cmd: readonly string[] };
+/**
+ * One thing to time: a function (awaited) or a command (spawned, must exit 0). `after` runs
+ * untimed after each run, warm-up included (e.g. removing the containers a run started).
+ */
+export type Variant = ({ label: string; run: (iteration: number) => unknown } | { label: string; cmd: readonly string[] }) & {
+  after?: (iteration: number) => unknown;
+};
 
 /** Runs a variant once. */
+/** The variant's untimed clean-up after run `iteration`, if it has one. */
+export async function afterRun(variant: Variant, iteration: number): Promise<void> {
+  await variant.after?.(iteration);
+}
+
 export async function runVariant(variant: Variant, iteration: number): Promise<void> {
   if ('run' in variant) {
     await variant.run(iteration);

@@ -17,6 +17,8 @@ export interface Config {
   allowDevicesInLayers: boolean;
   /** The shim executable (default: the shim-ts of this stack). */
   shimBinary?: string;
+  /** How long an idle namespace shim waits for the next task before it leaves. */
+  shimIdleMs?: number;
 }
 
 export const DEFAULTS: Config = {
@@ -49,6 +51,14 @@ function strings(v: unknown, where: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalidArgument(`config: ${where} must be a list of strings`);
   return v as string[];
+}
+
+/** A duration as containerd writes them ("30s", "5m", "500ms"); a bare number is seconds. */
+function durationMs(v: unknown, where: string): number {
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) * 1000;
+  const m = typeof v === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim()) : null;
+  if (!m) throw invalidArgument(`config: ${where} must be a duration such as "30s" or "5m"`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
 /** Parses a config file's text; unknown keys are ignored as containerd does. */
@@ -96,8 +106,10 @@ export function parseConfig(text: string, file = 'config'): Config {
   const snap = str(transfer['snapshotter'], 'plugins.transfer.snapshotter');
   if (snap) c.defaultSnapshotter = snap;
   if (transfer['allow_devices_in_layers'] === true) c.allowDevicesInLayers = true;
-  const shim = str(table(plugins['tasks'], 'plugins.tasks')['shim_binary'], 'plugins.tasks.shim_binary');
+  const tasks = table(plugins['tasks'], 'plugins.tasks');
+  const shim = str(tasks['shim_binary'], 'plugins.tasks.shim_binary');
   if (shim !== undefined) c.shimBinary = shim;
+  if (tasks['shim_idle_timeout'] !== undefined) c.shimIdleMs = durationMs(tasks['shim_idle_timeout'], 'plugins.tasks.shim_idle_timeout');
   return c;
 }
 

@@ -24,7 +24,14 @@ export interface TaskRuntimeOptions {
   exchange: Exchange;
   containers: ContainerStore;
   log: Logger;
+  /**
+   * How long a namespace's shim stays after its last task is deleted, ready for the next one (a
+   * new shim costs two Node boots, ~0.5 s); 0 stops it at once.
+   */
+  shimIdleMs?: number;
 }
+
+export const DEFAULT_SHIM_IDLE_MS = 30_000;
 
 export interface CreateTaskInput {
   id: string;
@@ -44,6 +51,7 @@ interface Live {
 export class TaskRuntime {
   private readonly shims = new Map<string, Live>();
   private readonly starting = new Map<string, Promise<Live>>();
+  private readonly idleTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: TaskRuntimeOptions) {
     fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o711 });
@@ -134,11 +142,31 @@ export class TaskRuntime {
     const shim = await this.taskShim(ctx, id);
     const r = await shim.task.delete({ id });
     fs.rmSync(this.bundle(ctx.namespace, id), { recursive: true, force: true });
-    if (this.recorded(ctx.namespace).length === 0) {
-      await shim.task.shutdown({}).catch(() => undefined);
-      this.forget(ctx.namespace);
-    }
+    if (this.recorded(ctx.namespace).length === 0) this.whenIdle(ctx.namespace);
     return { pid: r.pid, exitStatus: r.exitStatus, ...(r.exitedAt ? { exitedAt: new Date(Number(r.exitedAt.seconds) * 1000 + r.exitedAt.nanos / 1e6) } : {}) };
+  }
+
+  /** The namespace holds no task: its shim leaves after the idle time unless a task came meanwhile. */
+  private whenIdle(ns: string): void {
+    clearTimeout(this.idleTimers.get(ns));
+    const ms = this.opts.shimIdleMs ?? DEFAULT_SHIM_IDLE_MS;
+    const t = setTimeout(() => {
+      this.idleTimers.delete(ns);
+      void this.stopIdleShim(ns);
+    }, ms);
+    t.unref();
+    this.idleTimers.set(ns, t);
+  }
+
+  /**
+   * Shuts the shim down if the namespace still has no task. A Create racing with this either holds
+   * a task in the shim (which then refuses to leave) or gets UNAVAILABLE and starts a new shim.
+   */
+  private async stopIdleShim(ns: string): Promise<void> {
+    const live = this.shims.get(ns);
+    if (!live || this.recorded(ns).length > 0) return;
+    await live.conn.task.shutdown({}).catch(() => undefined);
+    if (this.recorded(ns).length === 0) this.forget(ns);
   }
 
   /** Drops the namespace's shim connection (it is leaving); the next call starts a new shim. */
@@ -179,6 +207,7 @@ export class TaskRuntime {
    */
   async recover(): Promise<void> {
     const namespaces = new Set(this.recorded().map((t) => t.namespace));
+    await this.stopStrayShims(namespaces);
     for (const ns of namespaces) {
       const socket = this.opts.launcher.existing(ns);
       if (socket) {
@@ -190,7 +219,26 @@ export class TaskRuntime {
     }
   }
 
-  close(): void {
+  /** Idle shims a daemon killed with -9 left behind (no task recorded in their namespace). */
+  private async stopStrayShims(busy: Set<string>): Promise<void> {
+    const groups = fs.existsSync(this.opts.launcher.opts.stateDir) ? fs.readdirSync(this.opts.launcher.opts.stateDir) : [];
+    for (const ns of groups.filter((g) => !busy.has(g))) {
+      const socket = this.opts.launcher.existing(ns);
+      if (!socket) continue;
+      const conn = new ShimConnection(ns, socket, ns);
+      await conn.task.shutdown({}, { deadline: 3000 }).catch(() => undefined);
+      conn.close();
+      this.opts.log.info('stopped an idle shim left by an earlier daemon', { namespace: ns });
+    }
+  }
+
+  /** Stops idle shims (ones with tasks stay, by design) and drops every connection. */
+  async close(): Promise<void> {
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
+    for (const [ns, { conn }] of this.shims) {
+      if (this.recorded(ns).length === 0) await conn.task.shutdown({}, { deadline: 2000 }).catch(() => undefined);
+    }
     for (const { conn, relay } of this.shims.values()) {
       relay.stop();
       conn.close();

@@ -1,0 +1,141 @@
+// The parts of ctr-ts that need no daemon: the spec built from an image config and the flags, user
+// lookup in a snapshot's layers, flag parsing, and where the container's command line starts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultSpec } from '../src/client/oci/default-spec.js';
+import { readRootfsFile, rootfsUserDb } from '../src/client/oci/rootfs-files.js';
+import { mergeEnv, withCpus, withEnv, withImageConfig, withMemoryLimit, withProcessArgs, withTTY } from '../src/client/oci/spec-opts.js';
+import { EMPTY_USER_DB, resolveUser, type UserDb } from '../src/client/oci/user.js';
+import { commandTail, splitCommandTail } from '../src/cmd/ctr/command-tail.js';
+import { containerOptions, parseMount } from '../src/cmd/ctr/container-flags.js';
+import { parseSignal } from '../src/cmd/ctr/tasks/signals.js';
+import { checkLogUri, taskStdio } from '../src/cmd/ctr/tasks/task-stdio.js';
+import { removeTree, tempDir } from './support/temp.js';
+
+const db: UserDb = {
+  passwd: () => [
+    { name: 'root', uid: 0, gid: 0 },
+    { name: 'web', uid: 33, gid: 33 },
+  ],
+  group: () => [
+    { name: 'root', gid: 0, members: [] },
+    { name: 'web', gid: 33, members: [] },
+    { name: 'log', gid: 4, members: ['web', 'root'] },
+    { name: 'disk', gid: 6, members: ['root'] },
+  ],
+};
+
+describe('spec', () => {
+  test('containerd\'s defaults: capabilities, mounts, masked paths, namespaces, cgroup /<namespace>/<id>', () => {
+    const s = defaultSpec('ns1', 'c1');
+    expect(s.linux.cgroupsPath).toBe('/ns1/c1');
+    expect(s.process.capabilities?.bounding).toContain('CAP_NET_BIND_SERVICE');
+    expect(s.process.capabilities?.bounding).not.toContain('CAP_SYS_ADMIN');
+    expect(s.mounts.map((m) => m.destination)).toEqual(['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys', '/run']);
+    expect(s.linux.namespaces.map((n) => n.type).sort()).toEqual(['ipc', 'mount', 'network', 'pid', 'uts']);
+    expect(s.linux.maskedPaths).toContain('/proc/kcore');
+    expect(s.linux.readonlyPaths).toContain('/proc/sys');
+    expect(s.linux.resources.devices?.[0]).toEqual({ allow: false, access: 'rwm' });
+    expect(s.process.noNewPrivileges).toBe(true);
+  });
+
+  test('the image config: Entrypoint+Cmd, Env (PATH by default), WorkingDir, User and its groups', () => {
+    const s = defaultSpec('n', 'c');
+    withImageConfig(s, { Entrypoint: ['/init'], Cmd: ['serve'], Env: ['A=1', 'PATH=/x'], WorkingDir: '/srv', User: 'web' }, db);
+    expect(s.process).toMatchObject({ args: ['/init', 'serve'], env: ['A=1', 'PATH=/x'], cwd: '/srv', user: { uid: 33, gid: 33, additionalGids: [4] } });
+    const d = defaultSpec('n', 'c');
+    withImageConfig(d, { Cmd: ['sh'] }, EMPTY_USER_DB);
+    expect(d.process).toMatchObject({ args: ['sh'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], cwd: '/', user: { uid: 0, gid: 0 } });
+    // ctr replaces the whole command line, entrypoint included
+    withProcessArgs(s, ['echo', 'hi']);
+    expect(s.process.args).toEqual(['echo', 'hi']);
+  });
+
+  test('flags on top: env replaces by key, tty adds TERM, memory and CPU limits', () => {
+    const s = defaultSpec('n', 'c');
+    withImageConfig(s, { Env: ['A=1', 'B=2'] }, EMPTY_USER_DB);
+    withEnv(s, ['B=3', 'C=4']);
+    expect(s.process.env).toEqual(['A=1', 'B=3', 'C=4']);
+    withTTY(s);
+    expect(s.process).toMatchObject({ terminal: true, env: ['A=1', 'B=3', 'C=4', 'TERM=xterm'] });
+    withMemoryLimit(s, 1 << 26);
+    withCpus(s, 0.25);
+    expect(s.linux.resources).toMatchObject({ memory: { limit: 1 << 26 }, cpu: { quota: 25_000, period: 100_000 } });
+    expect(mergeEnv(['X=1'], ['X=2', 'X=3'])).toEqual(['X=3']);
+  });
+
+  test('users: UID, UID:GID, names, UID with its passwd group, supplementary groups, errors', () => {
+    expect(resolveUser('0', db)).toEqual({ uid: 0, gid: 0, additionalGids: [4, 6] });
+    expect(resolveUser('33', db)).toEqual({ uid: 33, gid: 33, additionalGids: [4] });
+    expect(resolveUser('1234', db)).toEqual({ uid: 1234, gid: 0 });
+    expect(resolveUser('1234:99', db)).toEqual({ uid: 1234, gid: 99 });
+    expect(resolveUser('web:disk', db)).toEqual({ uid: 33, gid: 6, additionalGids: [4] });
+    expect(() => resolveUser('ghost', db)).toThrow(/unable to find user ghost/);
+    expect(() => resolveUser('web:nogroup', db)).toThrow(/unable to find group nogroup/);
+    expect(() => resolveUser('1:2:3', db)).toThrow(/invalid user/);
+    expect(() => resolveUser('99999999999', db)).toThrow(/out of range/);
+  });
+});
+
+describe('a rootfs read through its overlay layers', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('rootfs-files-');
+    for (const l of ['upper', 'l1', 'l2']) fs.mkdirSync(path.join(dir, l, 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'l2', 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\nweb:x:33:33::/:/bin/false\n');
+    fs.writeFileSync(path.join(dir, 'l1', 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\nweb:x:44:44::/:/bin/false\n');
+    fs.writeFileSync(path.join(dir, 'l2', 'etc', 'group'), 'web:x:33:\n');
+  });
+  afterAll(() => removeTree(dir));
+  const overlay = () => [{ type: 'overlay', source: 'overlay', options: [`upperdir=${dir}/upper`, `lowerdir=${dir}/l1:${dir}/l2`, `workdir=${dir}/w`] }];
+
+  test('the topmost layer with the file wins; a bind mount reads its source', () => {
+    expect(rootfsUserDb(overlay()).passwd().find((e) => e.name === 'web')?.uid).toBe(44);
+    expect(readRootfsFile(overlay(), 'etc/group')?.toString()).toBe('web:x:33:\n');
+    expect(readRootfsFile([{ type: 'bind', source: path.join(dir, 'l2'), options: ['ro', 'rbind'] }], '/etc/passwd')?.toString()).toContain('web:x:33');
+    expect(readRootfsFile(overlay(), 'etc/shadow')).toBeUndefined();
+  });
+
+  test('a whiteout hides the file below it', () => {
+    const wh = path.join(dir, 'upper', 'etc', 'group');
+    require('node:child_process').execFileSync('mknod', [wh, 'c', '0', '0']);
+    expect(readRootfsFile(overlay(), 'etc/group')).toBeUndefined();
+    fs.rmSync(wh);
+  });
+});
+
+describe('flags', () => {
+  test('--mount as ctr writes it', () => {
+    expect(parseMount('type=bind,src=/tmp,dst=/host,options=rbind:ro')).toEqual({ type: 'bind', source: '/tmp', destination: '/host', options: ['rbind', 'ro'] });
+    expect(parseMount('type=tmpfs,destination=/scratch')).toEqual({ type: 'tmpfs', source: 'tmpfs', destination: '/scratch', options: [] });
+    expect(() => parseMount('type=bind,src=/a,dst=/b,size=1')).toThrow(/unknown key "size"/);
+    expect(() => parseMount('dst=/b')).toThrow(/type is required/);
+  });
+
+  test('container options are checked as a whole', () => {
+    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false };
+    expect(containerOptions({ ...base, env: ['A=1'], 'memory-limit': '1048576', cpus: '2', label: 'k=v' }, 'img', 'id', ['sh'])).toMatchObject({ env: ['A=1'], memoryLimit: 1048576, cpus: 2, labels: { k: 'v' }, args: ['sh'] });
+    expect(() => containerOptions({ ...base, cwd: 'rel' }, 'img', 'id', [])).toThrow(/invalid --cwd "rel"/);
+    expect(() => containerOptions({ ...base, cpus: 'many' }, 'img', 'id', [])).toThrow(/invalid --cpus "many"/);
+  });
+
+  test('signals and log URIs', () => {
+    expect([parseSignal('SIGTERM'), parseSignal('term'), parseSignal('9'), parseSignal('KILL')]).toEqual([15, 15, 9, 9]);
+    expect(() => parseSignal('0')).toThrow(/invalid signal/);
+    expect(checkLogUri('/var/log/x')).toBe('file:///var/log/x');
+    expect(checkLogUri('jsonlog:///l/c.log?max-size=1m')).toBe('jsonlog:///l/c.log?max-size=1m');
+    expect(() => checkLogUri('jsonlog://relative/x')).toThrow(/absolute path/);
+    expect(taskStdio(undefined)).toEqual({ stdin: 'attach:', stdout: '', stderr: '' });
+    expect(taskStdio('file:///x')).toEqual({ stdin: '', stdout: 'file:///x', stderr: 'file:///x' });
+  });
+
+  test('the container\'s command line starts after IMAGE ID (or CONTAINER), options and all', () => {
+    expect(splitCommandTail(['-n', 'x', 'run', '--rm', '--env', 'A=1', '-t', 'img', 'id', 'sh', '-c', 'echo --rm'])).toEqual(['-n', 'x', 'run', '--rm', '--env', 'A=1', '-t', 'img', 'id']);
+    expect(commandTail()).toEqual(['sh', '-c', 'echo --rm']);
+    expect(splitCommandTail(['c', 'create', 'img', 'id', '--', 'ls', '-l'])).toEqual(['c', 'create', 'img', 'id']);
+    expect(commandTail()).toEqual(['ls', '-l']);
+    expect(splitCommandTail(['tasks', 'exec', '--exec-id', 'e', 'id', 'ls', '-t'])).toEqual(['tasks', 'exec', '--exec-id', 'e', 'id']);
+    expect(commandTail()).toEqual(['ls', '-t']);
+    expect(splitCommandTail(['tasks', 'ls', '-q'])).toEqual(['tasks', 'ls', '-q']);
+  });
+});
