@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --single-threaded --expose-gc
 // runc-ts: an OCI runtime with runc's command line. Global flags come before the command, as in runc.
 import { parseArgs } from 'node:util';
 import { createLogger } from '../container/logger.js';
@@ -102,7 +101,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[] } {
   return { globals, rest: argv.slice(i) };
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let globals: Globals = { logFormat: 'text', debug: false, systemdCgroup: false };
   let log = createLogger();
   try {
@@ -145,10 +144,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.stdout.write('', () => process.exit(code)),
-  (err: unknown) => {
-    process.stderr.write(`runc-ts: ${String(err)}\n`);
-    process.exit(1);
-  },
-);
+/** Runs the command line and exits with its status once stdout is flushed. */
+export function runAndExit(argv: string[]): void {
+  main(argv).then(
+    (code) => process.stdout.write('', () => process.exit(code)),
+    (err: unknown) => {
+      process.stderr.write(`runc-ts: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -11,9 +11,17 @@ let koffiModule: typeof Koffi | undefined;
 let libc: ReturnType<typeof Koffi.load> | undefined;
 const fns = new Map<string, Fn>();
 
-/** koffi, loaded on first use (~15 ms of a cold start). */
+declare const RUNC_TS_KOFFI: string | undefined;
+
+/**
+ * koffi, loaded on first use (~15 ms of a cold start). Inside the startup snapshot `require` knows
+ * only Node's built-in modules: there koffi is loaded from the path the snapshot build recorded.
+ */
 export function koffi(): typeof Koffi {
-  koffiModule ??= require('koffi') as typeof Koffi;
+  if (!koffiModule) {
+    const fromSnapshot = typeof RUNC_TS_KOFFI === 'string' ? RUNC_TS_KOFFI : undefined;
+    koffiModule = (fromSnapshot ? (require('node:module') as typeof import('node:module')).createRequire(fromSnapshot)(fromSnapshot) : require('koffi')) as typeof Koffi;
+  }
   return koffiModule;
 }
 
