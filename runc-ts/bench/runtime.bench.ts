@@ -86,7 +86,7 @@ const suite: BenchSuite = {
         runs: 15,
       });
       ctx.note(
-        `Where the time goes: every runc-ts call starts a Node process; booting Node and loading koffi alone takes ` +
+        `Where the time goes: every runc-ts call starts a Node process (on a V8 startup snapshot of the CLI, which saves ~30 ms of module loading); booting Node and loading koffi alone takes ` +
           `${boot.a.median.toFixed(0)} ms here (runc --version: ${boot.b.median.toFixed(1)} ms), and \`runc-ts list\` ` +
           `${state.variant.median.toFixed(0)} ms. That is the floor of a runtime that is a fresh Node process per call. ` +
           `The container work itself (cgroups, two forks, rootfs, pivot_root, exec) takes 15–30 ms, of which ~10 ms is the ` +
