@@ -95,6 +95,22 @@ function makeHostNetns(name: string, client: string, octet: number): { hostAddre
   return { hostAddress, clientAddress };
 }
 
+/** A command with no stdin (runCommand feeds one, which a tool that never reads it answers with EPIPE). */
+function runQuiet(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr });
+    });
+  });
+}
+
 function killPidFile(file: string): void {
   try {
     const pid = Number(fs.readFileSync(file, 'utf8').trim());
@@ -164,8 +180,8 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     hostAddress: lan.hostAddress,
     clientNetnsName,
     clientAddress: lan.clientAddress,
-    inHost: (argv, o = {}) => runCommand('nsenter', [`--net=${netnsPath}`, '--', ...argv], { timeoutMs: o.timeoutMs ?? 30_000 }),
-    inClient: (argv, o = {}) => runCommand('ip', ['netns', 'exec', clientNetnsName, ...argv], { timeoutMs: o.timeoutMs ?? 30_000 }),
+    inHost: (argv, o = {}) => runQuiet(['nsenter', `--net=${netnsPath}`, '--', ...argv], o.timeoutMs ?? 30_000),
+    inClient: (argv, o = {}) => runQuiet(['ip', 'netns', 'exec', clientNetnsName, ...argv], o.timeoutMs ?? 30_000),
     killProxy: () => killPidFile(proxyPidFile),
     engine: (args, o = {}) => runCommand(ENGINE_BIN, ['-H', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.env ? { env: o.env } : {}) }),
     docker: (args, o = {}) => runCommand(DOCKER_CLI, ['--host', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), env: { ...process.env, DOCKER_CONFIG: path.join(dir, 'docker-config') } }),
