@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { forwardLoopbackPort } from './loopback-forward.js';
 import { buildBusyboxImage, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -41,6 +42,8 @@ export interface Stack {
   inClient(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<CommandResult>;
   /** Kills the port proxy (as a reboot or a crash would). */
   killProxy(): void;
+  /** Makes 127.0.0.1:port of the test (a registry fixture) answer at 127.0.0.1:port in the daemons' namespace too. */
+  reachHostLoopback(port: number): Promise<void>;
   engine(args: readonly string[], opts?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
   docker(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
   api(method: string, urlPath: string, body?: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>;
@@ -139,6 +142,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  const forwards: Array<() => void> = [];
   const inNs = (argv: readonly string[]) => ['nsenter', `--net=${netnsPath}`, '--', ...argv];
   const ctdRoot = path.join(dir, 'ctd-root');
   const ctdState = path.join(dir, 'ctd-state');
@@ -183,6 +187,9 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     inHost: (argv, o = {}) => runQuiet(['nsenter', `--net=${netnsPath}`, '--', ...argv], o.timeoutMs ?? 30_000),
     inClient: (argv, o = {}) => runQuiet(['ip', 'netns', 'exec', clientNetnsName, ...argv], o.timeoutMs ?? 30_000),
     killProxy: () => killPidFile(proxyPidFile),
+    async reachHostLoopback(port) {
+      forwards.push(await forwardLoopbackPort(netnsPath, port));
+    },
     engine: (args, o = {}) => runCommand(ENGINE_BIN, ['-H', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.env ? { env: o.env } : {}) }),
     docker: (args, o = {}) => runCommand(DOCKER_CLI, ['--host', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), env: { ...process.env, DOCKER_CONFIG: path.join(dir, 'docker-config') } }),
     api: (method, urlPath, body, headers = {}) =>
@@ -240,6 +247,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
       killShims();
       // Containers outlive their shims: kill what is left in the engine's cgroups, then remove them.
       killPidFile(proxyPidFile);
+      for (const stop of forwards) stop();
       removeCgroupTree(cgroupParent, { kill: true });
       removeCgroupTree(`/engine-${tag}`, { kill: true });
       unmountUnder(dir);
