@@ -121,6 +121,15 @@ test('--network container:NAME shares the namespace, hostname and files of the o
   expect(bad.stderr).toMatch(/conflicting options: port publishing and the container type network mode/);
 }, 60_000);
 
+test('bash completion offers network names for network commands and --network', async () => {
+  expect((await s.engine(['--get-yargs-completions', 'engine', 'network', 'rm', 'app'])).stdout.trim()).toBe('appnet');
+  expect((await s.engine(['--get-yargs-completions', 'engine', 'network', 'connect', 'in'])).stdout.trim()).toBe('inner');
+  expect((await s.engine(['--get-yargs-completions', 'engine', 'network', 'connect', 'appnet', 'ro'])).stdout.trim()).toBe('roamer');
+  const values = (await s.engine(['--get-yargs-completions', 'engine', 'run', '--network', ''])).stdout.trim().split('\n');
+  expect(values).toEqual(expect.arrayContaining(['bridge', 'host', 'none', 'appnet', 'inner', 'container:srv']));
+  expect((await s.engine(['--get-yargs-completions', 'engine', 'network', ''])).stdout).toMatch(/^create\b/m);
+}, 60_000);
+
 test('rm and prune leave no veth, rule, namespace, binding or address behind', async () => {
   expect((await s.engine(['rm', '-f', 'srv', 'roamer'])).code).toBe(0);
   expect(await networkLeftovers(s)).toEqual(NOTHING_LEFT);
