@@ -95,6 +95,10 @@ test('a failed start releases what it took: ports, addresses, namespace', async 
 }, 60_000);
 
 test('kill -9 of engined (and of the proxy): published ports keep working, and come back with the daemon', async () => {
+  // A clean stop leaves the proxy (a detached process of its own) serving too.
+  await s.stopEngined('SIGTERM');
+  expect(await fetchPage(s, 'http://127.0.0.1:8080/')).toBe('hello\n');
+  await s.startEngined();
   await s.stopEngined('SIGKILL');
   // The proxy outlives the daemon: loopback keeps serving while engined is down.
   expect(await fetchPage(s, 'http://127.0.0.1:8080/')).toBe('hello\n');

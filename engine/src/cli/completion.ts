@@ -32,10 +32,15 @@ function hostOf(argv: { host?: string | undefined }): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** The word before the one being completed, as bash passed them after --get-yargs-completions. */
-function previousWord(): string | undefined {
+/** The words bash passed after --get-yargs-completions (yargs moves named positionals out of `_`). */
+function rawWords(): string[] {
   const i = process.argv.indexOf('--get-yargs-completions');
-  const words = i >= 0 ? process.argv.slice(i + 1) : [];
+  return i >= 0 ? process.argv.slice(i + 1) : [];
+}
+
+/** The word before the one being completed. */
+function previousWord(): string | undefined {
+  const words = rawWords();
   return words[words.length - 2];
 }
 
@@ -60,7 +65,7 @@ export function completer(current: string, argv: { _: Array<string | number>; ho
       return [...new Set(['bridge', 'host', 'none', ...(await names(hostOf(argv), 'networks'))]), ...running];
     }
     if (!positional || !cmd) return undefined;
-    if (cmd === 'network') return networkPositional(hostOf(argv), words);
+    if (cmd === 'network') return networkPositional(hostOf(argv), rawWords().filter((w) => w !== 'engine' && !w.startsWith('-')));
     if (cmd === 'volume' && ['rm', 'inspect'].includes(words[1] ?? '') && words.length >= 3) return names(hostOf(argv), 'volumes');
     if (cmd === 'run' || cmd === 'create') return words.length === 2 ? names(hostOf(argv), 'images') : undefined;
     if (CONTAINER_COMMANDS.has(cmd) && !(cmd === 'exec' && words.length > 2)) return [...(await names(hostOf(argv), 'containers')), ...(cmd === 'inspect' ? [...(await names(hostOf(argv), 'images')), ...(await names(hostOf(argv), 'networks'))] : [])];

@@ -37,7 +37,7 @@ import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
-import type { GlobalArgs } from './context.js';
+import { COMPLETING, type GlobalArgs } from './context.js';
 
 const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
 
@@ -55,6 +55,8 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .completion('__complete', false, completer as never)
     .fail((msg, err) => {
+      // A half-typed command line is what completion is for: no usage errors then.
+      if (COMPLETING) return;
       if (err) throw err;
       process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
       process.exit(125);
