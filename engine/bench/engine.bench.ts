@@ -34,7 +34,7 @@ const suite: BenchSuite = {
       const docker = (args: string[]) => ['/usr/bin/docker', '--host', dockerd.host, ...args];
       await ctx.compare({
         name: 'run --rm busybox true',
-        a: { label: 'engine run --rm busybox true', cmd: engine(['run', '--rm', 'busybox', 'true']) },
+        a: { label: 'engine run --rm --network none busybox true', cmd: engine(['run', '--rm', '--network', 'none', 'busybox', 'true']) },
         b: { label: 'docker run --rm --network none busybox true', cmd: docker(['run', '--rm', '--network', 'none', 'busybox', 'true']) },
         warmup: 3,
         runs: 15,
@@ -44,12 +44,12 @@ const suite: BenchSuite = {
         if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
       };
       const logsCmd = ['sh', '-c', 'i=0; while [ $i -lt 1000 ]; do echo line $i; i=$((i+1)); done; sleep 3600'];
-      await prep((a) => stack.engine(a), ['run', '-d', '--name', 'target', 'busybox', ...logsCmd]);
+      await prep((a) => stack.engine(a), ['run', '-d', '--network', 'none', '--name', 'target', 'busybox', ...logsCmd]);
       await prep((a) => dockerd.docker(a), ['run', '-d', '--network', 'none', '--name', 'target', 'busybox', ...logsCmd]);
       await new Promise((r) => setTimeout(r, 1000));
       await ctx.compare({
         name: 'run --rm busybox true, another container running',
-        a: { label: 'engine run --rm busybox true', cmd: engine(['run', '--rm', 'busybox', 'true']) },
+        a: { label: 'engine run --rm --network none busybox true', cmd: engine(['run', '--rm', '--network', 'none', 'busybox', 'true']) },
         b: { label: 'docker run --rm --network none busybox true', cmd: docker(['run', '--rm', '--network', 'none', 'busybox', 'true']) },
         warmup: 3,
         runs: 15,

@@ -17,6 +17,8 @@ beforeAll(async () => {
       'registry-mirrors': [`http://${mirror.host}`],
     },
   });
+  // engined runs in a network namespace of its own: the mirror's loopback port is relayed there.
+  await s.reachHostLoopback(Number(new URL(`http://${mirror.host}`).port));
   await pushOciLayout(mirror, path.join(s.dir, 'busybox-image'), 'library/mirrored:7');
 }, 120_000);
 

@@ -9,6 +9,8 @@ let registry: Registry;
 beforeAll(async () => {
   s = await startStack();
   registry = await startRegistry();
+  // engined runs in a network namespace of its own: the registry's loopback port is relayed there.
+  await s.reachHostLoopback(Number(new URL(`http://${registry.host}`).port));
   await pushOciLayout(registry, path.join(s.dir, 'busybox-image'), 'lib/bb:3');
 }, 120_000);
 

@@ -21,11 +21,13 @@ import * as imageArchive from './images/archive.js';
 import * as imageList from './images/list.js';
 import * as imageTagRemove from './images/tag-remove.js';
 import * as volumes from './volumes/volumes.js';
+import * as networks from './networks/networks.js';
+import * as networkConnect from './networks/connect.js';
 
 export function buildRouter(e: Engine): Router {
   const r = new Router();
   ping.register(r);
-  for (const m of [version, info, events, df, auth, containerCreate, containerList, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, exec]) m.register(r, e);
+  for (const m of [version, info, events, df, auth, containerCreate, containerList, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, exec, networks, networkConnect]) m.register(r, e);
   // Images: fixed paths first, then the {name*} patterns (names contain slashes).
   for (const m of [imagePull, imageArchive, imageList, imagePush, imageTagRemove, volumes]) m.register(r, e);
   return r;

@@ -38,7 +38,11 @@ export class ApiClient {
   private readonly agent = new http.Agent({ keepAlive: true });
   private readonly target: { socketPath: string } | { host: string; port: number };
 
-  constructor(host = DEFAULT_HOST) {
+  private readonly inert: boolean;
+
+  /** `inert`: requests are never sent and never answered (handlers run during completion). */
+  constructor(host = DEFAULT_HOST, opts: { inert?: boolean } = {}) {
+    this.inert = opts.inert ?? false;
     if (host.startsWith('unix://')) this.target = { socketPath: host.slice('unix://'.length) };
     else if (host.startsWith('tcp://') || host.startsWith('http://')) {
       const u = new URL(host.replace(/^tcp:/, 'http:'));
@@ -56,6 +60,7 @@ export class ApiClient {
 
   /** Sends a request; resolves with the response (any status) once its headers arrived. */
   raw(method: string, path: string, o: RequestOptions = {}): Promise<http.IncomingMessage> {
+    if (this.inert) return new Promise(() => undefined);
     const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (body) {
@@ -108,6 +113,7 @@ export class ApiClient {
 
   /** attach / exec start: upgrades the connection and returns it for raw stdio. */
   hijack(path: string, o: RequestOptions = {}): Promise<Duplex> {
+    if (this.inert) return new Promise(() => undefined);
     const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(o.body));
     return new Promise((resolve, reject) => {
       const req = http.request({

@@ -7,10 +7,17 @@ export interface GlobalArgs {
 
 let client: ApiClient | undefined;
 
+/**
+ * Bash completion parses the command line like a real call, and yargs runs the command's handler
+ * too: while completing, handlers get a client that never sends anything (completing `engine rm
+ * we` must not remove a container called `we`).
+ */
+export const COMPLETING = process.argv.includes('--get-yargs-completions');
+
 export function api(args: GlobalArgs): ApiClient {
   // -H given twice: the last one wins.
   const host = Array.isArray(args.host) ? (args.host as string[]).at(-1) : args.host;
-  client ??= new ApiClient(host);
+  client ??= new ApiClient(host, { inert: COMPLETING });
   return client;
 }
 

@@ -13,7 +13,9 @@ import { load } from './commands/load.js';
 import { login } from './commands/login.js';
 import { logout } from './commands/logout.js';
 import { logs } from './commands/logs.js';
+import { network } from './commands/network/index.js';
 import { pause } from './commands/pause.js';
+import { port } from './commands/port.js';
 import { ps } from './commands/ps.js';
 import { pull } from './commands/pull.js';
 import { push } from './commands/push.js';
@@ -35,9 +37,9 @@ import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
-import type { GlobalArgs } from './context.js';
+import { COMPLETING, type GlobalArgs } from './context.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, login, logout, info, version, events, system];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
 
 export async function main(argv: string[]): Promise<void> {
   let y = yargs(splitCommandArgs(argv))
@@ -53,6 +55,8 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .completion('__complete', false, completer as never)
     .fail((msg, err) => {
+      // A half-typed command line is what completion is for: no usage errors then.
+      if (COMPLETING) return;
       if (err) throw err;
       process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
       process.exit(125);

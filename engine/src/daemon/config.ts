@@ -19,6 +19,12 @@ export interface DaemonConfig {
   initPath?: string;
   pidfile: string;
   debug: boolean;
+  /** The default bridge: `none` for no default network (containers get --network none then). */
+  bridge: string;
+  /** The default bridge's address and prefix (Docker's `bip`, e.g. 172.17.0.1/16). */
+  bip?: string;
+  /** Where networks created without --subnet get theirs. */
+  defaultAddressPools?: Array<{ base: string; size: number }>;
 }
 
 export const DEFAULT_SOCKET = '/run/engine/engine.sock';
@@ -38,9 +44,12 @@ interface DaemonJson {
   'init-path'?: string;
   pidfile?: string;
   debug?: boolean;
+  bridge?: string;
+  bip?: string;
+  'default-address-pools'?: Array<{ base: string; size: number }>;
 }
 
-const KNOWN = new Set(['data-root', 'exec-root', 'hosts', 'containerd', 'containerd-namespace', 'cgroup-parent', 'registry-mirrors', 'insecure-registries', 'log-driver', 'log-opts', 'default-ulimits', 'init-path', 'pidfile', 'debug']);
+const KNOWN = new Set(['data-root', 'exec-root', 'hosts', 'containerd', 'containerd-namespace', 'cgroup-parent', 'registry-mirrors', 'insecure-registries', 'log-driver', 'log-opts', 'default-ulimits', 'init-path', 'pidfile', 'debug', 'bridge', 'bip', 'default-address-pools']);
 
 export function loadConfig(argv: string[]): DaemonConfig {
   const { values } = parseArgs({
@@ -58,6 +67,8 @@ export function loadConfig(argv: string[]): DaemonConfig {
       'init-path': { type: 'string' },
       pidfile: { type: 'string', short: 'p' },
       debug: { type: 'boolean', short: 'D' },
+      bridge: { type: 'string', short: 'b' },
+      bip: { type: 'string' },
     },
     strict: true,
   });
@@ -93,5 +104,8 @@ export function loadConfig(argv: string[]): DaemonConfig {
     ...(values['init-path'] ?? json['init-path'] ? { initPath: values['init-path'] ?? json['init-path'] } : {}),
     pidfile: values.pidfile ?? json.pidfile ?? path.join(execRoot, 'engined.pid'),
     debug: values.debug ?? json.debug ?? false,
+    bridge: values.bridge ?? json.bridge ?? 'engine0',
+    ...(values.bip ?? json.bip ? { bip: values.bip ?? json.bip } : {}),
+    ...(json['default-address-pools'] ? { defaultAddressPools: json['default-address-pools'] } : {}),
   };
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Code, isGrpcCode } from '@stack/proto';
 import { buildRouter } from '../api/routes.js';
+import { BridgeAttacher } from '../network/index.js';
 import { loadConfig, type DaemonConfig } from './config.js';
 import { connectContainerd, type Containerd } from './containerd/client.js';
 import { ContainerManager } from './containers/container-manager.js';
@@ -16,6 +17,7 @@ import { ImageStore } from './images/image-store.js';
 import { jsonLogger } from './logger.js';
 import { NetworkAttachers } from './networking/network-attacher.js';
 import { NoneHostAttacher } from './networking/none-host-attacher.js';
+import { openNetworking } from './networking/open-networking.js';
 import { ContainerStore } from './state/container-store.js';
 import { VolumeStore } from './volumes/volume-store.js';
 import { readJsonFile, writeFileAtomic } from './state/atomic-file.js';
@@ -80,10 +82,11 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const images = new ImageStore(containerd);
   const volumes = new VolumeStore(path.join(config.dataRoot, 'volumes'));
   const store = new ContainerStore(path.join(config.dataRoot, 'containers'));
-  // The bridge attacher of engine/src/network/ joins here (and becomes the default mode).
-  const networks = new NetworkAttachers([new NoneHostAttacher()], 'none');
+  const net = openNetworking(config);
+  const networks = new NetworkAttachers([new NoneHostAttacher()], config.bridge === 'none' ? 'none' : 'bridge');
+  networks.add(new BridgeAttacher(net));
   const containers = new ContainerManager(containerd, store, images, volumes, events, networks, config, log);
-  const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers), volumes, events, log };
+  const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers), volumes, events, net, log };
   await containers.restore();
   containers.watchOom();
   const server = new ApiServer(buildRouter(engine), log);
@@ -101,6 +104,8 @@ export async function runDaemon(argv: string[]): Promise<void> {
     stopping = true;
     log.info('engined stopping; containers keep running');
     containers.close();
+    // Containers keep their networking, and published ports their proxy, while the daemon is down.
+    net.close();
     void server.close().finally(() => {
       containerd.close();
       fs.rmSync(config.pidfile, { force: true });

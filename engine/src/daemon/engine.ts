@@ -6,6 +6,7 @@ import type { ExecManager } from './containers/exec-manager.js';
 import type { EventBus } from './events/event-bus.js';
 import type { ImageStore } from './images/image-store.js';
 import type { VolumeStore } from './volumes/volume-store.js';
+import type { NetworkManager } from '../network/index.js';
 
 export interface Engine {
   id: string;
@@ -16,5 +17,6 @@ export interface Engine {
   execs: ExecManager;
   volumes: VolumeStore;
   events: EventBus;
+  net: NetworkManager;
   log: Logger;
 }

@@ -2,10 +2,12 @@
 // branch): `--network bridge|<name>|<id>|container:<id>`, beside the none/host attacher. Typed
 // here by the fields it reads, so it plugs in structurally: `attachers.add(new BridgeAttacher(net))`.
 import * as path from 'node:path';
-import { NetworkError, notFound } from './errors.js';
+import { NetworkError, invalid, notFound } from './errors.js';
 import { parseExtraHost } from './files/hosts-file.js';
 import type { AttachResult, NetworkManager } from './network-manager.js';
-import { parseExposedPort, portRequests } from './port-spec.js';
+import { shortId } from './names.js';
+import { parseExposedPort, portRequests, type PortBinding } from './port-spec.js';
+import type { RecoveryReport } from './recover.js';
 import type { AttachOptions, EndpointRequest } from './sandbox-plan.js';
 import type { ContainerNetworking } from './views.js';
 
@@ -42,9 +44,26 @@ export interface BridgeEndpointSettings {
 export interface BridgeAttachment {
   netns: string | null | undefined;
   networks: Record<string, BridgeEndpointSettings>;
+  /** The hostname the container gets (the target's for container:<id>). */
+  hostname: string;
+  /** The files to bind over /etc/hosts, /etc/resolv.conf, /etc/hostname (the target's for container:<id>). */
+  files: { hostsPath: string; resolvConfPath: string; hostnamePath: string };
+  /** Published ports as bound (the namespace owner's for container:<id>). */
+  ports: PortBinding[];
+}
+
+type EndpointConfig = NonNullable<NonNullable<BridgeContainer['NetworkingConfig']>['EndpointsConfig']>[string];
+
+function endpointRequest(network: string, ec: EndpointConfig | undefined): EndpointRequest {
+  const endpoint: EndpointRequest = { network };
+  if (ec?.Aliases?.length) endpoint.aliases = ec.Aliases;
+  if (ec?.IPAMConfig?.IPv4Address) endpoint.ipv4Address = ec.IPAMConfig.IPv4Address;
+  return endpoint;
 }
 
 const CONTAINER_MODE = 'container:';
+const DEFAULT_BRIDGE_OPTION = 'com.docker.network.bridge.default_bridge';
+
 
 /** `HostConfig.PortBindings` back to `-p` specs: `{"80/tcp": [{HostIp: "", HostPort: "8080"}]}` → `:8080:80/tcp`. */
 export function portSpecsFromBindings(bindings: BridgeContainer['HostConfig']['PortBindings']): string[] {
@@ -67,17 +86,30 @@ export class BridgeAttacher {
     return mode !== 'none' && mode !== 'host';
   }
 
-  /** At create time: the network exists, and ports, exposed ports and --add-host parse. */
+  /** At create time: the networks exist, and ports, exposed ports and --add-host parse. */
   validate(c: BridgeContainer): void {
     const mode = c.HostConfig.NetworkMode;
-    if (!mode.startsWith(CONTAINER_MODE)) this.net.inspect(mode);
+    const h = c.HostConfig;
+    if (mode.startsWith(CONTAINER_MODE)) {
+      // What a container sharing another's namespace cannot have of its own (Docker's messages).
+      if (Object.keys(h.PortBindings ?? {}).length > 0 || h.PublishAllPorts === true) throw invalid('conflicting options: port publishing and the container type network mode');
+      if ((h.Dns?.length ?? 0) > 0 || (h.DnsSearch?.length ?? 0) > 0 || (h.DnsOptions?.length ?? 0) > 0) throw invalid('conflicting options: dns and the network mode');
+      if ((h.ExtraHosts?.length ?? 0) > 0) throw invalid('conflicting options: custom host-to-IP mapping and the network mode');
+    } else {
+      for (const name of [mode, ...Object.keys(c.NetworkingConfig?.EndpointsConfig ?? {})]) this.net.inspect(name);
+    }
     portRequests(portSpecsFromBindings(c.HostConfig.PortBindings), false, []);
     for (const key of Object.keys(c.Config.ExposedPorts ?? {})) parseExposedPort(key);
     for (const h of c.HostConfig.ExtraHosts ?? []) parseExtraHost(h, '127.0.0.1');
   }
 
+  /** Once per daemon start, after reconnecting to the tasks: `live` are the running containers. */
+  recover(live: Iterable<string>): Promise<RecoveryReport> {
+    return this.net.recover(live);
+  }
+
   async attach(c: BridgeContainer): Promise<BridgeAttachment> {
-    return this.view(await this.net.attach(c.ID, this.options(c)));
+    return this.view(c.ID, await this.net.attach(c.ID, this.options(c)));
   }
 
   async detach(c: BridgeContainer): Promise<void> {
@@ -88,7 +120,13 @@ export class BridgeAttacher {
   restore(c: BridgeContainer): Promise<BridgeAttachment> {
     const n = this.net.container(c.ID);
     if (!n) return Promise.reject(new NetworkError('internal', `container ${c.ID} runs but its networking is gone`));
-    return Promise.resolve(this.view(n));
+    return Promise.resolve(this.view(c.ID, n));
+  }
+
+  /** The container's networking as it is now (after connects and disconnects), if attached. */
+  current(c: BridgeContainer): BridgeAttachment | undefined {
+    const n = this.net.container(c.ID);
+    return n ? this.view(c.ID, n) : undefined;
   }
 
   options(c: BridgeContainer): AttachOptions {
@@ -99,13 +137,12 @@ export class BridgeAttacher {
       if (!target) throw notFound('no container given for --network container:');
       return { ...o, container: target };
     }
-    const endpoint: EndpointRequest = { network: mode };
-    const ec = c.NetworkingConfig?.EndpointsConfig?.[mode];
-    if (ec?.Aliases?.length) endpoint.aliases = ec.Aliases;
-    if (ec?.IPAMConfig?.IPv4Address) endpoint.ipv4Address = ec.IPAMConfig.IPv4Address;
+    const configs = c.NetworkingConfig?.EndpointsConfig ?? {};
+    // The mode's network first (it gets eth0 and the default route), then those connected later.
+    const extra = Object.entries(configs).filter(([name]) => name !== mode);
     return {
       ...o,
-      networks: [endpoint],
+      networks: [endpointRequest(mode, configs[mode]), ...extra.map(([name, ec]) => endpointRequest(name, ec))],
       ...(c.Config.Hostname ? { hostname: c.Config.Hostname } : {}),
       ...(c.Config.Domainname ? { domainname: c.Config.Domainname } : {}),
       ports: portSpecsFromBindings(c.HostConfig.PortBindings),
@@ -118,9 +155,12 @@ export class BridgeAttacher {
     };
   }
 
-  private view(n: ContainerNetworking | AttachResult): BridgeAttachment {
+  private view(id: string, n: ContainerNetworking | AttachResult): BridgeAttachment {
     const networks: Record<string, BridgeEndpointSettings> = {};
     for (const e of n.endpoints) {
+      // Docker lists the short id among the aliases on user-defined networks (it resolves there).
+      const userDefined = this.net.inspect(e.networkId).Options[DEFAULT_BRIDGE_OPTION] !== 'true';
+      const aliases = userDefined ? [...e.aliases, shortId(id)] : [...e.aliases];
       networks[e.network] = {
         NetworkID: e.networkId,
         EndpointID: e.endpointId,
@@ -128,9 +168,15 @@ export class BridgeAttacher {
         IPAddress: e.ip,
         IPPrefixLen: e.prefixLen,
         MacAddress: e.mac,
-        Aliases: e.aliases.length > 0 ? [...e.aliases] : null,
+        Aliases: aliases.length > 0 ? aliases : null,
       };
     }
-    return { netns: n.netnsPath, networks };
+    return {
+      netns: n.netnsPath,
+      networks,
+      hostname: n.hostname,
+      files: { hostsPath: n.hostsPath, resolvConfPath: n.resolvConfPath, hostnamePath: n.hostnamePath },
+      ports: [...n.ports],
+    };
   }
 }

@@ -52,6 +52,11 @@ test('modes it serves, and create-time validation', () => {
   expect(() => attacher.validate(record('v2', { PortBindings: { '80/tcp': [{ HostPort: 'x' }] } }))).toThrow('Invalid hostPort: x');
   expect(() => attacher.validate(record('v3', { ExtraHosts: ['nocolon'] }))).toThrow('bad format for add-host');
   expect(() => attacher.validate(record('v4', { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } }))).not.toThrow();
+  // container:<id> cannot have ports, DNS or hosts of its own; every joined network must exist.
+  expect(() => attacher.validate(record('v5', { NetworkMode: 'container:x', PortBindings: { '80/tcp': [] } }))).toThrow(expect.objectContaining({ status: 400, message: 'conflicting options: port publishing and the container type network mode' }) as Error);
+  expect(() => attacher.validate(record('v6', { NetworkMode: 'container:x', Dns: ['1.1.1.1'] }))).toThrow('conflicting options: dns and the network mode');
+  expect(() => attacher.validate(record('v7', { NetworkMode: 'container:x', ExtraHosts: ['a:1.2.3.4'] }))).toThrow('conflicting options: custom host-to-IP mapping');
+  expect(() => attacher.validate(record('v8', {}, { NetworkingConfig: { EndpointsConfig: { gone: {} } } }))).toThrow('network gone not found');
 });
 
 test('a record with -p, -P, --network-alias on a user network, files in the engine\'s dir', async () => {
@@ -63,8 +68,13 @@ test('a record with -p, -P, --network-alias on a user network, files in the engi
   const att = await attacher.attach(rec);
   expect(att.netns).toBe(path.join(bed.runDir, 'netns', rec.ID));
   expect(att.networks).toEqual({
-    front: expect.objectContaining({ IPAddress: '10.236.1.50', IPPrefixLen: 24, Gateway: '10.236.1.1', MacAddress: '02:42:0a:ec:01:32', Aliases: ['www'] }) as object,
+    // Docker lists the short id among the aliases on a user-defined network.
+    front: expect.objectContaining({ IPAddress: '10.236.1.50', IPPrefixLen: 24, Gateway: '10.236.1.1', MacAddress: '02:42:0a:ec:01:32', Aliases: ['www', 'aaaaaaaaaaaa'] }) as object,
   });
+  expect(att.hostname).toBe('web');
+  expect(att.files).toEqual({ hostsPath: rec.HostsPath, resolvConfPath: path.join(path.dirname(rec.HostsPath), 'resolv.conf'), hostnamePath: path.join(path.dirname(rec.HostsPath), 'hostname') });
+  expect(att.ports.map((p) => p.containerPort)).toEqual([80, 443]);
+  expect(attacher.current(rec)).toEqual(att);
   expect(m.ports(rec.ID).map((p) => [p.containerPort, p.hostPort > 0])).toEqual([
     [80, true],
     [443, true],
@@ -75,7 +85,9 @@ test('a record with -p, -P, --network-alias on a user network, files in the engi
   expect(await attacher.restore(rec)).toEqual(att);
 
   const joiner = record('b'.repeat(64), { NetworkMode: `container:${rec.ID}` });
-  expect((await attacher.attach(joiner)).netns).toBe(att.netns);
+  const joined = await attacher.attach(joiner);
+  // The joiner uses the owner's namespace, hostname and files.
+  expect([joined.netns, joined.hostname, joined.files]).toEqual([att.netns, 'web', att.files]);
   await attacher.detach(joiner);
   await attacher.detach(rec);
   await attacher.detach(rec);
@@ -83,4 +95,14 @@ test('a record with -p, -P, --network-alias on a user network, files in the engi
   // The engine's dir is the engine's: the files stay, the namespace and ports go.
   expect(fs.existsSync(rec.HostsPath)).toBe(true);
   expect(bed.leftovers()).toEqual({ links: [], rules: [], netnsFiles: [], mounts: [] });
+});
+
+test('networks joined later (network connect while stopped) are joined again after the mode\'s own', async () => {
+  await m.createNetwork({ name: 'back', subnet: '10.236.2.0/24' });
+  const rec = record('c'.repeat(64), { NetworkMode: 'front' }, { NetworkingConfig: { EndpointsConfig: { back: { Aliases: ['api'] } } } });
+  expect(attacher.options(rec).networks).toEqual([{ network: 'front' }, { network: 'back', aliases: ['api'] }]);
+  const att = await attacher.attach(rec);
+  expect(Object.keys(att.networks)).toEqual(['front', 'back']);
+  await attacher.detach(rec);
+  expect(attacher.current(rec)).toBeUndefined();
 });

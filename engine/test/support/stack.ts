@@ -1,11 +1,15 @@
 // A private stack for one test file: containerd-ts and engined on their own temp dirs, sockets and
-// cgroup parent, the busybox test image loaded, and a cleanup that leaves no process, mount,
-// cgroup or directory behind even when a test failed.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// cgroup parent, inside a network namespace of the test's own that plays the host (so bridges,
+// veths, iptables rules and published ports never touch the machine's network), the busybox test
+// image loaded, and a cleanup that leaves no process (the port proxy included), mount, cgroup,
+// namespace or directory behind even when a test failed.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { forwardLoopbackPort } from './loopback-forward.js';
 import { buildBusyboxImage, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -24,6 +28,22 @@ export interface Stack {
   containerdNamespace: string;
   cgroupParent: string;
   busyboxArchive: string;
+  /** The daemons' network namespace (`ip netns` name and path): the test's "host". */
+  netnsName: string;
+  netnsPath: string;
+  execRoot: string;
+  /** The host's address on its LAN (a veth to `clientNetns`, which plays another machine). */
+  hostAddress: string;
+  clientNetnsName: string;
+  clientAddress: string;
+  /** Runs a command in the daemons' namespace (curl to a published port, ip, iptables-save…). */
+  inHost(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<CommandResult>;
+  /** Runs a command on the LAN's other machine. */
+  inClient(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<CommandResult>;
+  /** Kills the port proxy (as a reboot or a crash would). */
+  killProxy(): void;
+  /** Makes 127.0.0.1:port of the test (a registry fixture) answer at 127.0.0.1:port in the daemons' namespace too. */
+  reachHostLoopback(port: number): Promise<void>;
   engine(args: readonly string[], opts?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
   docker(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<CommandResult>;
   api(method: string, urlPath: string, body?: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>;
@@ -56,9 +76,74 @@ function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Pro
   });
 }
 
+function sh(argv: readonly string[]): void {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+}
+
+/** A namespace that plays the host, with a LAN veth to a second one that plays another machine. */
+function makeHostNetns(name: string, client: string, octet: number): { hostAddress: string; clientAddress: string } {
+  const hostAddress = `10.${octet}.250.1`;
+  const clientAddress = `10.${octet}.250.2`;
+  sh(['ip', 'netns', 'add', name]);
+  sh(['ip', 'netns', 'add', client]);
+  sh(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+  sh(['ip', '-n', client, 'link', 'set', 'lo', 'up']);
+  sh(['ip', '-n', name, 'link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', client]);
+  sh(['ip', '-n', name, 'addr', 'add', `${hostAddress}/24`, 'dev', 'lan0']);
+  sh(['ip', '-n', name, 'link', 'set', 'lan0', 'up']);
+  sh(['ip', '-n', client, 'addr', 'add', `${clientAddress}/24`, 'dev', 'eth0']);
+  sh(['ip', '-n', client, 'link', 'set', 'eth0', 'up']);
+  sh(['ip', '-n', client, 'route', 'add', 'default', 'via', hostAddress]);
+  return { hostAddress, clientAddress };
+}
+
+/** A command with no stdin (runCommand feeds one, which a tool that never reads it answers with EPIPE). */
+function runQuiet(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr });
+    });
+  });
+}
+
+function killPidFile(file: string): void {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    if (pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy-main')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // no proxy ran, or it is gone
+  }
+}
+
 export async function startStack(opts: { daemonJson?: Record<string, unknown>; loadBusybox?: boolean } = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'));
   const tag = path.basename(dir).replace(/[^\w-]/g, '');
+  const netnsName = `entest-${tag.slice(-8)}`;
+  const netnsPath = `/run/netns/${netnsName}`;
+  const clientNetnsName = `${netnsName}-c`;
+  const execRoot = path.join(dir, 'run');
+  const proxyPidFile = path.join(execRoot, 'network', 'proxy.pid');
+  // A /24 of 10.x for the LAN that no two test files are likely to share (the namespaces are private anyway).
+  const octet = 100 + (parseInt(createHash('sha256').update(tag).digest('hex').slice(0, 4), 16) % 100);
+  let lan: { hostAddress: string; clientAddress: string };
+  try {
+    lan = makeHostNetns(netnsName, clientNetnsName, octet);
+  } catch (err) {
+    spawnSync('ip', ['netns', 'del', netnsName]);
+    spawnSync('ip', ['netns', 'del', clientNetnsName]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const forwards: Array<() => void> = [];
+  const inNs = (argv: readonly string[]) => ['nsenter', `--net=${netnsPath}`, '--', ...argv];
   const ctdRoot = path.join(dir, 'ctd-root');
   const ctdState = path.join(dir, 'ctd-state');
   const ctdSocket = path.join(ctdState, 'containerd-ts.sock');
@@ -93,6 +178,18 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     containerdNamespace: `engine-${tag}`,
     cgroupParent,
     busyboxArchive: path.join(dir, 'busybox.tar'),
+    netnsName,
+    netnsPath,
+    execRoot,
+    hostAddress: lan.hostAddress,
+    clientNetnsName,
+    clientAddress: lan.clientAddress,
+    inHost: (argv, o = {}) => runQuiet(['nsenter', `--net=${netnsPath}`, '--', ...argv], o.timeoutMs ?? 30_000),
+    inClient: (argv, o = {}) => runQuiet(['ip', 'netns', 'exec', clientNetnsName, ...argv], o.timeoutMs ?? 30_000),
+    killProxy: () => killPidFile(proxyPidFile),
+    async reachHostLoopback(port) {
+      forwards.push(await forwardLoopbackPort(netnsPath, port));
+    },
     engine: (args, o = {}) => runCommand(ENGINE_BIN, ['-H', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.env ? { env: o.env } : {}) }),
     docker: (args, o = {}) => runCommand(DOCKER_CLI, ['--host', `unix://${socket}`, ...args], { timeoutMs: o.timeoutMs ?? 60_000, ...(o.input !== undefined ? { input: o.input } : {}), env: { ...process.env, DOCKER_CONFIG: path.join(dir, 'docker-config') } }),
     api: (method, urlPath, body, headers = {}) =>
@@ -108,7 +205,8 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
       }),
     async startContainerd() {
       fs.rmSync(ctdSocket, { force: true });
-      ctd = spawn(process.execPath, [CONTAINERD_BIN, '--root', ctdRoot, '--state', ctdState, '--address', ctdSocket], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = inNs([process.execPath, CONTAINERD_BIN, '--root', ctdRoot, '--state', ctdState, '--address', ctdSocket]);
+      ctd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       ctd.stdout?.on('data', capture('containerd-ts'));
       ctd.stderr?.on('data', capture('containerd-ts'));
       await waitForSocket(ctdSocket, ctd, 'containerd-ts', () => logText);
@@ -116,9 +214,9 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     stopContainerd: (signal = 'SIGTERM') => stopChild(ctd, signal),
     async startEngined() {
       fs.rmSync(socket, { force: true });
-      engined = spawn(process.execPath, [ENGINED_BIN, '--config-file', configFile, '--data-root', dataRoot, '--exec-root', path.join(dir, 'run'), '-H', `unix://${socket}`, '--containerd', ctdSocket, '--cgroup-parent', cgroupParent, '--containerd-namespace', `engine-${tag}`, '--debug'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      // nsenter execs the daemon (same pid): signals and kill -9 reach engined itself.
+      const argv = inNs([process.execPath, ENGINED_BIN, '--config-file', configFile, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`, '--containerd', ctdSocket, '--cgroup-parent', cgroupParent, '--containerd-namespace', `engine-${tag}`, '--debug']);
+      engined = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       engined.stdout?.on('data', capture('engined'));
       engined.stderr?.on('data', capture('engined'));
       await waitForSocket(socket, engined, 'engined', () => logText);
@@ -130,10 +228,16 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
       await stopChild(engined, 'SIGKILL');
       await stopChild(ctd, 'SIGKILL');
       killShims();
+      killPidFile(proxyPidFile);
       removeCgroupTree(cgroupParent, { kill: true });
       unmountUnder(ctdState);
+      unmountUnder(execRoot);
       fs.rmSync(ctdState, { recursive: true, force: true });
-      fs.rmSync(path.join(dir, 'run'), { recursive: true, force: true });
+      fs.rmSync(execRoot, { recursive: true, force: true });
+      // A rebooted host has no bridges, veths or rules: a fresh namespace plays it.
+      spawnSync('ip', ['netns', 'del', netnsName]);
+      spawnSync('ip', ['netns', 'del', clientNetnsName]);
+      makeHostNetns(netnsName, clientNetnsName, octet);
       await s.startContainerd();
       await s.startEngined();
     },
@@ -142,9 +246,14 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
       await stopChild(ctd, 'SIGKILL');
       killShims();
       // Containers outlive their shims: kill what is left in the engine's cgroups, then remove them.
+      killPidFile(proxyPidFile);
+      for (const stop of forwards) stop();
       removeCgroupTree(cgroupParent, { kill: true });
       removeCgroupTree(`/engine-${tag}`, { kill: true });
       unmountUnder(dir);
+      // Bridges, veths and rules live in these namespaces and go with them.
+      spawnSync('ip', ['netns', 'del', netnsName]);
+      spawnSync('ip', ['netns', 'del', clientNetnsName]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -23,6 +23,8 @@ export function runCommand(cmd: string, args: readonly string[], opts: { timeout
       clearTimeout(timer);
       resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout, stderr });
     });
+    // A program that never reads its stdin may exit first: that EPIPE is not the caller's error.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

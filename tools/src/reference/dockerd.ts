@@ -1,5 +1,6 @@
 // Debian's dockerd on private paths (no bridge, no iptables), using a containerd of ours, for interop
-// tests and benchmarks. dockerd writes /etc/docker/key.json and /run/docker/plugins whatever its
+// tests and benchmarks. With `netns`, it runs inside that network namespace instead, with its
+// default bridge, iptables rules and userland proxy there (the machine's network is not touched). dockerd writes /etc/docker/key.json and /run/docker/plugins whatever its
 // flags say; stop() removes them again if they were not there before.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,7 +22,7 @@ export interface ReferenceDockerd {
 
 export const DOCKER_CLI = '/usr/bin/docker';
 
-export async function startReferenceDockerd(opts: { containerdSocket: string; runtimes?: Record<string, string>; insecureRegistries?: string[]; dir?: string }): Promise<ReferenceDockerd> {
+export async function startReferenceDockerd(opts: { containerdSocket: string; runtimes?: Record<string, string>; insecureRegistries?: string[]; dir?: string; netns?: string }): Promise<ReferenceDockerd> {
   const own = opts.dir === undefined;
   if (opts.dir) fs.mkdirSync(opts.dir, { recursive: true });
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ref-dockerd-'));
@@ -35,10 +36,8 @@ export async function startReferenceDockerd(opts: { containerdSocket: string; ru
     pidfile: path.join(dir, 'docker.pid'),
     hosts: [host],
     containerd: opts.containerdSocket,
-    iptables: false,
-    'ip-masq': false,
-    'ip-forward': false,
-    bridge: 'none',
+    // Networking only inside a namespace of the caller's: there, Docker's defaults (docker0, iptables, docker-proxy).
+    ...(opts.netns ? { iptables: true, 'ip-masq': true, 'ip-forward': true, 'userland-proxy': true } : { iptables: false, 'ip-masq': false, 'ip-forward': false, bridge: 'none' }),
     'storage-driver': 'overlay2',
     'insecure-registries': opts.insecureRegistries ?? [],
     // Containers' cgroups under a parent of this daemon's own, removed by stop().
@@ -48,7 +47,8 @@ export async function startReferenceDockerd(opts: { containerdSocket: string; ru
   fs.writeFileSync(path.join(dir, 'daemon.json'), JSON.stringify(config, null, 2));
   const logFile = path.join(dir, 'dockerd.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn('dockerd', ['--config-file', path.join(dir, 'daemon.json')], { stdio: ['ignore', log, log] });
+  const argv = [...(opts.netns ? ['nsenter', `--net=${opts.netns}`, '--'] : []), 'dockerd', '--config-file', path.join(dir, 'daemon.json')];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   const docker: ReferenceDockerd['docker'] = (args, o = {}) =>
     runCommand(DOCKER_CLI, ['--host', host, ...args], { timeoutMs: o.timeoutMs ?? 120_000, ...(o.input !== undefined ? { input: o.input } : {}) });

@@ -30,7 +30,7 @@ export function filterContainers(all: ContainerRecord[], filters: Map<string, st
       any('ancestor', (v) => c.Config.Image === v || c.Image === v || c.Image.startsWith(`sha256:${v}`)) &&
       any('exited', (v) => c.State.Status === 'exited' && String(c.State.ExitCode) === v) &&
       any('volume', (v) => c.Mounts.some((m) => m.Name === v || m.Destination === v)) &&
-      any('network', (v) => c.HostConfig.NetworkMode === v)
+      any('network', (v) => c.HostConfig.NetworkMode === v || v in (c.NetworkingConfig?.EndpointsConfig ?? {}))
     );
   });
 }
@@ -44,6 +44,6 @@ export function register(r: Router, e: Engine): void {
     list.sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
     const limit = ctx.int('limit');
     if (limit !== undefined && limit > 0) list = list.slice(0, limit);
-    ctx.sendJson(200, list.map((c) => summaryView(c, c.Config.Image)));
+    ctx.sendJson(200, list.map((c) => summaryView(c, c.Config.Image, e.containers.attachment(c.ID))));
   });
 }

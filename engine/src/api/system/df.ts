@@ -30,7 +30,7 @@ export function register(r: Router, e: Engine): void {
       Containers: containers.filter((c) => c.Image === i.id).length,
     }));
     const containerViews = [];
-    for (const c of containers) containerViews.push({ ...summaryView(c, c.Config.Image), SizeRw: await usage(c.ID), SizeRootFs: 0 });
+    for (const c of containers) containerViews.push({ ...summaryView(c, c.Config.Image, e.containers.attachment(c.ID)), SizeRw: await usage(c.ID), SizeRootFs: 0 });
     const volumeViews = e.volumes.list().map((v) => ({ ...v, UsageData: { Size: e.volumes.usage(v.Name), RefCount: e.containers.volumeUsers(v.Name).length } }));
     ctx.sendJson(200, { LayersSize: layersSize, Images: imageViews, Containers: containerViews, Volumes: volumeViews, BuildCache: [] });
   });

@@ -1,4 +1,4 @@
-// engine inspect [--type container|image|volume] [--format …] NAME…
+// engine inspect [--type container|image|volume|network] [--format …] NAME…
 import type { Argv, CommandModule } from 'yargs';
 import { ApiError } from '../api-client.js';
 import { api, exit, type GlobalArgs } from '../context.js';
@@ -14,6 +14,7 @@ const PATHS: Record<string, (n: string) => string> = {
   container: (n) => `/containers/${encodeURIComponent(n)}/json`,
   image: (n) => `/images/${n}/json`,
   volume: (n) => `/volumes/${encodeURIComponent(n)}`,
+  network: (n) => `/networks/${encodeURIComponent(n)}`,
 };
 
 export const inspect: CommandModule<GlobalArgs, Args> = {
@@ -22,7 +23,7 @@ export const inspect: CommandModule<GlobalArgs, Args> = {
   builder: (y) =>
     (y as Argv<GlobalArgs>)
       .positional('names', { type: 'string', array: true, demandOption: true })
-      .option('type', { type: 'string', choices: ['container', 'image', 'volume'], describe: 'only this kind of object' })
+      .option('type', { type: 'string', choices: ['container', 'image', 'volume', 'network'], describe: 'only this kind of object' })
       .option('format', { alias: 'f', type: 'string', describe: 'Go template' }) as unknown as Argv<Args>,
   handler: async (a) => {
     const client = api(a);
@@ -30,7 +31,7 @@ export const inspect: CommandModule<GlobalArgs, Args> = {
     let failed = false;
     for (const n of a.names) {
       let hit: unknown;
-      for (const kind of a.type ? [a.type] : ['container', 'image', 'volume']) {
+      for (const kind of a.type ? [a.type] : ['container', 'image', 'volume', 'network']) {
         try {
           hit = await client.call('GET', PATHS[kind]!(n));
           break;

@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
 import { ago } from '../format/human.js';
+import { displayPorts, type PortSummary } from '../format/ports.js';
 import { printFormatted } from '../format/template.js';
 
 interface Args extends GlobalArgs {
@@ -23,6 +24,8 @@ interface Summary {
   Status: string;
   Labels: Record<string, string>;
   Mounts: Array<{ Name?: string; Source: string }>;
+  Ports?: PortSummary[] | null;
+  NetworkSettings?: { Networks?: Record<string, unknown> };
 }
 
 export function filtersQuery(list: readonly string[]): string | undefined {
@@ -66,7 +69,8 @@ export const ps: CommandModule<GlobalArgs, Args> = {
         Command: JSON.stringify(cmd),
         CreatedAt: new Date(c.Created * 1000).toISOString(),
         RunningFor: ago(c.Created),
-        Ports: '',
+        Ports: displayPorts(c.Ports ?? []),
+        Networks: Object.keys(c.NetworkSettings?.Networks ?? {}).join(','),
         State: c.State,
         Status: c.Status,
         Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
@@ -84,6 +88,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
       State: 'STATE',
       Ports: 'PORTS',
       Names: 'NAMES',
+      Networks: 'NETWORKS',
     });
     exit(0);
   },

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { parseMemory } from '../format/human.js';
+import { parseExposedPort, parsePortSpec } from '../../network/port-spec.js';
 
 export interface ContainerArgs {
   image: string;
@@ -36,6 +37,14 @@ export interface ContainerArgs {
   'stop-timeout'?: number | undefined;
   label: string[];
   publish: string[];
+  'publish-all': boolean;
+  expose: string[];
+  'network-alias': string[];
+  ip?: string | undefined;
+  dns: string[];
+  'dns-search': string[];
+  'dns-option': string[];
+  domainname?: string | undefined;
   'add-host': string[];
   'security-opt': string[];
   'log-opt': string[];
@@ -76,12 +85,20 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('cap-add', { ...list, describe: 'add Linux capabilities' })
     .option('cap-drop', { ...list, describe: 'drop Linux capabilities' })
     .option('ulimit', { ...list, describe: 'ulimit: name=soft[:hard]' })
-    .option('network', { alias: 'net', type: 'string', describe: 'none | host' })
+    .option('network', { alias: 'net', type: 'string', describe: 'bridge (default) | NETWORK | none | host | container:NAME|ID' })
+    .option('network-alias', { alias: 'net-alias', ...list, describe: 'network-scoped alias (user-defined networks)' })
+    .option('ip', { type: 'string', describe: 'IPv4 address on the network (networks with a --subnet)' })
+    .option('dns', { ...list, describe: 'custom DNS servers' })
+    .option('dns-search', { ...list, describe: 'custom DNS search domains' })
+    .option('dns-option', { alias: 'dns-opt', ...list, describe: 'DNS options' })
+    .option('domainname', { type: 'string', describe: 'container NIS domain name' })
     .option('init', { type: 'boolean', default: false, describe: 'run an init inside the container' })
     .option('stop-signal', { type: 'string', describe: 'signal to stop the container' })
     .option('stop-timeout', { type: 'number', describe: 'seconds to wait before killing on stop' })
     .option('label', { alias: 'l', ...list, describe: 'set metadata' })
-    .option('publish', { alias: 'p', ...list, describe: "publish a container's port: [ip:]host:container[/proto]" })
+    .option('publish', { alias: 'p', ...list, describe: "publish a container's port: [ip:][host:]container[/proto]" })
+    .option('publish-all', { alias: 'P', type: 'boolean', default: false, describe: 'publish every exposed port on a random host port' })
+    .option('expose', { ...list, describe: 'expose a port or a range of ports' })
     .option('add-host', { ...list, describe: 'add a host-to-IP mapping (host:ip)' })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
@@ -124,30 +141,47 @@ export function parseRestart(v: string | undefined): { Name: string; MaximumRetr
   return { Name: m[1]!, MaximumRetryCount: m[2] === undefined ? 0 : Number(m[2]) };
 }
 
-/** -p [ip:][hostPort:]containerPort[/proto] → ExposedPorts and PortBindings. */
+/** -p [ip:][hostPort[-end]:]containerPort[-end][/proto] → ExposedPorts and PortBindings, as Docker's CLI expands them. */
 export function parsePublish(specs: readonly string[]): { exposed: Record<string, object>; bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> } {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const spec of specs) {
-    const [addr, proto = 'tcp'] = spec.split('/', 2) as [string, string | undefined];
-    if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new UsageError(`invalid proto: ${proto}`);
-    const parts = addr.split(':');
-    let ip = '';
-    let host = '';
-    let ctr: string;
-    if (parts.length === 1) ctr = parts[0]!;
-    else if (parts.length === 2) [host, ctr] = [parts[0]!, parts[1]!];
-    else if (parts.length === 3) [ip, host, ctr] = [parts[0]!, parts[1]!, parts[2]!];
-    else throw new UsageError(`invalid publish spec: ${spec}`);
-    const port = /^\d{1,5}(-\d{1,5})?$/;
-    if (!port.test(ctr) || Number(ctr.split('-')[0]) > 65535) throw new UsageError(`invalid containerPort: ${ctr}`);
-    if (host && (!port.test(host) || Number(host.split('-')[0]) > 65535)) throw new UsageError(`invalid hostPort: ${host}`);
-    if (ip && !/^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(ip)) throw new UsageError(`invalid IP address: ${ip}`);
-    const key = `${ctr}/${proto}`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: ip, HostPort: host });
+    let requests;
+    try {
+      requests = parsePortSpec(spec);
+    } catch (err) {
+      throw new UsageError(`invalid argument "${spec}" for "-p, --publish" flag: ${(err as Error).message}`);
+    }
+    for (const r of requests) {
+      const key = `${r.containerPort}/${r.proto}`;
+      const hostPort = r.hostPort === 0 ? '' : r.hostPortEnd > r.hostPort ? `${r.hostPort}-${r.hostPortEnd}` : String(r.hostPort);
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: r.hostIp, HostPort: hostPort });
+    }
   }
   return { exposed, bindings };
+}
+
+/** --expose 80, 53/udp, 7000-7002: one ExposedPorts key per port. */
+export function parseExpose(specs: readonly string[]): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const spec of specs) {
+    try {
+      for (const p of parseExposedPort(spec)) out[`${p.port}/${p.proto}`] = {};
+    } catch {
+      throw new UsageError(`invalid argument "${spec}" for "--expose" flag: invalid range format for --expose`);
+    }
+  }
+  return out;
+}
+
+/** --network-alias and --ip go to the one network of --network (the default one when not given). */
+export function networkingConfig(args: ContainerArgs): Record<string, unknown> {
+  const aliases = args['network-alias'];
+  if (aliases.length === 0 && !args.ip) return { EndpointsConfig: {} };
+  const mode = args.network ?? 'default';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) throw new UsageError(`--network-alias and --ip need a bridge network, not --network ${mode}`);
+  return { EndpointsConfig: { [mode]: { Aliases: aliases.length ? aliases : null, ...(args.ip ? { IPAMConfig: { IPv4Address: args.ip } } : {}) } } };
 }
 
 function parseMount(spec: string): Record<string, unknown> {
@@ -220,7 +254,8 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
     WorkingDir: args.workdir ?? '',
     Entrypoint: args.entrypoint === undefined ? null : [args.entrypoint],
     Labels: labels,
-    ExposedPorts: exposed,
+    ExposedPorts: { ...parseExpose(args.expose), ...exposed },
+    ...(args.domainname ? { Domainname: args.domainname } : {}),
     ...(args['stop-signal'] ? { StopSignal: args['stop-signal'] } : {}),
     ...(args['stop-timeout'] !== undefined ? { StopTimeout: args['stop-timeout'] } : {}),
     HostConfig: {
@@ -229,6 +264,10 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       Tmpfs: tmpfs,
       NetworkMode: args.network ?? 'default',
       PortBindings: bindings,
+      PublishAllPorts: args['publish-all'],
+      Dns: args.dns,
+      DnsSearch: args['dns-search'],
+      DnsOptions: args['dns-option'],
       RestartPolicy: parseRestart(args.restart),
       AutoRemove: args.rm,
       CapAdd: args['cap-add'],
@@ -247,5 +286,6 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       PidsLimit: args['pids-limit'] ?? null,
       Ulimits: args.ulimit.map(parseUlimit),
     },
+    NetworkingConfig: networkingConfig(args),
   };
 }

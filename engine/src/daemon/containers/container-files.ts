@@ -20,10 +20,12 @@ export function containerResolvConf(hostNetwork: boolean): string {
   return `${lines.filter((l, i) => l !== '' || i < lines.length - 1).join('\n').trimEnd()}\n`;
 }
 
+export function containerFilePaths(dir: string): { hostnamePath: string; hostsPath: string; resolvConfPath: string } {
+  return { hostnamePath: path.join(dir, 'hostname'), hostsPath: path.join(dir, 'hosts'), resolvConfPath: path.join(dir, 'resolv.conf') };
+}
+
 export function writeContainerFiles(dir: string, hostname: string, hostNetwork: boolean, extraHosts: readonly string[] = []): { hostnamePath: string; hostsPath: string; resolvConfPath: string } {
-  const hostnamePath = path.join(dir, 'hostname');
-  const hostsPath = path.join(dir, 'hosts');
-  const resolvConfPath = path.join(dir, 'resolv.conf');
+  const { hostnamePath, hostsPath, resolvConfPath } = containerFilePaths(dir);
   fs.writeFileSync(hostnamePath, `${hostname}\n`, { mode: 0o644 });
   let hosts: string;
   if (hostNetwork) {

@@ -9,7 +9,7 @@ import { Status } from '@stack/proto/gen/containerd/types/task/task_pb';
 import type { DaemonConfig } from '../config.js';
 import { RUNTIME_NAME, SNAPSHOTTER, type Containerd } from '../containerd/client.js';
 import type { EventBus } from '../events/event-bus.js';
-import { ApiError, badRequest, conflict, notFound, notModified } from '../http/api-error.js';
+import { ApiError, badRequest, conflict, fromNetworkError, notFound, notModified } from '../http/api-error.js';
 import type { ImageStore } from '../images/image-store.js';
 import { HOST_ARCH } from '../images/platform.js';
 import type { NetworkAttacher, NetworkAttachers, NetworkAttachment } from '../networking/network-attacher.js';
@@ -24,7 +24,8 @@ import { findInitBinary } from '../../oci/init-binary.js';
 import { normalizeCap } from '../../oci/capabilities.js';
 import { planMounts } from './binds.js';
 import { copyUp, resolveMounts } from './container-mounts.js';
-import { hostHostname, writeContainerFiles } from './container-files.js';
+import { containerFilePaths, hostHostname, writeContainerFiles } from './container-files.js';
+import { networkingConfigOf } from './networking-config.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
 import { shouldRestart } from './restart-policy.js';
@@ -97,8 +98,17 @@ export class ContainerManager {
     return a;
   }
 
+  /** A running container's networking as it is now (network connect/disconnect change it). */
   attachment(id: string): NetworkAttachment | undefined {
-    return this.attachments.get(id);
+    const rec = this.store.find(id);
+    const known = this.attachments.get(id);
+    if (!rec || !known) return undefined;
+    return this.networks.for(rec.HostConfig.NetworkMode)?.current?.(rec) ?? known;
+  }
+
+  /** Runs `fn` while no other state change of the container runs. */
+  locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock(id, fn);
   }
 
   logUri(rec: ContainerRecord): string {
@@ -115,6 +125,9 @@ export class ContainerManager {
     if (typeof imageRef !== 'string' || !imageRef) throw badRequest('Config.Image is required');
     const hostConfig = validateHostConfig((body.HostConfig ?? {}) as Record<string, unknown>);
     if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = this.networks.defaultMode;
+    const sharesNetns = hostConfig.NetworkMode.startsWith('container:');
+    if (sharesNetns && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('conflicting options: hostname and the network mode');
+    const networkingConfig = networkingConfigOf(body.NetworkingConfig, hostConfig.NetworkMode);
     const planned = planMounts(hostConfig);
     if (hostConfig.Init === true) findInitBinaryOrThrow(this.config.initPath);
     for (const c of [...(hostConfig.CapAdd ?? []), ...(hostConfig.CapDrop ?? [])]) normalizeCap(c);
@@ -141,6 +154,7 @@ export class ContainerManager {
       ResolvConfPath: '',
       HostnamePath: '',
       HostsPath: '',
+      ...(networkingConfig ? { NetworkingConfig: networkingConfig } : {}),
     };
     await this.attacher(rec).validate(rec);
     // The name last: everything a client can get wrong has been checked by now.
@@ -157,7 +171,10 @@ export class ContainerManager {
     const undo: Array<() => Promise<unknown> | unknown> = [() => this.store.releaseName(rec.Name), () => fs.rmSync(this.store.dir(id), { recursive: true, force: true })];
     try {
       fs.mkdirSync(this.store.dir(id), { recursive: true, mode: 0o710 });
-      const files = writeContainerFiles(this.store.dir(id), config.Hostname, hostConfig.NetworkMode === 'host', hostConfig.ExtraHosts ?? []);
+      // Bridge and container:<id> networking write these files at each start; none and host get them now.
+      const files = engineWritesFiles(hostConfig.NetworkMode)
+        ? writeContainerFiles(this.store.dir(id), config.Hostname, hostConfig.NetworkMode === 'host', hostConfig.ExtraHosts ?? [])
+        : containerFilePaths(this.store.dir(id));
       rec.HostnamePath = files.hostnamePath;
       rec.HostsPath = files.hostsPath;
       rec.ResolvConfPath = files.resolvConfPath;
@@ -250,6 +267,13 @@ export class ContainerManager {
     try {
       const att = await attacher.attach(rec);
       attached = true;
+      if (att.files) {
+        rec.HostsPath = att.files.hostsPath;
+        rec.ResolvConfPath = att.files.resolvConfPath;
+        rec.HostnamePath = att.files.hostnamePath;
+      }
+      // container:<id> takes the other container's hostname, as Docker does.
+      if (att.hostname && rec.HostConfig.NetworkMode.startsWith('container:')) rec.Config.Hostname = att.hostname;
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const rootfs = mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
       const spec = this.specFor(rec, rootfs, att.netns);
@@ -287,6 +311,8 @@ export class ContainerManager {
       rec.State.ExitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied/i.test(message) ? 126 : 128;
       this.store.save(rec);
       if (err instanceof ApiError) throw err;
+      const networkError = fromNetworkError(err);
+      if (networkError) throw networkError;
       if (rec.State.ExitCode !== 128 || (err instanceof GrpcError && err.code === Code.INVALID_ARGUMENT)) throw badRequest(message);
       throw new ApiError(500, message);
     }
@@ -515,41 +541,58 @@ export class ContainerManager {
 
   // ---- restore after a restart ------------------------------------------------------------------
 
-  /** Reconnects to tasks that kept running while the engine was down; applies restart policies. */
+  /**
+   * Reconnects to tasks that kept running while the engine was down, lets networking undo what
+   * belonged to the others, then records their exits and applies restart policies.
+   */
   async restore(): Promise<void> {
     const all = this.store.load((id, err) => this.log.error(`container ${id}: cannot read its state: ${String(err)}`));
     await reapOrphans(this.c, new Set(all.map((r) => r.ID)), (m) => this.log.warn(m)).catch((err: unknown) => this.log.warn(`orphan check: ${String(err)}`));
+    const probed: Array<{ rec: ContainerRecord; task: TaskProbe }> = [];
     for (const rec of all) {
       try {
-        await this.restoreOne(rec);
+        probed.push({ rec, task: rec.State.Status === 'removing' ? { live: false, exitStatus: 255 } : await this.probeTask(rec) });
+      } catch (err) {
+        this.log.error(`restore ${rec.ID}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    // Before anything is attached again: networking keeps the live containers' and drops the rest.
+    const live = probed.filter((p) => p.task.live).map((p) => p.rec.ID);
+    for (const problem of await this.networks.recover(live).catch((err: unknown) => [String(err)])) this.log.warn(`network recovery: ${problem}`);
+    for (const { rec, task } of probed) {
+      try {
+        await this.restoreOne(rec, task);
       } catch (err) {
         this.log.error(`restore ${rec.ID}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
 
-  private async restoreOne(rec: ContainerRecord): Promise<void> {
-    if (rec.State.Status === 'removing') {
-      await this.remove(rec.ID, { force: true, volumes: false }).catch(() => undefined);
-      return;
-    }
-    let live = false;
-    let exitStatus = 255;
+  /** Whether the container's task still runs (with its state updated), or how it ended. */
+  private async probeTask(rec: ContainerRecord): Promise<TaskProbe> {
     try {
       const { process: p } = await this.c.tasks.get({ containerId: rec.ID, execId: '' });
       if (p && (p.status === Status.RUNNING || p.status === Status.PAUSED || p.status === Status.PAUSING)) {
-        live = true;
         rec.State.Status = p.status === Status.RUNNING ? 'running' : 'paused';
         rec.State.Pid = p.pid;
-      } else if (p) {
-        exitStatus = p.exitStatus;
+        return { live: true, exitStatus: 0 };
+      }
+      if (p) {
         const d = await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
-        if (d) exitStatus = d.exitStatus;
+        return { live: false, exitStatus: d ? d.exitStatus : p.exitStatus };
       }
     } catch (err) {
       if (!isGrpcCode(err, Code.NOT_FOUND)) throw err;
     }
-    if (live) {
+    return { live: false, exitStatus: 255 };
+  }
+
+  private async restoreOne(rec: ContainerRecord, task: TaskProbe): Promise<void> {
+    if (rec.State.Status === 'removing') {
+      await this.remove(rec.ID, { force: true, volumes: false }).catch(() => undefined);
+      return;
+    }
+    if (task.live) {
       const a = this.attacher(rec);
       this.attachments.set(rec.ID, await (a.restore ?? a.attach).call(a, rec));
       this.store.save(rec);
@@ -560,9 +603,10 @@ export class ContainerManager {
     if (wasRunning) {
       await this.attacher(rec).detach(rec).catch(() => undefined);
       if (rec.State.Status !== 'restarting') {
-        rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitStatus, FinishedAt: new Date().toISOString() };
+        rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: task.exitStatus, FinishedAt: new Date().toISOString() };
       }
       rec.State.Status = 'exited';
+      delete rec.NetNsPath;
       this.store.save(rec);
     }
     if (rec.HostConfig.AutoRemove && rec.State.Status === 'exited' && rec.HasBeenStartedBefore) {
@@ -603,6 +647,16 @@ function decodeContainerId(bytes: Uint8Array | undefined): string | undefined {
   if (!bytes || bytes[0] !== 0x0a) return undefined;
   const len = bytes[1] ?? 0;
   return Buffer.from(bytes.subarray(2, 2 + len)).toString('utf8');
+}
+
+interface TaskProbe {
+  live: boolean;
+  exitStatus: number;
+}
+
+/** none and host: the engine writes hosts, resolv.conf and hostname; networking does for the rest. */
+function engineWritesFiles(mode: string): boolean {
+  return mode === 'none' || mode === 'host';
 }
 
 function findInitBinaryOrThrow(configured: string | undefined): string {

@@ -1,6 +1,55 @@
 // A container as the Engine API shows it: inspect's document and the list's summary.
 import type { ContainerRecord } from '../state/container-record.js';
-import type { NetworkAttachment } from '../networking/network-attacher.js';
+import type { EndpointSettings, NetworkAttachment } from '../networking/network-attacher.js';
+import { dockerPortMap } from '../../network/index.js';
+
+const NO_ENDPOINT: EndpointSettings = { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
+
+/** NetworkSettings.Networks: what the container is attached to, or (stopped) what it will join. */
+function networksView(rec: ContainerRecord, net: NetworkAttachment | undefined): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const configs = rec.NetworkingConfig?.EndpointsConfig ?? {};
+  const attached = net?.networks;
+  const names = attached ? Object.keys(attached) : [rec.HostConfig.NetworkMode, ...Object.keys(configs).filter((n) => n !== rec.HostConfig.NetworkMode)];
+  for (const name of names) {
+    if (name.startsWith('container:')) continue;
+    const e = attached?.[name] ?? NO_ENDPOINT;
+    const cfg = configs[name];
+    out[name] = {
+      IPAMConfig: cfg?.IPAMConfig ?? null,
+      Links: null,
+      Aliases: e.Aliases ?? cfg?.Aliases ?? null,
+      NetworkID: e.NetworkID,
+      EndpointID: e.EndpointID,
+      Gateway: e.Gateway,
+      IPAddress: e.IPAddress,
+      IPPrefixLen: e.IPPrefixLen,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      MacAddress: e.MacAddress,
+      DriverOpts: null,
+    };
+  }
+  return out;
+}
+
+/** `ps`'s Ports: each published port, and exposed ports that are not published. */
+export function portSummaries(rec: ContainerRecord, net: NetworkAttachment | undefined): Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> {
+  const out: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> = [];
+  const published = new Set<string>();
+  for (const p of net?.ports ?? []) {
+    out.push({ IP: p.hostIp || '0.0.0.0', PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.proto });
+    published.add(`${p.containerPort}/${p.proto}`);
+  }
+  if (rec.HostConfig.NetworkMode !== 'host') {
+    for (const key of Object.keys(rec.Config.ExposedPorts ?? {})) {
+      const [port = '', proto = 'tcp'] = key.split('/');
+      if (!published.has(`${port}/${proto}`) && /^\d+$/.test(port)) out.push({ PrivatePort: Number(port), Type: proto });
+    }
+  }
+  return out;
+}
 
 function ago(iso: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -51,6 +100,15 @@ function mountsView(rec: ContainerRecord) {
 
 export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undefined, execIds: string[], graphDriver: Record<string, string>) {
   const st = rec.State;
+  // Docker fills the top-level address fields from the default bridge's endpoint only.
+  const bridge = net?.networks.bridge;
+  let ports: ReturnType<typeof dockerPortMap> = {};
+  try {
+    if (net && rec.HostConfig.NetworkMode !== 'host') ports = dockerPortMap(net.ports ?? [], Object.keys(rec.Config.ExposedPorts ?? {}));
+  } catch {
+    // an exposed port key the image got wrong: show the published ones only
+    ports = dockerPortMap(net?.ports ?? []);
+  }
   return {
     Id: rec.ID,
     Created: rec.Created,
@@ -88,28 +146,28 @@ export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undef
     Config: rec.Config,
     NetworkSettings: {
       Bridge: '',
-      SandboxID: '',
+      SandboxID: net && typeof net.netns === 'string' ? rec.ID : '',
       HairpinMode: false,
       LinkLocalIPv6Address: '',
       LinkLocalIPv6PrefixLen: 0,
-      Ports: {},
-      SandboxKey: rec.NetNsPath ?? '',
+      Ports: ports,
+      SandboxKey: net && typeof net.netns === 'string' ? net.netns : (rec.NetNsPath ?? ''),
       SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null,
-      EndpointID: '',
-      Gateway: '',
+      EndpointID: bridge?.EndpointID ?? '',
+      Gateway: bridge?.Gateway ?? '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      IPAddress: '',
-      IPPrefixLen: 0,
+      IPAddress: bridge?.IPAddress ?? '',
+      IPPrefixLen: bridge?.IPPrefixLen ?? 0,
       IPv6Gateway: '',
-      MacAddress: '',
-      Networks: net?.networks ?? { [rec.HostConfig.NetworkMode]: { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' } },
+      MacAddress: bridge?.MacAddress ?? '',
+      Networks: networksView(rec, net),
     },
   };
 }
 
-export function summaryView(rec: ContainerRecord, imageName: string) {
+export function summaryView(rec: ContainerRecord, imageName: string, net: NetworkAttachment | undefined) {
   return {
     Id: rec.ID,
     Names: [rec.Name],
@@ -117,12 +175,12 @@ export function summaryView(rec: ContainerRecord, imageName: string) {
     ImageID: rec.Image,
     Command: [rec.Path, ...rec.Args].join(' '),
     Created: Math.floor(Date.parse(rec.Created) / 1000),
-    Ports: [],
+    Ports: portSummaries(rec, net),
     Labels: rec.Config.Labels,
     State: rec.State.Status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.HostConfig.NetworkMode },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: networksView(rec, net) },
     Mounts: mountsView(rec),
   };
 }

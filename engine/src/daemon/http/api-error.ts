@@ -1,5 +1,6 @@
 // Errors that answer a request with Docker's status code and body ({"message": "..."}).
 import { Code, GrpcError } from '@stack/proto';
+import { NetworkError } from '../../network/errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -31,9 +32,14 @@ const GRPC_STATUS: Partial<Record<number, number>> = {
   [Code.UNAUTHENTICATED]: 401,
 };
 
+/** Networking's errors carry the status Docker answers with. */
+export function fromNetworkError(err: unknown): ApiError | undefined {
+  return err instanceof NetworkError ? new ApiError(err.status, err.message) : undefined;
+}
+
 /** The HTTP status and message for whatever a handler threw. */
 export function statusOf(err: unknown): { status: number; message: string } {
-  if (err instanceof ApiError) return { status: err.status, message: err.message };
+  if (err instanceof ApiError || err instanceof NetworkError) return { status: err.status, message: err.message };
   if (err instanceof GrpcError) return { status: GRPC_STATUS[err.code] ?? 500, message: err.message };
   return { status: 500, message: err instanceof Error ? err.message : String(err) };
 }

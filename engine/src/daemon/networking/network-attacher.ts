@@ -1,7 +1,7 @@
 // The seam between containers and networking. Before a task is created the engine asks the attacher
 // for the container's network namespace (creating and wiring it if the mode needs that); after the
-// task is gone it asks it to tear down. Issue 8 adds a bridge attacher (engine/src/network/) that
-// plugs in here beside the none/host one.
+// task is gone it asks it to tear down. The bridge attacher (engine/src/network/) serves bridge
+// networks and container:<id>; the none/host one the rest.
 import type { ContainerRecord } from '../state/container-record.js';
 
 export interface EndpointSettings {
@@ -14,11 +14,24 @@ export interface EndpointSettings {
   Aliases?: string[] | null;
 }
 
+export interface PublishedPort {
+  containerPort: number;
+  proto: 'tcp' | 'udp';
+  /** '' for every address. */
+  hostIp: string;
+  hostPort: number;
+}
+
 export interface NetworkAttachment {
   /** A namespace path to join; undefined: the runtime makes a new one (loopback only); null: the host's. */
   netns: string | null | undefined;
   /** inspect's NetworkSettings.Networks */
   networks: Record<string, EndpointSettings>;
+  /** The hostname to give the container when the attacher decides it (container:<id>). */
+  hostname?: string;
+  /** Files the attacher wrote for /etc/hosts, /etc/resolv.conf, /etc/hostname (the engine writes none then). */
+  files?: { hostsPath: string; resolvConfPath: string; hostnamePath: string };
+  ports?: PublishedPort[];
 }
 
 export interface NetworkAttacher {
@@ -31,6 +44,10 @@ export interface NetworkAttacher {
   detach(container: ContainerRecord): Promise<void>;
   /** After a daemon restart: what a running container is attached to (no new wiring). */
   restore?(container: ContainerRecord): Promise<NetworkAttachment>;
+  /** Once per daemon start, after the engine knows which containers still run: undo the rest. */
+  recover?(live: Iterable<string>): Promise<{ problems: string[] }>;
+  /** The running container's networking now (after network connect/disconnect). */
+  current?(container: ContainerRecord): NetworkAttachment | undefined;
 }
 
 /** Resolves a container's mode to the attacher that serves it. */
@@ -50,5 +67,13 @@ export class NetworkAttachers {
 
   for(mode: string): NetworkAttacher | undefined {
     return this.attachers.find((a) => a.handles(mode));
+  }
+
+  /** Reconciles every attacher with the containers that still run; returns their problems. */
+  async recover(live: Iterable<string>): Promise<string[]> {
+    const ids = [...live];
+    const problems: string[] = [];
+    for (const a of this.attachers) if (a.recover) problems.push(...(await a.recover(ids)).problems);
+    return problems;
   }
 }

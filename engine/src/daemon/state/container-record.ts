@@ -114,6 +114,12 @@ export interface MountPoint {
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
+/** One network's settings asked for at create or connect (--network-alias, --ip). */
+export interface EndpointConfig {
+  Aliases?: string[] | null;
+  IPAMConfig?: { IPv4Address?: string } | null;
+}
+
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export interface ContainerRecord {
@@ -138,4 +144,9 @@ export interface ContainerRecord {
   HostsPath: string;
   /** The container's network namespace while it runs (none/bridge), for the network attacher. */
   NetNsPath?: string;
+  /**
+   * The networks the container joins, by name, beyond `HostConfig.NetworkMode` itself (which always
+   * comes first): from the create request and `network connect`.
+   */
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> };
 }
