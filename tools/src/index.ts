@@ -38,3 +38,5 @@ export { startReferenceContainerd, removeCgroupTree, type ReferenceContainerd } 
 export { startReferenceDockerd, type ReferenceDockerd, DOCKER_CLI } from './reference/dockerd.js';
 export { runCommand, type CommandResult } from './reference/command.js';
 export { stopProcess } from './reference/process-control.js';
+
+export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';

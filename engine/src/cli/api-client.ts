@@ -1,8 +1,8 @@
 // The CLI's only way to the engine: the Engine API over the daemon's unix socket (or TCP), with a
 // keep-alive agent for plain calls and HTTP upgrade for attach and exec.
-import * as http from 'node:http';
+import type * as Http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { DEFAULT_HOST } from './host.js';
+import { defaultHost } from './host.js';
 
 export class ApiError extends Error {
   constructor(
@@ -21,6 +21,11 @@ export interface RequestOptions {
   stream?: NodeJS.ReadableStream;
 }
 
+/** node:http on first use: it cannot be loaded into the CLI's startup snapshot (it is loaded when a client is made). */
+function nodeHttp(): typeof Http {
+  return require('node:http') as typeof Http;
+}
+
 export const API_PREFIX = '/v1.41';
 
 function queryString(q: RequestOptions['query']): string {
@@ -35,13 +40,13 @@ function queryString(q: RequestOptions['query']): string {
 }
 
 export class ApiClient {
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly agent = new (nodeHttp().Agent)({ keepAlive: true });
   private readonly target: { socketPath: string } | { host: string; port: number };
 
   private readonly inert: boolean;
 
   /** `inert`: requests are never sent and never answered (handlers run during completion). */
-  constructor(host = DEFAULT_HOST, opts: { inert?: boolean } = {}) {
+  constructor(host = defaultHost(), opts: { inert?: boolean } = {}) {
     this.inert = opts.inert ?? false;
     if (host.startsWith('unix://')) this.target = { socketPath: host.slice('unix://'.length) };
     else if (host.startsWith('tcp://') || host.startsWith('http://')) {
@@ -59,7 +64,7 @@ export class ApiClient {
   }
 
   /** Sends a request; resolves with the response (any status) once its headers arrived. */
-  raw(method: string, path: string, o: RequestOptions = {}): Promise<http.IncomingMessage> {
+  raw(method: string, path: string, o: RequestOptions = {}): Promise<Http.IncomingMessage> {
     if (this.inert) return new Promise(() => undefined);
     const body = o.body === undefined ? undefined : Buffer.from(JSON.stringify(o.body));
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
@@ -69,7 +74,7 @@ export class ApiClient {
     }
     if (o.stream) headers['Content-Type'] = 'application/x-tar';
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...this.target, agent: this.agent, method, path: `${API_PREFIX}${path}${queryString(o.query)}`, headers }, resolve);
+      const req = nodeHttp().request({ ...this.target, agent: this.agent, method, path: `${API_PREFIX}${path}${queryString(o.query)}`, headers }, resolve);
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new Error(`Cannot connect to the engine at ${this.describe()}. Is engined running?`));
         else reject(err);
@@ -79,13 +84,13 @@ export class ApiClient {
     });
   }
 
-  private static async text(res: http.IncomingMessage): Promise<string> {
+  private static async text(res: Http.IncomingMessage): Promise<string> {
     const parts: Buffer[] = [];
     for await (const c of res as AsyncIterable<Buffer>) parts.push(c);
     return Buffer.concat(parts).toString('utf8');
   }
 
-  private static async fail(res: http.IncomingMessage): Promise<never> {
+  private static async fail(res: Http.IncomingMessage): Promise<never> {
     const text = await ApiClient.text(res);
     let message = text.trim();
     try {
@@ -105,7 +110,7 @@ export class ApiClient {
   }
 
   /** A streamed answer (logs, pull progress, save); non-2xx statuses throw ApiError. */
-  async stream(method: string, path: string, o: RequestOptions = {}): Promise<http.IncomingMessage> {
+  async stream(method: string, path: string, o: RequestOptions = {}): Promise<Http.IncomingMessage> {
     const res = await this.raw(method, path, o);
     if ((res.statusCode ?? 500) >= 400) return ApiClient.fail(res);
     return res;
@@ -116,7 +121,7 @@ export class ApiClient {
     if (this.inert) return new Promise(() => undefined);
     const body = o.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(o.body));
     return new Promise((resolve, reject) => {
-      const req = http.request({
+      const req = nodeHttp().request({
         ...this.target,
         method: 'POST',
         path: `${API_PREFIX}${path}${queryString(o.query)}`,

@@ -12,12 +12,14 @@ let client: ApiClient | undefined;
  * too: while completing, handlers get a client that never sends anything (completing `engine rm
  * we` must not remove a container called `we`).
  */
-export const COMPLETING = process.argv.includes('--get-yargs-completions');
+export function completing(): boolean {
+  return process.argv.includes('--get-yargs-completions');
+}
 
 export function api(args: GlobalArgs): ApiClient {
   // -H given twice: the last one wins.
   const host = Array.isArray(args.host) ? (args.host as string[]).at(-1) : args.host;
-  client ??= new ApiClient(host, { inert: COMPLETING });
+  client ??= new ApiClient(host, { inert: completing() });
   return client;
 }
 

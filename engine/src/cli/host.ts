@@ -1,2 +1,5 @@
 // Where the CLI finds the engine: -H/--host, then ENGINE_HOST, then the default socket.
-export const DEFAULT_HOST = process.env.ENGINE_HOST || 'unix:///run/engine/engine.sock';
+/** Read when a client is made, not at load: the CLI's modules load into a startup snapshot at build time. */
+export function defaultHost(): string {
+  return process.env.ENGINE_HOST || 'unix:///run/engine/engine.sock';
+}

@@ -37,12 +37,16 @@ import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
-import { COMPLETING, type GlobalArgs } from './context.js';
+import { completing, type GlobalArgs } from './context.js';
 
 const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
 
-export async function main(argv: string[]): Promise<void> {
-  let y = yargs(splitCommandArgs(argv))
+/**
+ * The parser with every command. Built once per process (by the startup snapshot at build time), so
+ * nothing here may read the environment, argv or the terminal: main() does that.
+ */
+export function cli(): yargs.Argv<GlobalArgs> {
+  let y = yargs()
     .scriptName('engine')
     .usage('Usage: engine [OPTIONS] COMMAND')
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine socket (unix:///path or tcp://host:port); default $ENGINE_HOST or unix:///run/engine/engine.sock' })
@@ -52,11 +56,10 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .help('help')
     .version(false)
-    .wrap(Math.min(120, process.stdout.columns || 100))
     .completion('__complete', false, completer as never)
     .fail((msg, err) => {
       // A half-typed command line is what completion is for: no usage errors then.
-      if (COMPLETING) return;
+      if (completing()) return;
       if (err) throw err;
       process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
       process.exit(125);
@@ -64,5 +67,10 @@ export async function main(argv: string[]): Promise<void> {
   for (const c of COMMANDS) y = y.command(c as never);
   const withScript = y;
   y = y.command(completionCommand(() => withScript.showCompletionScript()) as never);
-  await (y as unknown as yargs.Argv<GlobalArgs>).parseAsync();
+  return y as unknown as yargs.Argv<GlobalArgs>;
+}
+
+/** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
+export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
+  await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }

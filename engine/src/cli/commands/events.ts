@@ -1,5 +1,5 @@
 // engine events [--since] [--until] [--filter] [--format]
-import * as readline from 'node:readline';
+import type * as Readline from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
 import { renderTemplate } from '../format/template.js';
@@ -32,6 +32,8 @@ export const events: CommandModule<GlobalArgs, Args> = {
   handler: async (a) => {
     try {
       const res = await api(a).stream('GET', '/events', { query: { since: sinceValue(a.since), until: sinceValue(a.until), filters: filtersQuery(a.filter) } });
+      // Required here, not at load: node:readline is not safe in the CLI's startup snapshot.
+      const readline = require('node:readline') as typeof Readline;
       for await (const line of readline.createInterface({ input: res })) {
         if (!line.trim()) continue;
         const e = JSON.parse(line) as Event;

@@ -1,7 +1,7 @@
 // Docker's JSON-lines progress (pull, push, load): one bar per layer on a terminal (cli-progress),
 // one line per status change otherwise; an {"error"} line fails the whole operation.
 import type { IncomingMessage } from 'node:http';
-import * as readline from 'node:readline';
+import type * as Readline from 'node:readline';
 import type * as CliProgress from 'cli-progress';
 
 interface Message {
@@ -24,6 +24,8 @@ export async function renderProgress(res: IncomingMessage, out: NodeJS.WriteStre
   const bars = new Map<string, CliProgress.SingleBar>();
   const lastStatus = new Map<string, string>();
   let failure: string | undefined;
+  // Required here, not at load: node:readline is not safe in the CLI's startup snapshot.
+  const readline = require('node:readline') as typeof Readline;
   const rl = readline.createInterface({ input: res, crlfDelay: Infinity });
   for await (const line of rl) {
     if (!line.trim()) continue;

@@ -1,6 +1,6 @@
 // engine network connect [--alias] [--ip] NETWORK CONTAINER, engine network disconnect [-f] NETWORK CONTAINER
 import type { Argv, CommandModule } from 'yargs';
-import { api, COMPLETING, exit, fail, type GlobalArgs } from '../../context.js';
+import { api, completing, exit, fail, type GlobalArgs } from '../../context.js';
 
 interface Args extends GlobalArgs {
   network: string;
@@ -20,7 +20,7 @@ interface DisconnectArgs extends Args {
 const positionals = (y: Argv<GlobalArgs>) => y.positional('network', { type: 'string' }).positional('container', { type: 'string' });
 
 function usage(a: Args, verb: string): void {
-  if ((a.network && a.container) || COMPLETING) return;
+  if ((a.network && a.container) || completing()) return;
   process.stderr.write(`engine: "network ${verb}" requires exactly 2 arguments: NETWORK CONTAINER\n`);
   exit(125);
 }
