@@ -170,7 +170,7 @@ const suite: BenchSuite = {
       // RSS once the work above has settled.
       await new Promise((r) => setTimeout(r, 3000));
       ctx.note(`RSS after the pulls: containerd-ts ${(rssKiB(ours.child.pid as number) / 1024).toFixed(1)} MiB, containerd ${(rssKiB(theirs.child.pid as number) / 1024).toFixed(1)} MiB.`);
-      ctx.note('Both daemons store under the same temp dir; each run pulls an image neither has seen (a marker file changes every layer digest). A ctr-ts run includes starting Node (~75 ms here) and loading yargs, protobuf-es and http2 (~70 ms), which Go\'s ctr does not pay; the daemon-side pull+unpack is the rest.');
+      ctx.note('Both daemons store under the same temp dir; each run pulls an image neither has seen (a marker file changes every layer digest). A ctr-ts run includes starting Node on its startup snapshot and loading node:http2 (the floor `ctr-ts version` is in the tasks section), which Go\'s ctr does not pay; the daemon-side pull+unpack is the rest.');
     } finally {
       await stop(ours);
       await reference?.stop();

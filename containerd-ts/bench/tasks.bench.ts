@@ -270,7 +270,8 @@ const suite: BenchSuite = {
         },
         b: { label: 'ctr run --rm (containerd 1.6)', run: (i) => must(theirs.cli(ns, ['run', '--rm', IMAGE, `rm-b-${i}`, 'true'])) },
       });
-      const boot = await ctx.measure({ name: 'floor: node boot alone', warmup: 2, runs: 20, variant: { label: 'node -e 0', cmd: [process.execPath, '-e', '0'] } });
+      // Node as bin/ctr-ts starts it: without NODE_EXTRA_CA_CERTS, whose file node would parse at start-up (~35 ms for a system bundle).
+      const boot = await ctx.measure({ name: 'floor: node boot alone', warmup: 2, runs: 20, variant: { label: 'node -e 0, as bin/ctr-ts starts it', cmd: ['env', '-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0'] } });
       const version = await ctx.measure({ name: 'floor: ctr-ts boot + one connection', warmup: 2, runs: 20, variant: { label: 'ctr-ts version (2 calls)', cmd: ours.cli(ns, ['version']) } });
       const clients = { a: connectStack(ours.socket, ns), b: connectStack(theirs.socket, ns) };
       let api: Awaited<ReturnType<BenchContext['compare']>>;
@@ -291,7 +292,8 @@ const suite: BenchSuite = {
         `**run --rm**: ctr-ts ${fmt(rm.a.median)} ms against ctr's ${fmt(rm.b.median)} ms (${rm.ratio.toFixed(2)}×). Where a \`ctr-ts run --rm\` goes ` +
           `(medians of the timed runs, traced, in ms since the process started): its first call to the daemon starts at ${m('firstCall')} ms — ` +
           `Node's own boot (\`node -e 0\`: ${fmt(boot.variant.median)} ms), then V8 deserializing ctr-ts's startup snapshot (commands, yargs, ` +
-          `protobuf-es and service descriptors already loaded; without it loading them costs ~90 ms more), node:http2 (it cannot be in a snapshot) ` +
+          `protobuf-es and service descriptors already loaded; without it loading them costs ~90 ms more; bin/ctr-ts also unsets NODE_EXTRA_CA_CERTS, ` +
+          `which node would parse at start-up and ctr-ts never uses), node:http2 (it cannot be in a snapshot) ` +
           `and parsing the command line (\`ctr-ts version\`, boot plus two calls: ${fmt(version.variant.median)} ms). The calls then take ${m('api')} ms: ` +
           `Tasks.Create ${m('create')} ms (overlay mount, runc-ts creating the container in the shim: namespaces, cgroups, pivot_root), ` +
           `Tasks.Start ${m('start')} ms, Tasks.Delete + Snapshots.Remove ${m('remove')} ms, the rest image, lease, snapshot and container records ` +

@@ -1,5 +1,5 @@
 // runc-ts against Debian's runc on the same busybox bundle: `run /bin/true`, and create+start+delete.
-// Also the floor every runc-ts invocation pays (a node boot plus koffi), to show where the time goes.
+// Also the floor every runc-ts invocation pays (a node boot), to show where the time goes.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,15 +8,18 @@ import { buildBusyboxImage, makeBundle, type BenchContext, type BenchSuite } fro
 const RUNC_TS = path.resolve(__dirname, '../../bin/runc-ts');
 const CGROUP_PARENT = `/bench-runtime-${process.pid}`;
 
-function exec(cmd: string, args: string[]): Promise<void> {
+function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err}`))));
   });
 }
+
+/** The environment bin/runc-ts gives node: without NODE_EXTRA_CA_CERTS, which it unsets. */
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...runcTsEnv } = process.env;
 
 function removeCgroupParent(): void {
   for (const h of fs.readdirSync('/sys/fs/cgroup')) {
@@ -73,12 +76,20 @@ const suite: BenchSuite = {
         runs: 20,
       });
       const boot = await ctx.compare({
-        name: 'floor: node boot + koffi vs runc --version',
-        a: { label: 'node --single-threaded -e koffi', cmd: ['node', '--single-threaded', '--expose-gc', '-e', `require(${JSON.stringify(require.resolve('koffi'))})`] },
+        name: 'floor: node boot vs runc --version',
+        a: { label: 'node --single-threaded -e 0', run: () => exec('node', ['--single-threaded', '--expose-gc', '-e', '0'], runcTsEnv) },
         b: { label: 'runc --version', cmd: ['runc', '--version'] },
         warmup: 3,
         runs: 20,
       });
+      const withCerts = extraCaCerts
+        ? await ctx.measure({
+            name: 'node boot with this machine\'s NODE_EXTRA_CA_CERTS (what bin/runc-ts avoids)',
+            variant: { label: 'node -e 0', cmd: ['node', '--single-threaded', '--expose-gc', '-e', '0'] },
+            warmup: 2,
+            runs: 10,
+          })
+        : undefined;
       const state = await ctx.measure({
         name: 'runc-ts list (boot + CLI, no container work)',
         variant: { label: 'runc-ts list', cmd: [RUNC_TS, ...ours, 'list'] },
@@ -86,12 +97,18 @@ const suite: BenchSuite = {
         runs: 15,
       });
       ctx.note(
-        `Where the time goes: every runc-ts call starts a Node process (on a V8 startup snapshot of the CLI, which saves ~30 ms of module loading); booting Node and loading koffi alone takes ` +
-          `${boot.a.median.toFixed(0)} ms here (runc --version: ${boot.b.median.toFixed(1)} ms), and \`runc-ts list\` ` +
-          `${state.variant.median.toFixed(0)} ms. That is the floor of a runtime that is a fresh Node process per call. ` +
-          `The container work itself (cgroups, two forks, rootfs, pivot_root, exec) takes 15–30 ms, of which ~10 ms is the ` +
-          `kernel's RCU grace period for the first cgroup v1 migration (runc pays it too); runc-ts overlaps it with the rootfs set-up. ` +
-          `A long-lived caller (shim-ts) uses the library in-process and pays no boot.`,
+        `Where the time goes: every runc-ts call starts a Node process; node itself boots in ${boot.a.median.toFixed(0)} ms here ` +
+          `(runc --version: ${boot.b.median.toFixed(1)} ms) and \`runc-ts list\` takes ${state.variant.median.toFixed(0)} ms — the floor of a ` +
+          `runtime that is a fresh Node process per call. The CLI starts on a V8 startup snapshot holding every command's modules ` +
+          `already initialised (loading them costs ~30 ms otherwise), and loads koffi's native addon directly (~1 ms; koffi's own ` +
+          `loader takes ~8 ms). ` +
+          (withCerts
+            ? `bin/runc-ts unsets NODE_EXTRA_CA_CERTS, which this machine sets to the system CA bundle: node parses that file at start-up ` +
+              `(node boot with it: ${withCerts.variant.median.toFixed(0)} ms) and runc-ts never opens TLS. `
+            : '') +
+          `The container work itself (cgroups, two forks, rootfs, pivot_root, exec) takes 25–30 ms, of which 10–15 ms is the kernel's ` +
+          `RCU grace period for the first cgroup migration (runc's first cgroup.procs write waits as long); runc-ts overlaps it with ` +
+          `the rootfs set-up in the init. A long-lived caller (shim-ts) uses the library in-process and pays no boot.`,
       );
     } finally {
       for (const [bin, root] of [[RUNC_TS, ours], ['runc', theirs]] as const) {

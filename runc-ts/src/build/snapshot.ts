@@ -6,6 +6,14 @@ import { buildStartupSnapshot, runBuild } from '@stack/tools';
 
 const PKG = path.resolve(__dirname, '../../..');
 
+/** The native addon koffi's loader picks on this machine (it is in require's cache once loaded). */
+function koffiAddon(): string {
+  require('koffi');
+  const addon = Object.keys(require.cache).find((f) => f.endsWith('.node') && f.includes('koffi'));
+  if (!addon) throw new Error('cannot find the native addon koffi loaded');
+  return addon;
+}
+
 runBuild('runc-ts', () =>
   buildStartupSnapshot({
     entry: path.join(PKG, 'dist/src/cli/snapshot-entry.js'),
@@ -13,7 +21,7 @@ runBuild('runc-ts', () =>
     blob: path.join(PKG, 'dist/runc-ts.blob'),
     // koffi, a native addon, loads on first use from where it is installed.
     external: ['koffi'],
-    define: { RUNC_TS_KOFFI: JSON.stringify(require.resolve('koffi')) },
+    define: { RUNC_TS_KOFFI: JSON.stringify(require.resolve('koffi')), RUNC_TS_KOFFI_NATIVE: JSON.stringify(koffiAddon()) },
     nodeFlags: ['--single-threaded', '--expose-gc'],
   }),
 );

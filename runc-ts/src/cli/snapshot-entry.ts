@@ -2,7 +2,10 @@
 // loaded and initialised at build time, so a command starts from a deserialized heap instead of
 // compiling ~40 modules. koffi, a native addon, cannot be in a snapshot: it loads on first use.
 import { startupSnapshot } from 'node:v8';
-import { runAndExit } from './main.js';
+import { loadAllCommands, runAndExit } from './main.js';
+
+// Every command's modules run their top level now, not in each call (~15 ms for `run`).
+loadAllCommands();
 
 // Started from a snapshot, argv holds no script path: the arguments begin at argv[1].
 startupSnapshot.setDeserializeMainFunction(() => runAndExit(process.argv.slice(1)));

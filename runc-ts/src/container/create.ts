@@ -78,8 +78,9 @@ export function killAndWait(rt: Runtime, pid: number, startTime?: string): void 
 
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
   const { sys, store, log } = rt;
-  const t0 = performance.now();
-  const trace = (what: string) => log.debug(`create ${opts.id}: ${what} at +${(performance.now() - t0).toFixed(1)} ms`);
+  // hrtime, not performance.now(): the global `performance` loads perf_hooks on first use (~1 ms).
+  const t0 = process.hrtime.bigint();
+  const trace = (what: string) => log.debug(`create ${opts.id}: ${what} at +${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`);
   validateId(opts.id);
   const spec = loadSpec(opts.bundle);
   const config: ContainerConfig = convertSpec(spec, { id: opts.id, bundle: opts.bundle });

@@ -1,7 +1,7 @@
 // What a foreground `run` or `exec` does while its process lives: forward our signals to it, and
 // relay a terminal whose master it received.
 import * as os from 'node:os';
-import * as tty from 'node:tty';
+import type * as Tty from 'node:tty';
 import { winsize } from '../init/console.js';
 import { TIOCSWINSZ } from '../syscalls/constants.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
@@ -29,6 +29,8 @@ export function forwardSignals(sys: Syscalls, pid: number, master?: number): () 
 
 /** Copies our stdin to the pty master and the master to our stdout, raw mode while it lasts. */
 export function relayTerminal(sys: Syscalls, master: number): () => void {
+  // Required here: node:tty must not load into the startup snapshot.
+  const tty = require('node:tty') as typeof Tty;
   const fromPty = new tty.ReadStream(master);
   const toPty = new tty.WriteStream(master);
   fromPty.on('error', () => {}); // EIO when the container side closes

@@ -1,5 +1,4 @@
 // OCI hooks: each gets the container state as JSON on stdin; a non-zero exit or a timeout is a failure.
-import { spawnSync } from 'node:child_process';
 import type { HookConfig } from '../spec/config.js';
 
 export class HookError extends Error {
@@ -10,6 +9,8 @@ export class HookError extends Error {
 }
 
 export function runHook(phase: string, hook: HookConfig, state: object): void {
+  // Required here: node:child_process must not load into the startup snapshot.
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(hook.path, hook.args.slice(1), {
     argv0: hook.args[0] ?? hook.path,
     input: JSON.stringify(state),

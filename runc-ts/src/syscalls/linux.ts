@@ -12,15 +12,28 @@ let libc: ReturnType<typeof Koffi.load> | undefined;
 const fns = new Map<string, Fn>();
 
 declare const RUNC_TS_KOFFI: string | undefined;
+declare const RUNC_TS_KOFFI_NATIVE: string | undefined;
 
 /**
- * koffi, loaded on first use (~15 ms of a cold start). Inside the startup snapshot `require` knows
- * only Node's built-in modules: there koffi is loaded from the path the snapshot build recorded.
+ * koffi, loaded on first use. Inside the startup snapshot `require` knows only Node's built-in
+ * modules, so the snapshot build records where koffi is. It also records the native addon koffi's
+ * loader picked: loading that directly takes ~1 ms, where the loader (its JS compiled, the platform
+ * package resolved, node's ELF header read for the libc) takes ~8 ms of every runc-ts call. The
+ * loader's own wrapping only adds deprecated aliases runc-ts does not use.
  */
 export function koffi(): typeof Koffi {
   if (!koffiModule) {
+    if (typeof RUNC_TS_KOFFI_NATIVE === 'string') {
+      try {
+        const addon = { exports: {} as typeof Koffi };
+        process.dlopen(addon, RUNC_TS_KOFFI_NATIVE);
+        koffiModule = addon.exports;
+      } catch {
+        // moved or rebuilt since the snapshot was made: the loader finds it
+      }
+    }
     const fromSnapshot = typeof RUNC_TS_KOFFI === 'string' ? RUNC_TS_KOFFI : undefined;
-    koffiModule = (fromSnapshot ? (require('node:module') as typeof import('node:module')).createRequire(fromSnapshot)(fromSnapshot) : require('koffi')) as typeof Koffi;
+    koffiModule ??= (fromSnapshot ? (require('node:module') as typeof import('node:module')).createRequire(fromSnapshot)(fromSnapshot) : require('koffi')) as typeof Koffi;
   }
   return koffiModule;
 }

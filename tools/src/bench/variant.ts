@@ -8,12 +8,12 @@ export type Variant = ({ label: string; run: (iteration: number) => unknown } | 
   after?: (iteration: number) => unknown;
 };
 
-/** Runs a variant once. */
 /** The variant's untimed clean-up after run `iteration`, if it has one. */
 export async function afterRun(variant: Variant, iteration: number): Promise<void> {
   await variant.after?.(iteration);
 }
 
+/** Runs a variant once. */
 export async function runVariant(variant: Variant, iteration: number): Promise<void> {
   if ('run' in variant) {
     await variant.run(iteration);

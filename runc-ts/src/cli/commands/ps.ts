@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cgroupManagerFromPaths } from '../../cgroups/open.js';
 import { type Command, str, UsageError } from '../command.js';
 
@@ -20,6 +19,8 @@ export const command: Command = {
       process.stdout.write(JSON.stringify(pids) + '\n');
       return 0;
     }
+    // Required here: node:child_process must not load into the startup snapshot.
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const r = spawnSync('ps', psArgs.length ? psArgs : ['-ef'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ps ${psArgs.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`);
     const [header = '', ...lines] = r.stdout.split('\n');
