@@ -8,7 +8,8 @@ import { pushOciLayout, startReferenceContainerd, startRegistry, writeOciImage, 
 import { connectStack } from '../src/client/client.js';
 
 const DAEMON = path.resolve(__dirname, '../src/cmd/containerd-ts.js');
-const CTR_TS = path.resolve(__dirname, '../src/cmd/ctr-ts.js');
+// What users run: node on ctr-ts's startup snapshot, as bin/ctr-ts starts it.
+const CTR_TS = path.resolve(__dirname, '../../bin/ctr-ts');
 
 interface Daemon {
   socket: string;
@@ -94,7 +95,7 @@ async function pullCompare(ctx: BenchContext, name: string, registry: Registry, 
     name,
     warmup,
     runs,
-    a: { label: 'ctr-ts pull (containerd-ts)', run: (i) => run(process.execPath, [CTR_TS, '--address', ours.socket, 'images', 'pull', '--plain', `${registry.host}/${repos.a[i]}`]) },
+    a: { label: 'ctr-ts pull (containerd-ts)', run: (i) => run(CTR_TS, ['--address', ours.socket, 'images', 'pull', '--plain', `${registry.host}/${repos.a[i]}`]) },
     b: { label: 'ctr pull (containerd 1.6)', run: (i) => run('ctr', ['--address', theirs.socket, 'images', 'pull', '--plain-http', `${registry.host}/${repos.b[i]}`]) },
   });
 }

@@ -105,7 +105,7 @@ const suite: BenchSuite = {
       ctx.note(
         `Through 127.0.0.1 (userland proxies on both sides: neither daemon DNATs loopback): ${BIG_MIB} MiB at engine ${mibps(big.a.median)}, docker ${mibps(big.b.median)}; ` +
           `wrk -t2 -c16 -d4s on a 1 KiB page (busybox httpd forks per request, so this is mostly connection setup): ${rates.join('; ')}. ` +
-          'Where the time of run -d -p goes in engined: create (snapshot, spec) and start (a netns made in-process, one `ip -batch` per side of the veth, one request to the already running proxy, one iptables-restore of the nat table, then the task through containerd-ts and shim-ts); the CLI adds its Node start (~0.1 s). dockerd runs libnetwork in-process and docker-proxy as one process per published port.',
+          'Where the time of run -d -p goes in engined: create (snapshot, spec) and start (a netns made in-process, one `ip -batch` per side of the veth, one request to the already running proxy, one iptables-restore of the nat table, then the task through containerd-ts and shim-ts); the CLI adds its Node start (its floor is the ps figure of the engine section). dockerd runs libnetwork in-process and docker-proxy as one process per published port.',
       );
     } finally {
       await dockerd.docker(['rm', '-f', 'web']).catch(() => undefined);

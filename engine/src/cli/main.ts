@@ -67,7 +67,23 @@ export function cli(): yargs.Argv<GlobalArgs> {
   for (const c of COMMANDS) y = y.command(c as never);
   const withScript = y;
   y = y.command(completionCommand(() => withScript.showCompletionScript()) as never);
+  skipHelpCache(y);
   return y as unknown as yargs.Argv<GlobalArgs>;
+}
+
+/** The parts of yargs 17's internals skipHelpCache touches. */
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } };
+}
+
+/**
+ * yargs renders the help of every command it runs, in case the handler asks for it later (~8 ms
+ * of CPU per command, `run` more: it has many options); the handlers never do. Help on --help or
+ * after an error is still rendered when needed. (ctr-ts's parser does the same.)
+ */
+function skipHelpCache(parser: unknown): void {
+  const usage = (parser as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */

@@ -126,10 +126,14 @@ export class ExecManager {
     return rec;
   }
 
-  private async finish(e: ExecState, status: number): Promise<void> {
+  /** Records the exit (synchronously: exec inspect sees it at once), then removes the process from the task. */
+  private finish(e: ExecState, status: number): Promise<void> {
     e.Running = false;
     e.ExitCode = status;
-    await this.c.tasks.deleteProcess({ containerId: e.ContainerID, execId: e.ID }).catch(() => undefined);
+    return this.c.tasks.deleteProcess({ containerId: e.ContainerID, execId: e.ID }).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Detached: starts and returns; the exit code arrives through Tasks.Wait. */
@@ -164,12 +168,18 @@ export class ExecManager {
     const conn = await hijack();
     const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true });
     delete e.attach;
-    if (r.exitStatus !== undefined) await this.finish(e, r.exitStatus);
-    else
-      void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
-        (w) => this.finish(e, w.exitStatus),
-        () => this.finish(e, 137),
-      );
+    if (r.exitStatus !== undefined) {
+      // The exit code is recorded before the client's stream ends (it inspects the exec next); the
+      // process's removal from the task need not hold the stream open.
+      const removed = this.finish(e, r.exitStatus);
+      conn.end();
+      await removed;
+      return;
+    }
+    void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
+      (w) => this.finish(e, w.exitStatus),
+      () => this.finish(e, 137),
+    );
     conn.end();
   }
 
