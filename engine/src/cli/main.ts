@@ -90,3 +90,11 @@ function skipHelpCache(parser: unknown): void {
 export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
   await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }
+
+/** main() for an entry point: an error escaping a command is printed as one line, exit status 1. */
+export function runCli(argv: readonly string[], parser?: yargs.Argv<GlobalArgs>): void {
+  main(argv, parser).catch((err: unknown) => {
+    process.stderr.write(`engine: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,7 +1,4 @@
-// engine: the user CLI.
-import { main } from '../cli/main.js';
+// engine: the user CLI (bin/engine runs this when there is no current startup snapshot).
+import { runCli } from '../cli/main.js';
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`engine: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runCli(process.argv.slice(2));
