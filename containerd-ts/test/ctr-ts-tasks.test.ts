@@ -236,10 +236,13 @@ describe('a detached task', () => {
 
 describe('terminals', () => {
   test('run -t: a pty of our size; ^C goes to the container as a byte', async () => {
-    // sh ignores ^C at its prompt; `cat` started from it is interrupted by the pty's SIGINT.
+    // sh ignores ^C at its prompt; `cat` started from it is interrupted by the pty's SIGINT. The ^C
+    // is typed once cat has echoed a line back: sent earlier, it can reach the pty before cat is
+    // the terminal's foreground process, and be lost.
     const r = await inTerminal(['run', '-t', '--rm', IMAGE, 'tt1', 'sh'], [
       [/# /, 'tty; stty size; echo cat-$((1+1)); cat\r'],
-      [/cat-2/, '\x03'],
+      [/cat-2/, 'ping\r'],
+      [/ping[\s\S]*ping/, '\x03'],
       [/\^C/, 'echo after-int; exit 5\r'],
     ]);
     expect(r.out).toMatch(/\/dev\/pts\/\d+/);
