@@ -16,11 +16,13 @@ import { convertSpec, loadSpec, validateId } from '../spec/convert.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import type { ContainerState } from '../state/state-store.js';
 import { AF_UNIX, O, PR, SIGNALS, SOCK_CLOEXEC, SOCK_SEQPACKET } from '../syscalls/constants.js';
+import type { Syscalls } from '../syscalls/syscalls.js';
 import { writeIdMaps } from './id-maps.js';
 import { isAlive, readProcStat, waitUntil } from './proc-info.js';
 import { Rollback } from './rollback.js';
 import type { Runtime } from './runtime.js';
 import { runHooks } from './hooks.js';
+import { signalName } from './signals.js';
 
 export interface CreateOptions {
   id: string;
@@ -74,6 +76,26 @@ export function killAndWait(rt: Runtime, pid: number, startTime?: string): void 
     return;
   }
   waitUntil(() => !isAlive(pid, startTime), 5000);
+}
+
+/**
+ * A message the namespace child must send. When it exits without one (no error message either), its
+ * wait status is what tells why: a signal that killed it, or the status it exited with.
+ */
+function expectFromChild<T>(receive: () => T, sys: Syscalls, childPid: number): T {
+  try {
+    return receive();
+  } catch (err) {
+    if (!(err instanceof Error) || !/exited before it sent/.test(err.message)) throw err;
+    let status: number;
+    try {
+      status = sys.waitpid(childPid, 0)[1];
+    } catch {
+      throw err;
+    }
+    const how = (status & 0x7f) !== 0 ? `was killed by ${signalName(status & 0x7f)}` : `exited with status ${(status >> 8) & 0xff}`;
+    throw new Error(`${err.message} (the namespace child ${how})`);
+  }
 }
 
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
@@ -178,7 +200,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       writeIdMaps(childPid, config.uidMappings, config.gidMappings);
       sync.send({ t: 'maps-done' });
     }
-    const { pid } = sync.expect('pid', timeout, warn);
+    const { pid } = expectFromChild(() => sync.expect('pid', timeout, warn), sys, childPid);
     reapChild();
     trace(`init is ${pid}`);
     cg.join(pid);
