@@ -40,3 +40,4 @@ export { runCommand, type CommandResult } from './reference/command.js';
 export { stopProcess } from './reference/process-control.js';
 
 export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
+export { killShim, killShims } from './process/kill-shims.js';

@@ -6,7 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { connect, createClient, type Client, type MethodsOf } from '@stack/proto';
 import { Tasks } from '@stack/proto/gen/containerd/services/tasks/v1/tasks_pb';
 import { Events } from '@stack/proto/gen/containerd/services/events/v1/events_pb';
-import { buildBusyboxImage, removeCgroupTree } from '@stack/tools';
+import { buildBusyboxImage, killShims, removeCgroupTree } from '@stack/tools';
 import { ctrTs, startTestDaemon, stockCtr, type RunResult, type TestDaemon } from './daemon.js';
 
 export const IMAGE = 'docker.io/library/busybox:latest';
@@ -57,13 +57,7 @@ export async function startTaskFixture(name: string, opts: { config?: string } =
     async cleanup() {
       f.channel?.close();
       await d.kill9();
-      for (const pid of shimPids(d)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
+      killShims(path.join(d.state, 'shims'));
       // Containers outlive their shims: kill what is left in the namespace's cgroups, then remove them.
       removeCgroupTree(`/${ns}`, { kill: true });
       for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { forwardLoopbackPort } from './loopback-forward.js';
-import { buildBusyboxImage, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
+import { buildBusyboxImage, killShims as killShimsIn, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 export const ENGINE_BIN = path.join(ROOT, 'engine/bin/engine');
@@ -152,16 +152,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
   const cgroupParent = `/${tag}`;
   const configFile = path.join(dir, 'daemon.json');
   fs.writeFileSync(configFile, JSON.stringify(opts.daemonJson ?? {}));
-  const killShims = () => {
-    const shims = path.join(ctdState, 'shims');
-    for (const g of fs.existsSync(shims) ? fs.readdirSync(shims) : []) {
-      try {
-        process.kill(Number(fs.readFileSync(path.join(shims, g, 'shim.pid'), 'utf8')), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  };
+  const killShims = () => killShimsIn(path.join(ctdState, 'shims'));
   let logText = '';
   let ctd: ChildProcess | undefined;
   let engined: ChildProcess | undefined;

@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { connect, createClient, type Client, type MethodsOf } from '@stack/proto';
 import { Task } from '@stack/proto/gen/containerd/runtime/task/v2/shim_pb';
 import { TaskStreams } from '@stack/proto/gen/stack/tasks/v1/streams_pb';
-import { buildBusyboxImage, makeBundle, removeCgroupTree, type BuiltImage } from '@stack/tools';
+import { buildBusyboxImage, killShim, makeBundle, removeCgroupTree, type BuiltImage } from '@stack/tools';
 import { startShim } from '../../src/daemon/start.js';
 import { shimPaths } from '../../src/daemon/shim-paths.js';
 
@@ -69,12 +69,7 @@ export class ShimFixture {
 
   async cleanup(): Promise<void> {
     if (process.env.KEEP_SHIM_TEST) return;
-    try {
-      const pid = this.shimPid();
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // no shim
-    }
+    killShim(this.stateDir, this.group);
     this.channel?.close();
     // Containers outlive a killed shim: kill them and their cgroups.
     removeCgroupTree(this.cgroupParent, { kill: true });
