@@ -29,6 +29,7 @@ export { linux as linuxSyscalls } from './syscalls/linux.js';
 export type { Syscalls } from './syscalls/syscalls.js';
 export { SyscallError } from './syscalls/syscall-error.js';
 export { listenConsoleSocket, type ConsoleSocket } from './console/console-socket.js';
+export { PtyMaster } from './console/pty-master.js';
 export { parseMountOptions } from './spec/mount-options.js';
 export { prepareSeccomp, type PreparedSeccomp } from './seccomp/prepare.js';
 export { SeccompError } from './seccomp/seccomp-error.js';

@@ -150,11 +150,11 @@ export async function execInContainer(rt: Runtime, opts: ExecOptions): Promise<n
   const master = pair ? receiveMaster(rt.sys, pair[0]) : undefined;
   const exited = waitForChild(rt.sys, pid);
   const unforward = forwardSignals(rt.sys, pid, master);
-  const unrelay = master !== undefined ? relayTerminal(rt.sys, master) : undefined;
+  const unrelay = master ? relayTerminal(master) : undefined;
   try {
     return exitCodeOf(await exited);
   } finally {
     unforward();
-    unrelay?.();
+    await unrelay?.();
   }
 }

@@ -39,13 +39,13 @@ export async function runContainer(rt: Runtime, opts: RunOptions): Promise<numbe
   const master = pair ? receiveMaster(rt.sys, pair[0]) : undefined;
   const exited = waitForChild(rt.sys, state.pid);
   const unforward = forwardSignals(rt.sys, state.pid, master);
-  const unrelay = master !== undefined ? relayTerminal(rt.sys, master) : undefined;
+  const unrelay = master ? relayTerminal(master) : undefined;
   try {
     startContainer(rt, opts.id);
     return exitCodeOf(await exited);
   } finally {
     unforward();
-    unrelay?.();
+    await unrelay?.();
     deleteContainer(rt, opts.id, true);
   }
 }

@@ -3,8 +3,7 @@
 // or SIGHUP because a daemon went away.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as tty from 'node:tty';
-import { linuxSyscalls as sys } from '@stack/runc-ts';
+import { linuxSyscalls as sys, PtyMaster } from '@stack/runc-ts';
 import { parseIoUri, type IoTarget } from './io-uri.js';
 import { JsonLogWriter } from './json-log-writer.js';
 import { OutputFanout, type OutputListener, type StreamName } from './output-fanout.js';
@@ -12,7 +11,6 @@ import { OutputFanout, type OutputListener, type StreamName } from './output-fan
 const O_CLOEXEC = 0o2000000;
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
-const TIOCSWINSZ = 0x5414;
 
 export interface StdioSpec {
   stdin: string;
@@ -45,8 +43,7 @@ export class ProcessIo {
   /** For a terminal: the socket end the runtime sends the pty master over. */
   consoleSocket: number | undefined;
   private consoleOurs: number | undefined;
-  private master: number | undefined;
-  private masterIn?: tty.ReadStream;
+  private master: PtyMaster | undefined;
   private stdinPipe?: net.Socket;
   private stdinSource?: net.Socket;
   private readonly outputs: net.Socket[] = [];
@@ -177,51 +174,26 @@ export class ProcessIo {
     const { fds } = sys.recvFd(this.consoleOurs, Buffer.alloc(256));
     closeQuietly(this.consoleOurs);
     this.consoleOurs = undefined;
-    const master = fds[0];
-    if (master === undefined) throw new Error('the process did not send its terminal');
-    this.master = master;
-    this.masterIn = new tty.ReadStream(master);
-    // Once the process's side is gone the read handle closes the master: forget the number.
-    this.masterIn.once('close', () => {
-      if (this.master === master) this.master = undefined;
-    });
-    const f = this.fanouts[0]!;
-    this.drainedPromise = this.pump(this.masterIn, f);
+    const fd = fds[0];
+    if (fd === undefined) throw new Error('the process did not send its terminal');
+    const master = (this.master = new PtyMaster(sys, fd));
+    this.drainedPromise = this.pump(master.output, this.fanouts[0]!);
     if (this.stdinTarget.kind === 'fifo') {
       this.stdinSource = openFifo(this.stdinTarget.path, 'read');
-      this.stdinSource.on('data', (d: Buffer) => this.writeMaster(d));
+      this.stdinSource.on('data', (d: Buffer) => master.write(d));
     }
   }
 
-  /**
-   * Input for the pty. Written with fs.write on the master fd: a second libuv handle on the same fd
-   * would close it a second time on teardown — by then perhaps another task's fd.
-   */
-  private writeMaster(data: Buffer): void {
-    const fd = this.master;
-    if (fd === undefined) return;
-    const queue = (this.masterQueue = this.masterQueue.then(
-      () =>
-        new Promise<void>((resolve) => {
-          if (this.master !== fd) return resolve();
-          fs.write(fd, data, () => resolve());
-        }),
-    ));
-    void queue;
-  }
-
-  private masterQueue: Promise<void> = Promise.resolve();
-
   /** Bytes from an attached client to the process's stdin. */
   writeStdin(data: Buffer): void {
-    if (this.master !== undefined) this.writeMaster(data);
+    if (this.master) this.master.write(data);
     else this.stdinPipe?.write(data);
   }
 
   /** CloseIO: the process sees end of file on stdin. */
   closeStdin(): void {
-    if (this.master !== undefined) {
-      this.writeMaster(Buffer.from('\x04'));
+    if (this.master) {
+      this.master.write(Buffer.from('\x04'));
       return;
     }
     this.stdinSource?.unpipe();
@@ -231,11 +203,7 @@ export class ProcessIo {
 
   resize(width: number, height: number): void {
     if (!this.spec.terminal) throw new Error('the process has no terminal');
-    if (this.master === undefined) return; // the process has ended: nothing to resize
-    const ws = Buffer.alloc(8);
-    ws.writeUInt16LE(height, 0);
-    ws.writeUInt16LE(width, 2);
-    sys.ioctlBuf(this.master, TIOCSWINSZ, ws);
+    this.master?.resize(width, height);
   }
 
   /** Raw output to an attached client until the returned function is called. */
@@ -251,8 +219,7 @@ export class ProcessIo {
 
   close(): void {
     for (const s of this.outputs) s.destroy();
-    this.master = undefined; // closed by destroying its read handle
-    this.masterIn?.destroy();
+    this.master?.close();
     this.stdinSource?.destroy();
     this.stdinPipe?.destroy();
     for (const l of this.logs) l.close();
