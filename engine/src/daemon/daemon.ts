@@ -20,7 +20,7 @@ import { NoneHostAttacher } from './networking/none-host-attacher.js';
 import { openNetworking } from './networking/open-networking.js';
 import { ContainerStore } from './state/container-store.js';
 import { VolumeStore } from './volumes/volume-store.js';
-import { readJsonFile, writeFileAtomic } from './state/atomic-file.js';
+import { readJsonFile, writeFileAtomic } from '../common/atomic-file.js';
 
 async function waitForContainerd(c: Containerd, log: ReturnType<typeof jsonLogger>): Promise<void> {
   const deadline = Date.now() + 60_000;

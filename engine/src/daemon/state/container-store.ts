@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { badRequest, conflict, noSuchContainer } from '../http/api-error.js';
-import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { readJsonFile, writeFileAtomic } from '../../common/atomic-file.js';
 import type { ContainerRecord } from './container-record.js';
 
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../http/api-error.js';
-import { readJsonFile, writeFileAtomic } from '../state/atomic-file.js';
+import { readJsonFile, writeFileAtomic } from '../../common/atomic-file.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 

@@ -4,7 +4,7 @@
 // every public operation of the manager holds for its whole duration.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import { emptyState, type NetworkStateData } from './records.js';
 
 export class StateStore {
