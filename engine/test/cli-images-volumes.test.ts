@@ -2,8 +2,8 @@
 // (named ones surviving rm, anonymous ones going with rm -v, copy-up, binds) through the CLI.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pushOciLayout, startRegistry, type Registry } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import { startRegistry, type Registry } from '@stack/tools';
+import { serveBusybox, startStack, type Stack } from './support/stack.js';
 
 let s: Stack;
 let registry: Registry;
@@ -11,9 +11,7 @@ let registry: Registry;
 beforeAll(async () => {
   s = await startStack();
   registry = await startRegistry();
-  // engined runs in a network namespace of its own: the registry's loopback port is relayed there.
-  await s.reachHostLoopback(Number(new URL(`http://${registry.host}`).port));
-  await pushOciLayout(registry, path.join(s.dir, 'busybox-image'), 'team/busybox:1.0');
+  await serveBusybox(s, registry, 'team/busybox:1.0');
 }, 120_000);
 
 afterAll(async () => {

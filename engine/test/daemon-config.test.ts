@@ -2,8 +2,8 @@
 // registry mirror serving Docker Hub names.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pushOciLayout, startRegistry, type Registry } from '@stack/tools';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import { startRegistry, type Registry } from '@stack/tools';
+import { serveBusybox, startStack, waitFor, type Stack } from './support/stack.js';
 
 let s: Stack;
 let mirror: Registry;
@@ -17,9 +17,7 @@ beforeAll(async () => {
       'registry-mirrors': [`http://${mirror.host}`],
     },
   });
-  // engined runs in a network namespace of its own: the mirror's loopback port is relayed there.
-  await s.reachHostLoopback(Number(new URL(`http://${mirror.host}`).port));
-  await pushOciLayout(mirror, path.join(s.dir, 'busybox-image'), 'library/mirrored:7');
+  await serveBusybox(s, mirror, 'library/mirrored:7');
 }, 120_000);
 
 afterAll(async () => {

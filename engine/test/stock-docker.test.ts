@@ -1,7 +1,7 @@
 // Debian's stock docker CLI (API 1.41) against engined: the everyday commands.
 import * as path from 'node:path';
-import { pushOciLayout, startRegistry, type Registry } from '@stack/tools';
-import { startStack, underPty, DOCKER_CLI, type Stack } from './support/stack.js';
+import { startRegistry, type Registry } from '@stack/tools';
+import { serveBusybox, startStack, underPty, DOCKER_CLI, type Stack } from './support/stack.js';
 
 let s: Stack;
 let registry: Registry;
@@ -9,9 +9,7 @@ let registry: Registry;
 beforeAll(async () => {
   s = await startStack();
   registry = await startRegistry();
-  // engined runs in a network namespace of its own: the registry's loopback port is relayed there.
-  await s.reachHostLoopback(Number(new URL(`http://${registry.host}`).port));
-  await pushOciLayout(registry, path.join(s.dir, 'busybox-image'), 'lib/bb:3');
+  await serveBusybox(s, registry, 'lib/bb:3');
 }, 120_000);
 
 afterAll(async () => {

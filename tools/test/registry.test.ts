@@ -10,10 +10,12 @@ interface Response {
   body: Buffer;
 }
 
+// A new connection per request: node's default agent keeps sockets alive, and a request on one the
+// registry closed as it stopped fails with "socket hang up", not with the refused connection we test.
 function get(url: string, headers: Record<string, string> = {}): Promise<Response> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers }, (res) => {
+      .get(url, { headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

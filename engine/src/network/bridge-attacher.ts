@@ -1,6 +1,6 @@
-// The bridge side of engined's network seam (daemon/networking/network-attacher.ts on the engine
-// branch): `--network bridge|<name>|<id>|container:<id>`, beside the none/host attacher. Typed
-// here by the fields it reads, so it plugs in structurally: `attachers.add(new BridgeAttacher(net))`.
+// The bridge side of engined's network seam (daemon/networking/network-attacher.ts):
+// `--network bridge|<name>|<id>|container:<id>`, beside the none/host attacher. The container is
+// typed here by the fields it reads, so it plugs in structurally: `attachers.add(new BridgeAttacher(net))`.
 import * as path from 'node:path';
 import { NetworkError, invalid, notFound } from './errors.js';
 import { parseExtraHost } from './files/hosts-file.js';
@@ -10,6 +10,7 @@ import { parseExposedPort, portRequests, type PortBinding } from './port-spec.js
 import type { RecoveryReport } from './recover.js';
 import type { AttachOptions, EndpointRequest } from './sandbox-plan.js';
 import type { ContainerNetworking } from './views.js';
+import type { EndpointSettings } from '../daemon/networking/network-attacher.js';
 
 /** What the attacher reads of engined's ContainerRecord (Engine API field names). */
 export interface BridgeContainer {
@@ -31,19 +32,9 @@ export interface BridgeContainer {
   NetworkingConfig?: { EndpointsConfig?: Record<string, { Aliases?: string[] | null; IPAMConfig?: { IPv4Address?: string } | null }> };
 }
 
-export interface BridgeEndpointSettings {
-  NetworkID: string;
-  EndpointID: string;
-  Gateway: string;
-  IPAddress: string;
-  IPPrefixLen: number;
-  MacAddress: string;
-  Aliases?: string[] | null;
-}
-
 export interface BridgeAttachment {
   netns: string | null | undefined;
-  networks: Record<string, BridgeEndpointSettings>;
+  networks: Record<string, EndpointSettings>;
   /** The hostname the container gets (the target's for container:<id>). */
   hostname: string;
   /** The files to bind over /etc/hosts, /etc/resolv.conf, /etc/hostname (the target's for container:<id>). */
@@ -156,7 +147,7 @@ export class BridgeAttacher {
   }
 
   private view(id: string, n: ContainerNetworking | AttachResult): BridgeAttachment {
-    const networks: Record<string, BridgeEndpointSettings> = {};
+    const networks: Record<string, EndpointSettings> = {};
     for (const e of n.endpoints) {
       // Docker lists the short id among the aliases on user-defined networks (it resolves there).
       const userDefined = this.net.inspect(e.networkId).Options[DEFAULT_BRIDGE_OPTION] !== 'true';

@@ -11,4 +11,4 @@ export { parsePortSpec, portRequests, parseExposedPort, formatPortLines, dockerP
 export { renderHostsFile, parseExtraHost, type HostEntry } from './files/hosts-file.js';
 export { parseResolvConf, renderResolvConf, containerDns, EMBEDDED_DNS_ADDRESS, type ResolvConf } from './files/resolv-conf.js';
 export { DEFAULT_ADDRESS_POOLS, type AddressPool } from './subnet-pool.js';
-export { BridgeAttacher, portSpecsFromBindings, type BridgeContainer, type BridgeAttachment, type BridgeEndpointSettings } from './bridge-attacher.js';
+export { BridgeAttacher, portSpecsFromBindings, type BridgeContainer, type BridgeAttachment } from './bridge-attacher.js';

@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { forwardLoopbackPort } from './loopback-forward.js';
-import { buildBusyboxImage, killShims as killShimsIn, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
+import { buildBusyboxImage, killShims as killShimsIn, pushOciLayout, removeCgroupTree, runCommand, type CommandResult, type Registry } from '@stack/tools';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 export const ENGINE_BIN = path.join(ROOT, 'engine/bin/engine');
@@ -98,22 +98,6 @@ function makeHostNetns(name: string, client: string, octet: number): { hostAddre
   return { hostAddress, clientAddress };
 }
 
-/** A command with no stdin (runCommand feeds one, which a tool that never reads it answers with EPIPE). */
-function runQuiet(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr });
-    });
-  });
-}
-
 function killPidFile(file: string): void {
   try {
     const pid = Number(fs.readFileSync(file, 'utf8').trim());
@@ -121,6 +105,15 @@ function killPidFile(file: string): void {
   } catch {
     // no proxy ran, or it is gone
   }
+}
+
+/**
+ * Pushes the stack's busybox image to `registry` as `ref`, and relays the registry's loopback port
+ * into the daemons' network namespace so engined can pull it from there.
+ */
+export async function serveBusybox(s: Stack, registry: Registry, ref: string): Promise<void> {
+  await s.reachHostLoopback(Number(new URL(`http://${registry.host}`).port));
+  await pushOciLayout(registry, path.join(s.dir, 'busybox-image'), ref);
 }
 
 export async function startStack(opts: { daemonJson?: Record<string, unknown>; loadBusybox?: boolean } = {}): Promise<Stack> {
@@ -175,8 +168,8 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     hostAddress: lan.hostAddress,
     clientNetnsName,
     clientAddress: lan.clientAddress,
-    inHost: (argv, o = {}) => runQuiet(['nsenter', `--net=${netnsPath}`, '--', ...argv], o.timeoutMs ?? 30_000),
-    inClient: (argv, o = {}) => runQuiet(['ip', 'netns', 'exec', clientNetnsName, ...argv], o.timeoutMs ?? 30_000),
+    inHost: (argv, o = {}) => runCommand('nsenter', [`--net=${netnsPath}`, '--', ...argv], { timeoutMs: o.timeoutMs ?? 30_000, input: null }),
+    inClient: (argv, o = {}) => runCommand('ip', ['netns', 'exec', clientNetnsName, ...argv], { timeoutMs: o.timeoutMs ?? 30_000, input: null }),
     killProxy: () => killPidFile(proxyPidFile),
     async reachHostLoopback(port) {
       forwards.push(await forwardLoopbackPort(netnsPath, port));

@@ -6,10 +6,18 @@ export interface CommandResult {
   stderr: string;
 }
 
+export interface CommandOptions {
+  timeoutMs?: number;
+  /** Written to stdin, which then ends; `null`: no stdin at all (/dev/null). */
+  input?: string | null;
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Runs a command to completion (killed after timeoutMs), capturing its output. */
-export function runCommand(cmd: string, args: readonly string[], opts: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function runCommand(cmd: string, args: readonly string[], opts: CommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: opts.env } : {}) });
+    const env = opts.env ?? process.env;
+    const child = opts.input === null ? spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env }) : spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -24,7 +32,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: { timeout
       resolve({ code: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), stdout, stderr });
     });
     // A program that never reads its stdin may exit first: that EPIPE is not the caller's error.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(opts.input ?? '');
   });
 }

@@ -1,15 +1,5 @@
 // Human-readable sizes and times as docker prints them.
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${Number(v.toFixed(i === 0 ? 0 : digits)).toString()}${units[i]}`;
-}
+export { humanSize } from '../../common/human-size.js';
 
 export function humanDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,5 +1,7 @@
 // containerd-ts transfer progress → Docker's JSON-lines pull/push messages (the shape docker's
 // jsonmessage renderer and our CLI's progress bars read).
+import { humanSize } from '../../common/human-size.js';
+
 export interface JsonMessage {
   status?: string;
   id?: string;
@@ -9,18 +11,6 @@ export interface JsonMessage {
   stream?: string;
   error?: string;
   errorDetail?: { message: string };
-}
-
-/** Decimal units, as Docker's HumanSize. */
-export function humanSize(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v < 10 && i > 0 ? v.toFixed(2).replace(/\.?0+$/, '') : v < 100 && i > 0 ? v.toFixed(1).replace(/\.0$/, '') : Math.round(v)}${units[i]}`;
 }
 
 export function progressBar(current: number, total: number): string {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildBusyboxImage, makeBundle, type BuiltImage } from '@stack/tools';
+import { buildBusyboxImage, makeBundle, runCommand, type BuiltImage } from '@stack/tools';
 import { NetworkManager, type AttachResult, type NetworkManagerOptions } from '../../../src/network/index.js';
 
 export const RUNC_TS = path.resolve(__dirname, '../../../../../runc-ts/bin/runc-ts');
@@ -227,19 +227,9 @@ function must(r: SpawnSyncReturns<Buffer | string>): void {
   if (r.status !== 0) throw new Error(`command failed: ${String(r.stderr)}`);
 }
 
+/** A command with no stdin (a tool that never reads one would otherwise meet EPIPE). */
 export function runAsync(argv: string[], timeoutMs: number): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 128 + (sig ? os.constants.signals[sig] : 0), stdout, stderr });
-    });
-  });
+  return runCommand(argv[0]!, argv.slice(1), { timeoutMs, input: null });
 }
 
 function removeCgroups(parent: string): void {
