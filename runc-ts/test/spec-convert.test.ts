@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { convertSpec, parseSpec, validateId } from '../src/spec/convert.js';
+import { convertSpec, parseSpec } from '../src/spec/convert.js';
+import { validateId } from '../src/state/container-id.js';
 import { defaultSpec } from '../src/spec/default-spec.js';
 import { parseMountOptions } from '../src/spec/mount-options.js';
 import { MS } from '../src/syscalls/constants.js';

@@ -2,6 +2,7 @@
 // parseArgs: runc-ts runs once per container operation, and yargs would add ~30 ms to each.
 import type { ParseArgsConfig } from 'node:util';
 import type { Runtime } from '../container/runtime.js';
+import { validateId } from '../state/container-id.js';
 
 export interface Globals {
   root?: string;
@@ -42,7 +43,9 @@ export function oneId(cmd: string, positionals: string[]): string {
   if (positionals.length !== 1) {
     throw new UsageError(`"${cmd}" requires exactly 1 argument (the container id), got ${positionals.length}`);
   }
-  return positionals[0]!;
+  const id = positionals[0]!;
+  validateId(id);
+  return id;
 }
 
 export function str(v: Parsed['values'][string]): string | undefined {

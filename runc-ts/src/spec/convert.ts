@@ -20,6 +20,7 @@ import type {
   SeccompConfig,
 } from './config.js';
 import { parseMountOptions, parsePropagation } from './mount-options.js';
+import { validateId } from '../state/container-id.js';
 import type { Device, DeviceCgroup, Hook, IdMapping, Mount, Spec } from './types.js';
 
 const NAMESPACE_TYPES: readonly NamespaceType[] = ['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time'];
@@ -50,14 +51,6 @@ export const DEFAULT_DEVICE_RULES: readonly DeviceRule[] = [
   { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' },
 ];
 
-const ID_RE = /^[\w+\-.]+$/;
-
-export function validateId(id: string): void {
-  if (!id) throw new Error('container id cannot be empty');
-  if (!ID_RE.test(id) || id === '.' || id === '..' || id.length > 1024) {
-    throw new Error(`invalid container id ${JSON.stringify(id)}: only letters, digits, '_', '+', '-' and '.' are allowed`);
-  }
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

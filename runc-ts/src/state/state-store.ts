@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerConfig } from '../spec/config.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { isValidId, validateId } from './container-id.js';
 
 export const DEFAULT_ROOT = '/run/runc-ts';
 
@@ -29,7 +30,9 @@ export interface ContainerState {
 export class StateStore {
   constructor(readonly root: string = DEFAULT_ROOT) {}
 
+  /** The container's own directory; every path built from an id goes through here. */
   dir(id: string): string {
+    validateId(id);
     return path.join(this.root, id);
   }
 
@@ -71,7 +74,7 @@ export class StateStore {
     try {
       return fs
         .readdirSync(this.root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && fs.existsSync(path.join(this.root, e.name, 'state.json')))
+        .filter((e) => e.isDirectory() && isValidId(e.name) && fs.existsSync(path.join(this.root, e.name, 'state.json')))
         .map((e) => e.name)
         .sort();
     } catch (err) {
@@ -80,8 +83,11 @@ export class StateStore {
     }
   }
 
+  /** Removes the container's state dir, and never anything but a direct child of the root. */
   remove(id: string): void {
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    const dir = this.dir(id);
+    if (path.dirname(path.resolve(dir)) !== path.resolve(this.root)) throw new Error(`refusing to remove ${dir}: not inside ${this.root}`);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

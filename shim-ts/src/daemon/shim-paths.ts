@@ -1,5 +1,6 @@
 // Where a shim group lives: <stateDir>/<group>/{shim.sock, shim.pid, shim.log, tasks/<ns>/<id>/}.
 import * as path from 'node:path';
+import { isValidId } from '@stack/runc-ts';
 
 export const DEFAULT_STATE_DIR = '/run/containerd-ts/shims';
 export const DEFAULT_RUNTIME_ROOT = '/run/containerd-ts/runc';
@@ -13,7 +14,8 @@ export interface ShimPaths {
 }
 
 export function shimPaths(stateDir: string, group: string): ShimPaths {
-  if (!/^[\w.+-]+$/.test(group)) throw new Error(`invalid shim group ${JSON.stringify(group)}`);
+  // The group names a directory under stateDir: one safe path component ('.' and '..' refused).
+  if (!isValidId(group)) throw new Error(`invalid shim group ${JSON.stringify(group)}`);
   const dir = path.join(stateDir, group);
   return {
     dir,

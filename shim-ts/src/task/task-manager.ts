@@ -9,6 +9,7 @@ import { recordExit, type ExitInfo } from '../exit/exit-record.js';
 import { ProcessIo, type StdioSpec } from '../io/process-io.js';
 import { mountRootfs, unmountRootfs, type MountSpec } from '../mount/rootfs-mounts.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
+import { checkId } from './task-ids.js';
 import { TaskProcess } from './task-process.js';
 
 export interface RuntimeOptions {
@@ -66,7 +67,7 @@ export class TaskManager {
   }
 
   private taskDir(ns: string, id: string): string {
-    return path.join(this.opts.stateDir, ns, id);
+    return path.join(this.opts.stateDir, checkId('namespace', ns), checkId('task id', id));
   }
 
   /** Creates in progress: a Shutdown arriving meanwhile must not take their containers down. */
@@ -121,6 +122,8 @@ export class TaskManager {
 
   async create(req: CreateTask): Promise<number> {
     if (this.closed) throw new GrpcError(Code.UNAVAILABLE, 'this shim is shutting down');
+    checkId('namespace', req.namespace);
+    checkId('task id', req.id);
     const key = this.key(req.namespace, req.id);
     if (this.tasks.has(key)) throw GrpcError.alreadyExists(`task ${req.id}`);
     const runtime = this.opts.runtimeFor(req.namespace, req.options);
@@ -208,6 +211,7 @@ export class TaskManager {
   exec(ns: string, id: string, execId: string, stdio: StdioSpec, spec: unknown): void {
     const task = this.task(ns, id);
     if (!execId) throw GrpcError.invalidArgument('exec id must not be empty');
+    checkId('exec id', execId);
     if (task.execs.has(execId)) throw GrpcError.alreadyExists(`process ${execId} of task ${id}`);
     if (task.init.status === 'stopped') throw GrpcError.failedPrecondition(`cannot exec in task ${id}: it has stopped`);
     const io = ProcessIo.open(stdio, (m) => this.opts.log('warn', `${id}/${execId}: ${m}`));
