@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -127,6 +128,30 @@ describe('gRPC adapter over a unix socket', () => {
       })(),
     ).rejects.toMatchObject({ code: Code.CANCELLED });
     expect(got.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('no abort listener piles up: a signal shared by 30 concurrent calls, backpressured server streams', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const echo = createClient(Echo, channel);
+      const ac = new AbortController();
+      await Promise.all(Array.from({ length: 30 }, (_, i) => echo.say({ text: `${i}` }, { signal: ac.signal })));
+      for await (const _ of echo.repeat({ text: 'x', repeat: 3 }, { signal: ac.signal })) void _;
+      expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+      // 16 MiB through a slow reader: the server waits for 'drain' many times over one call.
+      let n = 0;
+      for await (const r of echo.repeat({ text: 'y'.repeat(64 * 1024), repeat: 256 })) {
+        n += r.text.length;
+        if (r.index % 16 === 0) await new Promise((res) => setImmediate(res));
+      }
+      expect(n).toBe(16 * 1024 * 1024);
+      await new Promise((res) => setTimeout(res, 20));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 

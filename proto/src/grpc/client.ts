@@ -37,10 +37,28 @@ function callOptionsOf(o: CallOptions | undefined): grpc.CallOptions {
   return { deadline: typeof o.deadline === 'number' ? Date.now() + o.deadline : o.deadline };
 }
 
-function bindSignal(call: { cancel(): void }, signal: AbortSignal | undefined): void {
+/**
+ * Calls to cancel per signal. Callers share long-lived signals (a daemon's shutdown) across many
+ * concurrent calls: one listener per signal fans out to the live calls, and each call leaves the set
+ * when it ends, so neither listeners nor calls pile up (no MaxListenersExceededWarning).
+ */
+const callsBySignal = new WeakMap<AbortSignal, Set<{ cancel(): void }>>();
+
+function bindSignal(call: { cancel(): void; once(event: 'status', fn: () => void): unknown }, signal: AbortSignal | undefined): void {
   if (!signal) return;
-  if (signal.aborted) call.cancel();
-  else signal.addEventListener('abort', () => call.cancel(), { once: true });
+  if (signal.aborted) return call.cancel();
+  let calls = callsBySignal.get(signal);
+  if (!calls) {
+    const set = new Set<{ cancel(): void }>();
+    calls = set;
+    callsBySignal.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const c of set) c.cancel();
+      set.clear();
+    }, { once: true });
+  }
+  calls.add(call);
+  call.once('status', () => calls.delete(call));
 }
 
 async function pump(requests: AsyncIterable<object> | Iterable<object>, call: grpc.ClientWritableStream<object>): Promise<void> {

@@ -48,7 +48,9 @@ function requestsOf(call: grpc.ServerReadableStream<object, object> | grpc.Serve
 async function writeAll(call: grpc.ServerWritableStream<object, object> | grpc.ServerDuplexStream<object, object>, out: AsyncIterable<object>, signal: AbortSignal): Promise<void> {
   for await (const msg of out) {
     if (signal.aborted) return;
-    if (!call.write(msg)) await Promise.race([once(call, 'drain'), once(signal, 'abort')]);
+    // once() with the signal removes both listeners whichever comes first: a race of two once()
+    // calls left one 'abort' listener behind per full buffer (MaxListenersExceededWarning on long streams).
+    if (!call.write(msg)) await once(call, 'drain', { signal }).catch(() => undefined);
   }
 }
 
