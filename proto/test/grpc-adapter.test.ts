@@ -165,3 +165,42 @@ describe('AsyncQueue', () => {
     await expect(it.next()).rejects.toThrow('boom');
   });
 });
+
+test('shutdown ends open streams at once with UNAVAILABLE instead of waiting out its grace', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proto-test-'));
+  const socket = path.join(dir, 'stop.sock');
+  const server = createServer();
+  let handlerSawAbort = false;
+  addService(server, Echo, {
+    async *chat(_reqs, ctx) {
+      // Never ends by itself, like an event subscription.
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      handlerSawAbort = true;
+    },
+  });
+  await listenUnix(server, socket);
+  const channel = connect(socket);
+  try {
+    const echo = createClient(Echo, channel);
+    const requests = new AsyncQueue<EchoRequest>();
+    const stream = echo.chat(requests);
+    const got = (async () => {
+      try {
+        for await (const _ of stream) void _;
+        return 'ended';
+      } catch (err) {
+        return (err as GrpcError).code;
+      }
+    })();
+    await new Promise((res) => setTimeout(res, 100));
+    // A grace far longer than the test's timeout: only ending the stream lets shutdown return.
+    await shutdown(server, 10 * 60_000);
+    expect(await got).toBe(Code.UNAVAILABLE);
+    expect(handlerSawAbort).toBe(true);
+    requests.end();
+  } finally {
+    channel.close();
+    server.forceShutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 30_000);

@@ -24,12 +24,18 @@ type AnyCall =
   | grpc.ServerWritableStream<object, object>
   | grpc.ServerDuplexStream<object, object>;
 
-function contextOf(call: AnyCall): CallContext {
+/**
+ * Streaming calls still open, per server: shutdown() ends them at once (as grpc-go's Stop does)
+ * instead of waiting out its grace for streams that never end by themselves (event subscriptions).
+ */
+const openStreams = new WeakMap<grpc.Server, Set<() => void>>();
+
+function contextOf(call: AnyCall): { ctx: CallContext; abort: () => void } {
   const ac = new AbortController();
   const abort = () => ac.abort(new GrpcError(grpc.status.CANCELLED, 'call cancelled'));
   if (call.cancelled) abort();
   else (call as grpc.ServerUnaryCall<object, object>).on('cancelled', abort);
-  return {
+  const ctx: CallContext = {
     metadata: call.metadata,
     signal: ac.signal,
     peer: call.getPeer(),
@@ -38,6 +44,7 @@ function contextOf(call: AnyCall): CallContext {
       return v === undefined ? undefined : String(v);
     },
   };
+  return { ctx, abort };
 }
 
 // Iterating a Readable destroys it when the loop ends, which would drop the status still to be sent.
@@ -66,7 +73,7 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
         handlers[method.localName] = (call: grpc.ServerUnaryCall<object, object>, cb: grpc.sendUnaryData<object>) => {
           if (!fn) return cb(toServiceError(GrpcError.unimplemented(name)) as grpc.ServiceError);
           Promise.resolve()
-            .then(() => (fn as (r: object, c: CallContext) => unknown)(call.request, contextOf(call)))
+            .then(() => (fn as (r: object, c: CallContext) => unknown)(call.request, contextOf(call).ctx))
             .then((res) => cb(null, res as object), (err: unknown) => cb(toServiceError(err) as grpc.ServiceError));
         };
         break;
@@ -74,7 +81,7 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
         handlers[method.localName] = (call: grpc.ServerReadableStream<object, object>, cb: grpc.sendUnaryData<object>) => {
           if (!fn) return cb(toServiceError(GrpcError.unimplemented(name)) as grpc.ServiceError);
           Promise.resolve()
-            .then(() => (fn as (r: AsyncIterable<object>, c: CallContext) => unknown)(requestsOf(call), contextOf(call)))
+            .then(() => (fn as (r: AsyncIterable<object>, c: CallContext) => unknown)(requestsOf(call), contextOf(call).ctx))
             .then((res) => cb(null, res as object), (err: unknown) => cb(toServiceError(err) as grpc.ServiceError));
         };
         break;
@@ -85,7 +92,15 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
             call.emit('error', toServiceError(GrpcError.unimplemented(name)));
             return;
           }
-          const ctx = contextOf(call);
+          const { ctx, abort } = contextOf(call);
+          let streams = openStreams.get(server);
+          if (!streams) openStreams.set(server, (streams = new Set()));
+          const live = streams;
+          const closeForShutdown = () => {
+            abort();
+            call.emit('error', toServiceError(new GrpcError(grpc.status.UNAVAILABLE, 'server is shutting down')));
+          };
+          live.add(closeForShutdown);
           const input =
             method.methodKind === 'bidi_streaming'
               ? requestsOf(call as grpc.ServerDuplexStream<object, object>)
@@ -97,7 +112,8 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
               (err: unknown) => {
                 if (!ctx.signal.aborted) call.emit('error', toServiceError(err));
               },
-            );
+            )
+            .finally(() => live.delete(closeForShutdown));
         };
         break;
     }
@@ -123,7 +139,14 @@ export async function listenUnix(server: grpc.Server, socketPath: string, mode =
 }
 
 /** Stops accepting calls, waits up to graceMs for running calls, then cancels the rest. */
+/**
+ * Stops the server: open streams end at once with UNAVAILABLE (their handlers see the abort), unary
+ * calls in flight get up to `graceMs` to answer, then every connection is closed.
+ */
 export async function shutdown(server: grpc.Server, graceMs = 2000): Promise<void> {
+  const streams = openStreams.get(server);
+  for (const close of [...(streams ?? [])]) close();
+  streams?.clear();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();
