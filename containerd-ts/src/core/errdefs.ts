@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'aborted'
   | 'out-of-range'
   | 'unauthenticated'
-  | 'permission-denied';
+  | 'permission-denied'
+  | 'not-implemented';
 
 export class StackError extends Error {
   constructor(
@@ -27,6 +28,7 @@ export const alreadyExists = (what: string): StackError => new StackError('alrea
 export const invalidArgument = (message: string): StackError => new StackError('invalid-argument', message);
 export const failedPrecondition = (message: string): StackError => new StackError('failed-precondition', message);
 export const unavailable = (message: string): StackError => new StackError('unavailable', message);
+export const notImplemented = (message: string): StackError => new StackError('not-implemented', message);
 
 export function isKind(err: unknown, kind: ErrorKind): boolean {
   return err instanceof StackError && err.kind === kind;

@@ -1,4 +1,5 @@
-// containerd.services.diff.v1.Diff: Apply lays a layer blob onto the mounts of an active snapshot.
+// containerd.services.diff.v1.Diff: Apply lays a layer blob onto the mounts of an active snapshot;
+// Diff writes an active overlay snapshot's changes over its parent as a layer blob.
 // Overlay mounts are applied straight into their upperdir (whiteouts in overlayfs form), bind mounts
 // into their source, as containerd's own applier does for overlayfs.
 import type * as grpc from '@grpc/grpc-js';
@@ -10,7 +11,8 @@ import type { ContentStore } from '../core/metadata/content.js';
 import { applyLayerBlob } from '../core/unpack/unpacker.js';
 import type { ApplyOptions } from '../core/unpack/apply-layer.js';
 import type { Logger } from '../core/log/logger.js';
-import { ctxOf, guarded, notImplemented } from './grpc-context.js';
+import { changesDir, writeLayer } from '../core/diff/write-layer.js';
+import { ctxOf, guarded } from './grpc-context.js';
 
 interface MountMsg {
   type: string;
@@ -49,8 +51,11 @@ export function registerDiff(server: grpc.Server, content: ContentStore, log: Lo
         const applied = await applyLayerBlob(content.blobs.blobPath(digest), { mediaType: req.diff.mediaType, digest }, { ...target, warn: (m) => log.warn(m, { layer: digest }) });
         return { applied: { mediaType: MediaType.ociLayer, digest: applied.diffId, size: BigInt(applied.size), annotations: {} } };
       },
-      diff() {
-        throw notImplemented('containerd.services.diff.v1.Diff/Diff');
+      async diff(req, call) {
+        const ctx = ctxOf(call);
+        const dir = changesDir(req.left, req.right);
+        const layer = await writeLayer(content, ctx, dir, { mediaType: req.mediaType, ref: req.ref, labels: req.labels });
+        return { diff: { mediaType: layer.mediaType, digest: layer.digest, size: BigInt(layer.size), annotations: {} } };
       },
     }),
   );

@@ -16,6 +16,7 @@ const CODES: Record<ErrorKind, Code> = {
   'out-of-range': Code.OUT_OF_RANGE,
   unauthenticated: Code.UNAUTHENTICATED,
   'permission-denied': Code.PERMISSION_DENIED,
+  'not-implemented': Code.UNIMPLEMENTED,
 };
 
 export function toGrpcError(err: unknown): unknown {

@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 
 type Fn = (...args: unknown[]) => number;
 
-let lib: { mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; mount: Fn; umount2: Fn } | undefined;
+let lib: { mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn } | undefined;
 
 function libc() {
   if (!lib) {
@@ -14,6 +14,7 @@ function libc() {
       mknod: c.func('int mknod(const char *path, uint32_t mode, uint64_t dev)') as Fn,
       lsetxattr: c.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)') as Fn,
       lgetxattr: c.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)') as Fn,
+      llistxattr: c.func('intptr_t llistxattr(const char *path, _Out_ uint8_t *list, size_t size)') as Fn,
       mount: c.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as Fn,
       umount2: c.func('int umount2(const char *target, int flags)') as Fn,
     };
@@ -65,6 +66,18 @@ export function lgetxattr(path: string, name: string): Buffer | undefined {
     throw err;
   }
   return buf.subarray(0, n);
+}
+
+/** The names of a file's extended attributes (empty where the filesystem has none). */
+export function llistxattr(path: string): string[] {
+  const buf = Buffer.alloc(64 * 1024);
+  const n = libc().llistxattr(path, buf, buf.length);
+  if (n < 0) {
+    const err = sysError('llistxattr', path);
+    if (err.code === 'ENOTSUP' || err.code === 'EOPNOTSUPP') return [];
+    throw err;
+  }
+  return buf.subarray(0, n).toString('utf8').split('\0').filter((s) => s !== '');
 }
 
 export const MS_RDONLY = 1;
