@@ -54,6 +54,15 @@ export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 
 export const libc = {
+  /** An extended attribute's value, or undefined when the file has none by that name (or no xattrs at all). */
+  lgetxattr(file: string, name: string): Buffer | undefined {
+    const buf = Buffer.alloc(256);
+    const n = Number(fn('intptr_t lgetxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)')(file, name, buf, buf.length));
+    if (n >= 0) return buf.subarray(0, n);
+    const errno = koffiModule!.errno();
+    if (errno === os.constants.errno.ENODATA || errno === os.constants.errno.ENOTSUP) return undefined;
+    throw new LibcError('lgetxattr', errno, file);
+  },
   unshare(flags: number): void {
     check('unshare', fn('int unshare(int flags)')(flags));
   },
