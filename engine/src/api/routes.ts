@@ -19,6 +19,7 @@ import * as exec from './exec/exec.js';
 import * as imagePull from './images/pull.js';
 import * as imagePush from './images/push.js';
 import * as imageArchive from './images/archive.js';
+import * as imageCommit from './images/commit.js';
 import * as imageList from './images/list.js';
 import * as imageTagRemove from './images/tag-remove.js';
 import * as volumes from './volumes/volumes.js';
@@ -30,6 +31,6 @@ export function buildRouter(e: Engine): Router {
   ping.register(r);
   for (const m of [version, info, events, df, auth, containerCreate, containerList, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, containerChanges, exec, networks, networkConnect]) m.register(r, e);
   // Images: fixed paths first, then the {name*} patterns (names contain slashes).
-  for (const m of [imagePull, imageArchive, imageList, imagePush, imageTagRemove, volumes]) m.register(r, e);
+  for (const m of [imagePull, imageArchive, imageCommit, imageList, imagePush, imageTagRemove, volumes]) m.register(r, e);
   return r;
 }

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { connect, createClient, type Client, type MethodsOf } from '@stack/proto';
 import { Containers } from '@stack/proto/gen/containerd/services/containers/v1/containers_pb';
 import { Content } from '@stack/proto/gen/containerd/services/content/v1/content_pb';
+import { Diff } from '@stack/proto/gen/containerd/services/diff/v1/diff_pb';
 import { Events } from '@stack/proto/gen/containerd/services/events/v1/events_pb';
 import { Images } from '@stack/proto/gen/containerd/services/images/v1/images_pb';
 import { Leases } from '@stack/proto/gen/containerd/services/leases/v1/leases_pb';
@@ -23,6 +24,7 @@ export interface Containerd {
   channel: grpc.Client;
   containers: Client<MethodsOf<typeof Containers>>;
   content: Client<MethodsOf<typeof Content>>;
+  diff: Client<MethodsOf<typeof Diff>>;
   events: Client<MethodsOf<typeof Events>>;
   images: Client<MethodsOf<typeof Images>>;
   leases: Client<MethodsOf<typeof Leases>>;
@@ -44,6 +46,7 @@ export function connectContainerd(address: string, namespace: string): Container
     channel,
     containers: createClient(Containers, channel, o),
     content: createClient(Content, channel, o),
+    diff: createClient(Diff, channel, o),
     events: createClient(Events, channel, o),
     images: createClient(Images, channel, o),
     leases: createClient(Leases, channel, o),

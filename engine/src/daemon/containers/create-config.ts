@@ -107,7 +107,10 @@ export function completeConfig(raw: Record<string, unknown>, image: ImageConfig,
   const cmd = userCmd !== null ? userCmd : userEntrypoint !== null ? null : (ic.Cmd ?? null);
   const full = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (full.length === 0) throw badRequest('No command specified');
-  const env = mergeEnv(ic.Env ?? [], strings(raw.Env, 'Env') ?? []);
+  // dockerd's order: the user's variables first, then the image's that they do not override.
+  const userEnv = strings(raw.Env, 'Env') ?? [];
+  const userKeys = new Set(userEnv.map((e) => e.split('=', 1)[0]));
+  const env = [...userEnv, ...(ic.Env ?? []).filter((e) => !userKeys.has(e.split('=', 1)[0]))];
   for (const e of env) if (e === '' || e.startsWith('=')) throw badRequest(`invalid environment variable: ${JSON.stringify(e)}`);
   const stopTimeout = raw.StopTimeout === undefined || raw.StopTimeout === null ? undefined : num(raw.StopTimeout, 'StopTimeout');
   const workdir = typeof raw.WorkingDir === 'string' && raw.WorkingDir ? raw.WorkingDir : (ic.WorkingDir ?? '');
