@@ -15,6 +15,7 @@ import * as containerRemove from './containers/remove.js';
 import * as containerLogs from './containers/logs.js';
 import * as containerAttach from './containers/attach.js';
 import * as containerChanges from './containers/changes.js';
+import * as containerExport from './containers/export.js';
 import * as exec from './exec/exec.js';
 import * as imagePull from './images/pull.js';
 import * as imagePush from './images/push.js';
@@ -29,7 +30,7 @@ import * as networkConnect from './networks/connect.js';
 export function buildRouter(e: Engine): Router {
   const r = new Router();
   ping.register(r);
-  for (const m of [version, info, events, df, auth, containerCreate, containerList, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, containerChanges, exec, networks, networkConnect]) m.register(r, e);
+  for (const m of [version, info, events, df, auth, containerCreate, containerList, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, containerChanges, containerExport, exec, networks, networkConnect]) m.register(r, e);
   // Images: fixed paths first, then the {name*} patterns (names contain slashes).
   for (const m of [imagePull, imageArchive, imageCommit, imageList, imagePush, imageTagRemove, volumes]) m.register(r, e);
   return r;
