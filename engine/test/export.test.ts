@@ -92,3 +92,35 @@ test('unknown container: 404', async () => {
   expect(r.status).toBe(404);
   expect(JSON.parse(r.body).message).toBe('No such container: nope');
 });
+
+test('import of an exported tree: same image as dockerd makes (diff ID, config, history), runs', async () => {
+  const tar = path.join(s.dir, 'ours.tar');
+  const gz = path.join(s.dir, 'ours.tar.gz');
+  execFileSync('sh', ['-c', 'gzip -c "$1" > "$2"', 'sh', tar, gz]);
+  const args = (file: string, ref: string) => ['import', '-m', 'from a test', '-c', 'CMD ["cat", "/exported"]', '-c', 'ENV K=V', file, ref];
+  const fmt = async (run: (a: string[]) => Promise<{ stdout: string }>, ref: string) =>
+    (await run(['inspect', '--type', 'image', '-f', '{{json .RootFS.Layers}} {{json .Config.Cmd}} {{json .Config.Env}} {{.Comment}}', ref])).stdout;
+  const ours = await s.engine(args(tar, 'imported:v1'));
+  expect(ours.stderr).toBe('');
+  expect(ours.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+  expect((await dockerd.docker(args(tar, 'imported:v1'))).code).toBe(0);
+  expect(await fmt((a) => s.engine(a), 'imported:v1')).toBe(await fmt((a) => dockerd.docker(a), 'imported:v1'));
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'imported:v1'])).stdout).toBe('data\n');
+  // gzip input is the same layer; through the stock docker CLI too.
+  expect((await s.docker(['import', gz, 'imported:gz'])).code).toBe(0);
+  const layers = async (ref: string) => (await s.engine(['inspect', '--type', 'image', '-f', '{{json .RootFS.Layers}}', ref])).stdout;
+  expect(await layers('imported:gz')).toBe(await layers('imported:v1'));
+});
+
+test('import refuses what it cannot read, and tags nothing', async () => {
+  const junk = path.join(s.dir, 'junk.bz2');
+  fs.writeFileSync(junk, Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(100)]));
+  const r = await s.engine(['import', junk, 'bad:bz2']);
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toMatch(/bzip2-compressed archives are not supported/);
+  const notTar = path.join(s.dir, 'not.tar');
+  fs.writeFileSync(notTar, 'this is not a tar archive at all, just some words\n'.repeat(20));
+  const r2 = await s.engine(['import', notTar, 'bad:tar']);
+  expect(r2.code).not.toBe(0);
+  for (const ref of ['bad:bz2', 'bad:tar']) expect((await s.engine(['inspect', '--type', 'image', ref])).code).not.toBe(0);
+});

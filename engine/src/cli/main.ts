@@ -33,6 +33,7 @@ import { top } from './commands/top.js';
 import { diff } from './commands/diff.js';
 import { commit } from './commands/commit.js';
 import { exportCmd } from './commands/export.js';
+import { importCmd } from './commands/import.js';
 import { unpause } from './commands/unpause.js';
 import { version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
@@ -42,7 +43,7 @@ import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
 import { completing, type GlobalArgs } from './context.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
 
 /**
  * The parser with every command. Built once per process (by the startup snapshot at build time), so

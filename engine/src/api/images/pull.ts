@@ -7,6 +7,7 @@ import { familiarRepository, familiarString, formatReference, normalize, Referen
 import { errorMessage, isLayer, progressBar, shortId, type JsonMessage } from '../../daemon/images/progress-messages.js';
 import { decodeRegistryAuth } from '../../daemon/images/registry-auth.js';
 import { SNAPSHOTTER } from '../../daemon/containerd/client.js';
+import { importFromSource } from './import.js';
 
 function mirrorHosts(e: Engine, ref: Reference): string[] {
   if (ref.domain !== 'docker.io') return [];
@@ -15,8 +16,9 @@ function mirrorHosts(e: Engine, ref: Reference): string[] {
 
 export function register(r: Router, e: Engine): void {
   r.post('/images/create', async (ctx) => {
+    if (ctx.query.get('fromSrc') !== null) return importFromSource(e, ctx);
     const from = ctx.query.get('fromImage');
-    if (!from) throw badRequest(ctx.query.get('fromSrc') ? 'importing from a tarball is not supported' : 'fromImage is required');
+    if (!from) throw badRequest('fromImage is required');
     const tag = ctx.query.get('tag') ?? '';
     let ref: Reference;
     try {
