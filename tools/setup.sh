@@ -35,12 +35,12 @@ fi
 # stock daemon holds the default sockets our tests compare against.
 modprobe overlay 2>/dev/null || true
 
-# npm packages as locked; skipped when node_modules already matches the lockfile. `npm install`
-# rather than `npm ci`: this registry lacks some other platforms' optional packages (jest's
-# resolver bindings), which `npm ci` counts as a lockfile mismatch; install still honours the lock.
+# npm packages exactly as locked (npm ci fails if package.json and the lockfile disagree);
+# skipped when node_modules already matches the lockfile. --prefer-offline: the npm cache
+# answers when it can, so a re-run on this machine needs no registry.
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.lock-sum 2>/dev/null)" != "$lock_sum" ]; then
-  npm install --no-audit --no-fund
+  npm ci --prefer-offline --no-audit --no-fund
   echo "$lock_sum" > node_modules/.lock-sum
 fi
 
