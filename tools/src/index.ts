@@ -4,6 +4,7 @@ export { writeOciImage, type WriteOciImageOptions, type BuiltImage, type BuiltLa
 export type { LayerSpec, LayerEntry, LayerEntryType } from './image/layer-entry.js';
 export { DEFAULT_PATH, type ImageConfigSpec, type OciImageConfig } from './image/image-config.js';
 export { buildBusyboxImage, DEFAULT_BUSYBOX, DEFAULT_BUSYBOX_TAG, type BuildBusyboxImageOptions } from './image/busybox.js';
+export { buildHelloWorldImage, HELLO_WORLD_GREETING, HELLO_WORLD_TAG, type BuildHelloWorldImageOptions } from './image/hello-world.js';
 export { readLayoutImage, type LayoutImage } from './image/read-layout.js';
 export { sha256Digest } from './image/digest.js';
 export * from './image/media-types.js';

@@ -13,7 +13,8 @@ Options:
       --config-file string           daemon configuration file (default "/etc/engine/daemon.json")
       --data-root string             root of persistent state (default "/var/lib/engine")
       --exec-root string             root of runtime state (default "/run/engine")
-  -H, --host list                    socket(s) to listen on: unix:///path or tcp://host:port
+  -H, --host list                    socket(s) to listen on: unix:///path, tcp://host:port, or fd://
+                                     (the sockets systemd passes: engined.socket)
                                      (default unix:///run/engine/engine.sock)
       --containerd string            containerd-ts socket (default "/run/containerd-ts/containerd-ts.sock")
       --containerd-namespace string  containerd-ts namespace for engine containers (default "engine")
