@@ -72,6 +72,14 @@ async function stopPid(pid: number | undefined): Promise<void> {
   while (running()) await new Promise((r) => setTimeout(r, 50));
 }
 
+/** The commands of docs/getting-started.md's "First containers" block (comments dropped). */
+function guideCommands(): string[] {
+  const guide = fs.readFileSync(path.join(REPO, 'docs/getting-started.md'), 'utf8');
+  const block = /## First containers\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(guide);
+  if (!block) throw new Error('docs/getting-started.md has no "First containers" sh block');
+  return block[1]!.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+}
+
 function unmountUnder(dir: string): void {
   const mounts = fs
     .readFileSync('/proc/self/mountinfo', 'utf8')
@@ -140,6 +148,15 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   const hello = expectOk(await onPath(['engine', 'run', '--rm', 'hello-world']), 'engine run hello-world');
   expect(hello).toContain(HELLO_WORLD_GREETING);
   expect(hello).toMatch(/engine[\s\S]*engined[\s\S]*containerd-ts[\s\S]*shim-ts[\s\S]*runc-ts/);
+
+  // The getting-started guide's "First containers", line by line, as a user would type them.
+  for (const line of guideCommands()) {
+    const r = line.includes(' -it ')
+      ? await runCommand('nsenter', [`--net=/run/netns/${netns}`, '--', 'script', '-qec', line, '/dev/null'], { env, input: 'exit\n', timeoutMs: 60_000 })
+      : await inNetns(['sh', '-c', line]);
+    expect({ line, code: r.code, stderr: r.stderr }).toMatchObject({ line, code: 0 });
+    if (line.startsWith('curl ')) expect(r.stdout).toMatch(/^[0-9a-f]{12}\n$/);
+  }
 
   // A container with a published port and a bind mount, reached through the port proxy.
   const site = path.join(root, 'site');
