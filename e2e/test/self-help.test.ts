@@ -62,6 +62,19 @@ describe('every binary explains itself', () => {
     expect(shape(ours.stdout)).toEqual(shape(theirs.stdout));
   });
 
+  test('--version has the shape of the reference tool\'s (ctr, containerd, docker)', async () => {
+    const shapes: Array<[string, string, string[], RegExp]> = [
+      ['ctr-ts', '/usr/bin/ctr', ['--version'], /^\S+ \S+ \S+\n$/],
+      ['containerd-ts', '/usr/bin/containerd', ['--version'], /^\S+ \S+ \S+ \S+\n$/],
+      ['engine', '/usr/bin/docker', ['--version'], /^\S+ version [^,\s]+, \S+ \S+\n$/],
+    ];
+    for (const [ours, reference, args, shape] of shapes) {
+      const [a, b] = await Promise.all([runCommand(bin(ours), args, { input: null }), runCommand(reference, args, { input: null })]);
+      expect({ ours, out: shape.test(a.stdout) }).toEqual({ ours, out: true });
+      expect({ reference, out: shape.test(b.stdout) }).toEqual({ reference, out: true });
+    }
+  });
+
   test('runc-ts help <command> and <command> --help print that command\'s help', async () => {
     for (const args of [['help', 'kill'], ['kill', '--help']]) {
       const r = await runCommand(bin('runc-ts'), args, { input: null });
