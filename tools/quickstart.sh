@@ -7,10 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./tools/setup.sh
 ./tools/install.sh "$@"
-bin=/usr/local/bin
-for arg in "$@"; do case "$arg" in --prefix=*) bin="${arg#--prefix=}/bin" ;; esac; done
-prev=
-for arg in "$@"; do [ "$prev" = --prefix ] && bin="$arg/bin"; prev=$arg; done
+# The install's bin dir: --prefix DIR or --prefix=DIR, as install.sh took it.
+bin=/usr/local/bin prev=
+for arg in "$@"; do
+  case "$arg" in --prefix=*) bin="${arg#--prefix=}/bin" ;; esac
+  [ "$prev" = --prefix ] && bin="$arg/bin"
+  prev=$arg
+done
 "$bin/stackctl" start
 # The engine CLI's default socket is the product's; an install under --state-root has its own.
 ENGINE_HOST="unix://$(node -p 'require(process.argv[1]).engineSocket' "$bin/../lib/container-stack/stack.json")"
