@@ -127,6 +127,8 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   }
   const completion = path.join(prefix, 'share/bash-completion/completions/engine');
   expect(expectOk(await runCommand('bash', ['-c', `source ${completion} && complete -p engine`], { input: null }), 'completion')).toContain('_engine_yargs_completions');
+  // What the completion script asks of the engine on PATH when the user types `engine ru<TAB>`.
+  expect(expectOk(await onPath(['bash', '-c', `source ${completion} && COMP_WORDS=(engine ru) COMP_CWORD=1 && _engine_yargs_completions && echo "\${COMPREPLY[@]}"`]), 'completion')).toBe('run\n');
   expect(expectOk(await onPath(['engine', '--version']), 'engine --version')).toMatch(/^engine version \d/);
 
   // The shipped units, with this install's paths, pass systemd's own checker.
