@@ -8,10 +8,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HELLO_WORLD_GREETING, killShims, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
+import { HELLO_WORLD_GREETING, PROGRAMS, killShims, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
 
 const REPO = path.resolve(__dirname, '../../..');
-const PROGRAMS = ['engine', 'engined', 'ctr-ts', 'containerd-ts', 'runc-ts', 'shim-ts', 'stackctl'];
 
 let root: string;
 let prefix: string;
@@ -121,7 +120,7 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   // Install: programs on PATH, completion, units, seed images; nothing outside the prefix but state.
   const installed = expectOk(await runCommand(path.join(REPO, 'tools/install.sh'), ['--prefix', prefix, '--state-root', root], { input: null, timeoutMs: 120_000 }), 'install');
   expect(installed).toContain(`installed into ${prefix}`);
-  for (const name of PROGRAMS) {
+  for (const name of [...Object.keys(PROGRAMS), 'stackctl']) {
     const which = await onPath(['sh', '-c', `command -v ${name}`]);
     expect(which.stdout.trim()).toBe(path.join(prefix, 'bin', name));
   }

@@ -3,18 +3,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCommand } from '@stack/tools';
+import { PROGRAMS, runCommand } from '@stack/tools';
 
 const REPO = path.resolve(__dirname, '../../..');
-const BINARIES: Record<string, string> = {
-  engine: 'engine/bin/engine',
-  engined: 'engine/bin/engined',
-  'ctr-ts': 'containerd-ts/bin/ctr-ts',
-  'containerd-ts': 'containerd-ts/bin/containerd-ts',
-  'runc-ts': 'runc-ts/bin/runc-ts',
-  'shim-ts': 'shim-ts/bin/shim-ts',
-};
-const bin = (name: string) => path.join(REPO, BINARIES[name]!);
+const bin = (name: string) => path.join(REPO, PROGRAMS[name]!);
 
 /** The section headings of a urfave/cli help page (NAME:, USAGE:, …), in order. */
 const headings = (help: string) => help.split('\n').filter((l) => /^[A-Z][A-Z ]+:$/.test(l));
@@ -31,7 +23,7 @@ function commandRows(help: string): Map<string, string> {
 }
 
 describe('every binary explains itself', () => {
-  for (const name of Object.keys(BINARIES)) {
+  for (const name of Object.keys(PROGRAMS)) {
     test(`${name} --help and --version exit 0 with output on stdout`, async () => {
       const help = await runCommand(bin(name), ['--help'], { input: null });
       expect({ code: help.code, stderr: help.stderr }).toEqual({ code: 0, stderr: '' });

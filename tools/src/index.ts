@@ -42,3 +42,4 @@ export { stopProcess } from './reference/process-control.js';
 
 export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
 export { killShim, killShims } from './process/kill-shims.js';
+export { PROGRAMS } from './install/install.js';

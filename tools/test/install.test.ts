@@ -35,6 +35,10 @@ test('the layout: the product paths by default, everything under a state root ot
   expect(readLayout(path.join(dir, 'absent.json'))).toEqual(product);
   fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ engineSocket: 'run/engine.sock' }));
   expect(() => readLayout(path.join(dir, 'bad.json'))).toThrow(`${path.join(dir, 'bad.json')}: engineSocket must be an absolute path`);
+  fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ engineArgs: '--debug' }));
+  expect(() => readLayout(path.join(dir, 'bad.json'))).toThrow('engineArgs must be a list of strings');
+  fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ seedImages: [{ tag: 'x', archive: 'x.tar' }] }));
+  expect(() => readLayout(path.join(dir, 'bad.json'))).toThrow('seedImages must be a list of {tag, archive} with absolute archive paths');
 });
 
 test('install writes what it lists, reinstalls over itself, refuses files it did not write; uninstall removes it all', async () => {

@@ -56,5 +56,11 @@ export function readLayout(file: string): StackLayout {
   for (const key of ['containerdSocket', 'containerdPidFile', 'engineSocket', 'enginePidFile', 'logDir'] as const) {
     if (typeof layout[key] !== 'string' || !path.isAbsolute(layout[key])) throw new Error(`${file}: ${key} must be an absolute path`);
   }
+  for (const key of ['containerdArgs', 'engineArgs'] as const) {
+    if (!Array.isArray(layout[key]) || !layout[key].every((a) => typeof a === 'string')) throw new Error(`${file}: ${key} must be a list of strings`);
+  }
+  if (!Array.isArray(layout.seedImages) || !layout.seedImages.every((s) => typeof s?.tag === 'string' && typeof s.archive === 'string' && path.isAbsolute(s.archive))) {
+    throw new Error(`${file}: seedImages must be a list of {tag, archive} with absolute archive paths`);
+  }
   return layout;
 }
