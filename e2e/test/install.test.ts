@@ -208,4 +208,5 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   expect(fs.readdirSync(path.join(root, 'var')).sort()).toEqual(['lib', 'log']);
   expect(fs.readdirSync(path.join(root, 'var/lib')).sort()).toEqual(['containerd-ts', 'engine']);
   expect((await onPath(['sh', '-c', 'command -v engine || true'])).stdout.trim()).not.toBe(path.join(prefix, 'bin/engine'));
-});
+  // A whole install, two stack starts and a dozen containers: more than jest's default on a busy machine.
+}, 600_000);
