@@ -116,6 +116,7 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+// A whole install, two stack starts and a dozen containers outlast jest's default timeout on a busy machine.
 test('install, run as a service, use from PATH, uninstall', async () => {
   // Install: programs on PATH, completion, units, seed images; nothing outside the prefix but state.
   const installed = expectOk(await runCommand(path.join(REPO, 'tools/install.sh'), ['--prefix', prefix, '--state-root', root], { input: null, timeoutMs: 120_000 }), 'install');
@@ -208,5 +209,4 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   expect(fs.readdirSync(path.join(root, 'var')).sort()).toEqual(['lib', 'log']);
   expect(fs.readdirSync(path.join(root, 'var/lib')).sort()).toEqual(['containerd-ts', 'engine']);
   expect((await onPath(['sh', '-c', 'command -v engine || true'])).stdout.trim()).not.toBe(path.join(prefix, 'bin/engine'));
-  // A whole install, two stack starts and a dozen containers: more than jest's default on a busy machine.
 }, 600_000);
