@@ -4,72 +4,20 @@
 // published port that outlives a stopped engined), then tools/uninstall.sh, after which only the
 // data it says it keeps is left. The daemons run in a network namespace of the test's own (only
 // loopback and their bridge: offline), so the machine's network and stack are never touched.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { HELLO_WORLD_GREETING, PROGRAMS, killShims, removeCgroupTree, runCommand, type CommandResult } from '@stack/tools';
+import { HELLO_WORLD_GREETING, PROGRAMS, runCommand } from '@stack/tools';
+import { expectOk, makeThrowawayRoot, pidFrom, REPO, stopPid, type ThrowawayRoot } from './support/throwaway-install.js';
 
-const REPO = path.resolve(__dirname, '../../..');
-
+let t: ThrowawayRoot;
 let root: string;
 let prefix: string;
 let netns: string;
 let cgroupParent: string;
 let env: NodeJS.ProcessEnv;
-
-/** Runs a program from the install's PATH inside the test's network namespace. */
-function inNetns(argv: readonly string[], timeoutMs = 120_000): Promise<CommandResult> {
-  return runCommand('nsenter', [`--net=/run/netns/${netns}`, '--', ...argv], { env, input: null, timeoutMs });
-}
-
-/** Runs a program found on the install's PATH (the engine CLI reaches engined by its socket). */
-function onPath(argv: readonly string[], timeoutMs = 120_000): Promise<CommandResult> {
-  return runCommand(argv[0]!, argv.slice(1), { env, input: null, timeoutMs });
-}
-
-function expectOk(r: CommandResult, what: string): string {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-function pidFrom(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Kills the pid in `file` while its command line still contains `marker` (pids are reused). */
-function killIfStill(file: string, marker: string): void {
-  const pid = pidFrom(file);
-  if (pid === undefined) return;
-  try {
-    if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-}
-
-/** SIGTERMs a process and waits until it is gone. */
-async function stopPid(pid: number | undefined): Promise<void> {
-  if (pid === undefined) return;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const running = () => {
-    try {
-      return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    } catch {
-      return false;
-    }
-  };
-  while (running()) await new Promise((r) => setTimeout(r, 50));
-}
+const inNetns: ThrowawayRoot['inNetns'] = (argv, opts) => t.inNetns(argv, opts);
+const onPath: ThrowawayRoot['onPath'] = (argv, timeoutMs) => t.onPath(argv, timeoutMs);
 
 /** The commands of docs/getting-started.md's "First containers" block (comments dropped). */
 function guideCommands(): string[] {
@@ -79,47 +27,17 @@ function guideCommands(): string[] {
   return block[1]!.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
 }
 
-function unmountUnder(dir: string): void {
-  const mounts = fs
-    .readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((mp): mp is string => mp !== undefined && mp.startsWith(`${dir}/`))
-    .reverse();
-  for (const mp of mounts) spawnSync('umount', ['-l', mp]);
-}
-
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-install-'));
-  const tag = path.basename(root).replace(/[^\w]/g, '').slice(-10);
-  prefix = path.join(root, 'usr/local');
-  netns = `e2einst-${tag}`;
-  cgroupParent = `/e2e-install-${tag}`;
-  execFileSync('ip', ['netns', 'add', netns]);
-  execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-  // The user's daemon.json, which install must keep: this test's cgroup parent for the containers.
-  fs.mkdirSync(path.join(root, 'etc/engine'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'etc/engine/daemon.json'), JSON.stringify({ 'cgroup-parent': cgroupParent }));
-  env = { ...process.env, PATH: `${path.join(prefix, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, ENGINE_HOST: `unix://${path.join(root, 'run/engine/engine.sock')}` };
+  t = makeThrowawayRoot('install');
+  ({ root, prefix, netns, cgroupParent, env } = t);
 });
 
-afterAll(async () => {
-  if (!root) return;
-  // Whatever a failed step left: daemons, shims, the port proxy, containers, mounts, the namespace.
-  killIfStill(path.join(root, 'run/engine/engined.pid'), '/engined');
-  killIfStill(path.join(root, 'run/containerd-ts/containerd-ts.pid'), '/containerd-ts.js');
-  killIfStill(path.join(root, 'run/engine/network/proxy.pid'), 'engine-proxy');
-  killShims(path.join(root, 'run/containerd-ts/shims'));
-  removeCgroupTree(cgroupParent, { kill: true });
-  unmountUnder(root);
-  spawnSync('ip', ['netns', 'del', netns]);
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => t?.cleanup());
 
 // A whole install, two stack starts and a dozen containers outlast jest's default timeout on a busy machine.
 test('install, run as a service, use from PATH, uninstall', async () => {
   // Install: programs on PATH, completion, units, seed images; nothing outside the prefix but state.
-  const installed = expectOk(await runCommand(path.join(REPO, 'tools/install.sh'), ['--prefix', prefix, '--state-root', root], { input: null, timeoutMs: 120_000 }), 'install');
+  const installed = await t.install();
   expect(installed).toContain(`installed into ${prefix}`);
   for (const name of [...Object.keys(PROGRAMS), 'stackctl']) {
     const which = await onPath(['sh', '-c', `command -v ${name}`]);
@@ -154,7 +72,7 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   // The getting-started guide's "First containers", line by line, as a user would type them.
   for (const line of guideCommands()) {
     const r = line.includes(' -it ')
-      ? await runCommand('nsenter', [`--net=/run/netns/${netns}`, '--', 'script', '-qec', line, '/dev/null'], { env, input: 'exit\n', timeoutMs: 60_000 })
+      ? await inNetns(['script', '-qec', line, '/dev/null'], { input: 'exit\n', timeoutMs: 60_000 })
       : await inNetns(['sh', '-c', line]);
     expect({ line, code: r.code, stderr: r.stderr }).toMatchObject({ line, code: 0 });
     if (line.startsWith('curl ')) expect(r.stdout).toMatch(/^[0-9a-f]{12}\n$/);
@@ -165,7 +83,7 @@ test('install, run as a service, use from PATH, uninstall', async () => {
   fs.mkdirSync(site);
   fs.writeFileSync(path.join(site, 'index.html'), 'served from a bind mount\n');
   expectOk(await onPath(['engine', 'run', '-d', '--name', 'web', '-p', '127.0.0.1:18080:80', '-v', `${site}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www']), 'engine run -d');
-  const fetchPage = () => inNetns(['curl', '-sS', '--retry', '20', '--retry-connrefused', '--retry-delay', '1', 'http://127.0.0.1:18080/index.html'], 60_000);
+  const fetchPage = () => inNetns(['curl', '-sS', '--retry', '20', '--retry-connrefused', '--retry-delay', '1', 'http://127.0.0.1:18080/index.html'], { timeoutMs: 60_000 });
   expect(expectOk(await fetchPage(), 'curl')).toBe('served from a bind mount\n');
   const containerPid = Number(expectOk(await onPath(['engine', 'inspect', '-f', '{{.State.Pid}}', 'web']), 'inspect').trim());
 
