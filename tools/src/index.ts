@@ -13,7 +13,7 @@ export { makeBundle, type MakeBundleOptions, type Bundle } from './bundle/make-b
 export { defaultRuntimeSpec, DOCKER_DEFAULT_CAPABILITIES, type RuntimeSpec, type RuntimeSpecOptions, type RuntimeMount } from './bundle/runtime-spec.js';
 export { applyLayer } from './bundle/unpack-layer.js';
 
-export { startRegistry, type Registry, type StartRegistryOptions } from './registry/registry.js';
+export { registryConfig, startRegistry, type Registry, type StartRegistryOptions } from './registry/registry.js';
 export { pushOciLayout } from './registry/push.js';
 
 export {
