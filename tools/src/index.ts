@@ -4,6 +4,7 @@ export { writeOciImage, type WriteOciImageOptions, type BuiltImage, type BuiltLa
 export type { LayerSpec, LayerEntry, LayerEntryType } from './image/layer-entry.js';
 export { DEFAULT_PATH, type ImageConfigSpec, type OciImageConfig } from './image/image-config.js';
 export { buildBusyboxImage, DEFAULT_BUSYBOX, DEFAULT_BUSYBOX_TAG, type BuildBusyboxImageOptions } from './image/busybox.js';
+export { buildHelloWorldImage, HELLO_WORLD_GREETING, HELLO_WORLD_TAG, type BuildHelloWorldImageOptions } from './image/hello-world.js';
 export { readLayoutImage, type LayoutImage } from './image/read-layout.js';
 export { sha256Digest } from './image/digest.js';
 export * from './image/media-types.js';
@@ -12,7 +13,7 @@ export { makeBundle, type MakeBundleOptions, type Bundle } from './bundle/make-b
 export { defaultRuntimeSpec, DOCKER_DEFAULT_CAPABILITIES, type RuntimeSpec, type RuntimeSpecOptions, type RuntimeMount } from './bundle/runtime-spec.js';
 export { applyLayer } from './bundle/unpack-layer.js';
 
-export { startRegistry, type Registry, type StartRegistryOptions } from './registry/registry.js';
+export { registryConfig, startRegistry, type Registry, type StartRegistryOptions } from './registry/registry.js';
 export { pushOciLayout } from './registry/push.js';
 
 export {
@@ -41,3 +42,4 @@ export { stopProcess } from './reference/process-control.js';
 
 export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
 export { killShim, killShims } from './process/kill-shims.js';
+export { PROGRAMS } from './install/install.js';

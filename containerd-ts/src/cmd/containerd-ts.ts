@@ -6,6 +6,7 @@ import { loadConfig } from '../core/config/config.js';
 import { createLogger, isLevel } from '../core/log/logger.js';
 import { errorMessage } from '../core/errdefs.js';
 import { startDaemon } from '../daemon.js';
+import { REVISION, VERSION } from '../version.js';
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     .option('log-level', { alias: 'l', type: 'string', describe: 'debug, info, warn or error' })
     .strict()
     .help()
+    // containerd's shape: NAME MODULE VERSION REVISION.
+    .version(`containerd-ts container-stack ${VERSION} ${REVISION}`)
     .parseAsync();
   const config = loadConfig(argv.config);
   if (argv.root) config.root = argv.root;

@@ -35,7 +35,7 @@ import { commit } from './commands/commit.js';
 import { exportCmd } from './commands/export.js';
 import { importCmd } from './commands/import.js';
 import { unpause } from './commands/unpause.js';
-import { version } from './commands/version.js';
+import { CLIENT, version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
 import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
@@ -60,6 +60,8 @@ export function cli(): yargs.Argv<GlobalArgs> {
     .recommendCommands()
     .help('help')
     .version(false)
+    // Handled by main() before parsing: a global -v would clash with run's --volume.
+    .option('version', { alias: 'v', type: 'boolean', global: false, describe: 'Print version information and quit' })
     .completion('__complete', false, completer as never)
     .fail((msg, err) => {
       // A half-typed command line is what completion is for: no usage errors then.
@@ -92,6 +94,10 @@ function skipHelpCache(parser: unknown): void {
 
 /** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
 export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(`engine version ${CLIENT.Version}, API ${CLIENT.ApiVersion}\n`);
+    return;
+  }
   await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }
 

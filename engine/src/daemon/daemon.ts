@@ -70,6 +70,13 @@ function daemonId(config: DaemonConfig): string {
   return id;
 }
 
+/** The sockets systemd passed (fds 3… per sd_listen_fds), which `-H fd://` serves, as dockerd does. */
+function activationFds(): number[] {
+  const count = Number(process.env.LISTEN_FDS ?? '0');
+  if (Number(process.env.LISTEN_PID) !== process.pid || !(count > 0)) throw new Error('-H fd:// needs sockets from systemd socket activation (LISTEN_FDS/LISTEN_PID are not set for this process)');
+  return Array.from({ length: count }, (_, i) => 3 + i);
+}
+
 export async function runDaemon(argv: string[]): Promise<void> {
   const config = loadConfig(argv);
   const log = jsonLogger(config.debug);
@@ -92,10 +99,11 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const server = new ApiServer(buildRouter(engine), log);
   for (const h of config.hosts) {
     if (h.startsWith('unix://')) await server.listenUnix(h.slice('unix://'.length));
+    else if (h === 'fd://') for (const fd of activationFds()) await server.listenFd(fd);
     else if (h.startsWith('tcp://')) {
       const u = new URL(h);
       await server.listenTcp(u.hostname, Number(u.port || 2375));
-    } else throw new Error(`unsupported host ${h}: use unix:///path or tcp://host:port`);
+    } else throw new Error(`unsupported host ${h}: use unix:///path, tcp://host:port or fd:// (systemd socket activation)`);
   }
   log.info(`engined listening on ${config.hosts.join(', ')} (data root ${config.dataRoot}, containerd-ts ${config.containerd})`);
   let stopping = false;

@@ -5,6 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProxyClient, ProxyError } from '../../src/network/proxy/proxy-client.js';
+import { isProxyProcess } from '../../src/network/proxy/proxy-process.js';
 import { listenTcp } from '../../src/network/proxy/tcp-proxy.js';
 import { listenUdp } from '../../src/network/proxy/udp-proxy.js';
 import { enterPrivateNetns } from './helpers/private-netns.js';
@@ -120,6 +121,28 @@ test('the proxy process: started on demand, add/list/remove, a port in use, stop
   await expect(request(port, Buffer.from('x'))).rejects.toThrow();
   const pid = Number(fs.readFileSync(client.pidFile, 'utf8'));
   await client.stop();
-  expect(fs.existsSync(`/proc/${pid}/cmdline`) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy-main')).toBe(false);
+  expect(isProxyProcess(pid)).toBe(false);
   expect(fs.existsSync(client.socketPath)).toBe(false);
+});
+
+test('a live proxy that no longer answers on its socket is replaced, not left holding its ports', async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'stuck-'));
+  const first = new ProxyClient(dir, []);
+  const port = await first.add({ owner: 'c1', proto: 'tcp', hostIp: '127.0.0.1', hostPort: 0, targetIp: '127.0.0.1', targetPort: 9 });
+  const stuck = Number(fs.readFileSync(first.pidFile, 'utf8'));
+  first.disconnect();
+  after.push(() => {
+    if (isProxyProcess(stuck)) process.kill(stuck, 'SIGKILL');
+  });
+  expect(isProxyProcess(stuck)).toBe(true);
+  fs.rmSync(first.socketPath); // alive, renamed to engine-proxy, unreachable
+  const second = new ProxyClient(dir, []);
+  after.push(() => void second.stop());
+  expect(await second.add({ owner: 'c1', proto: 'tcp', hostIp: '127.0.0.1', hostPort: port, targetIp: '127.0.0.1', targetPort: 9 })).toBe(port);
+  const replacement = Number(fs.readFileSync(second.pidFile, 'utf8'));
+  expect(replacement).not.toBe(stuck);
+  expect(isProxyProcess(stuck)).toBe(false);
+  expect(isProxyProcess(replacement)).toBe(true);
+  await second.stop();
+  expect(isProxyProcess(replacement)).toBe(false);
 });

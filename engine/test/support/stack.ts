@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isProxyProcess } from '../../src/network/proxy/proxy-process.js';
 import { forwardLoopbackPort } from './loopback-forward.js';
 import { buildBusyboxImage, killShims as killShimsIn, pushOciLayout, removeCgroupTree, runCommand, type CommandResult, type Registry } from '@stack/tools';
 
@@ -101,7 +102,7 @@ function makeHostNetns(name: string, client: string, octet: number): { hostAddre
 function killPidFile(file: string): void {
   try {
     const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    if (pid > 0 && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy-main')) process.kill(pid, 'SIGKILL');
+    if (pid > 0 && isProxyProcess(pid)) process.kill(pid, 'SIGKILL');
   } catch {
     // no proxy ran, or it is gone
   }

@@ -5,6 +5,7 @@ import { runtime } from '../container/runtime.js';
 import { type Command, type Globals, type Parsed, splitAtCommand, UsageError } from './command.js';
 
 const VERSION = '0.1.0';
+const SPEC_VERSION = '1.1.0';
 
 // Loaded on demand: each invocation pays only for the command it runs (the startup snapshot loads
 // them all at build time instead: loadAllCommands).
@@ -31,14 +32,23 @@ export function loadAllCommands(): void {
   for (const load of Object.values(COMMANDS)) load();
 }
 
-const GLOBAL_HELP = `NAME:
+/** runc's --help layout; describing each command loads them all, which only help pays for. */
+function globalHelp(): string {
+  const commands = Object.values(COMMANDS).map((load) => load());
+  const width = Math.max(...commands.map((c) => c.name.length), 'help, h'.length) + 2;
+  return `NAME:
    runc-ts - an OCI runtime with runc's command line
 
 USAGE:
    runc-ts [global options] command [command options] [arguments...]
 
+VERSION:
+   ${VERSION}
+spec: ${SPEC_VERSION}
+
 COMMANDS:
-${Object.keys(COMMANDS).map((c) => `   ${c}`).join('\n')}
+${commands.map((c) => `   ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+   ${'help, h'.padEnd(width)}Shows a list of commands or help for one command
 
 GLOBAL OPTIONS:
    --debug               enable debug logging
@@ -49,6 +59,7 @@ GLOBAL OPTIONS:
    --help, -h            show help
    --version, -v         print the version
 `;
+}
 
 function commandHelp(cmd: Command): string {
   const opts = Object.entries(cmd.options).map(([name, o]) => {
@@ -115,14 +126,14 @@ export async function main(argv: string[]): Promise<number> {
     globals = parsed.globals;
     log = createLogger({ ...(globals.log ? { file: globals.log } : {}), format: globals.logFormat, debug: globals.debug });
     const [name, ...args] = parsed.rest;
-    if (name === undefined || name === 'help') {
-      const sub = name === 'help' ? args[0] : undefined;
+    if (name === undefined || name === 'help' || name === 'h') {
+      const sub = name === undefined ? undefined : args[0];
       const load = sub ? COMMANDS[sub] : undefined;
-      process.stdout.write(load ? commandHelp(load()) : GLOBAL_HELP);
+      process.stdout.write(load ? commandHelp(load()) : globalHelp());
       return 0;
     }
     if (name === 'version') {
-      process.stdout.write(`runc-ts version ${VERSION}\nspec: 1.1.0\n`);
+      process.stdout.write(`runc-ts version ${VERSION}\nspec: ${SPEC_VERSION}\n`);
       return 0;
     }
     const load = COMMANDS[name];

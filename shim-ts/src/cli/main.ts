@@ -4,18 +4,31 @@ import { cleanupTask } from '../daemon/cleanup.js';
 import { serve } from '../daemon/serve.js';
 import { DEFAULT_RUNTIME_ROOT, DEFAULT_STATE_DIR } from '../daemon/shim-paths.js';
 import { startShim } from '../daemon/start.js';
+import { SHIM_VERSION } from '../server/task-service.js';
 
-const USAGE = `usage:
+const USAGE = `shim-ts: the per-group container supervisor that containerd-ts starts (one per namespace
+or group); it holds each container's stdio and exit status and outlives containerd-ts.
+
+usage:
   shim-ts start  [--state-dir DIR] [--runtime-root DIR] (--group G | --namespace NS)
       print the address of the group's shim, starting it if needed
   shim-ts serve  [--state-dir DIR] [--runtime-root DIR] --group G
       run the shim (what start spawns)
   shim-ts delete [--state-dir DIR] [--runtime-root DIR] --group G --namespace NS --id ID --bundle DIR
       clean up a task whose shim died; prints {"pid","exitStatus","exitedAt"}
+  shim-ts --help | --version
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${SHIM_VERSION}\n`);
+    return 0;
+  }
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -48,8 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(USAGE);
-      return command === undefined || command === 'help' ? 0 : 1;
+      process.stderr.write(`shim-ts: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return 1;
   }
 }
 

@@ -50,7 +50,7 @@ export async function buildBusyboxImage(opts: BuildBusyboxImageOptions): Promise
 }
 
 /** The image must run without the host's libc, so only a static busybox will do. */
-function checkStaticBusybox(busybox: string): void {
+export function checkStaticBusybox(busybox: string): void {
   const st = fs.statSync(busybox, { throwIfNoEntry: false });
   if (!st) throw new Error(`busybox not found at ${busybox}; install busybox-static`);
   if (!st.isFile()) throw new Error(`busybox at ${busybox} is not a regular file`);

@@ -79,7 +79,8 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
   throw lastError ?? new Error('registry did not start');
 }
 
-function registryConfig(dir: string, port: number): string {
+/** The registry fixture's config.yml: storage in `dir`, plain HTTP on 127.0.0.1:`port`. */
+export function registryConfig(dir: string, port: number): string {
   // YAML is a superset of JSON, so the config is written as JSON (paths need no quoting rules).
   return JSON.stringify({
     version: 0.1,

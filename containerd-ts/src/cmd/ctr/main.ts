@@ -3,6 +3,7 @@ import yargs, { type Argv, type CommandModule } from 'yargs';
 import { DEFAULT_ADDRESS } from '../../client/client.js';
 import { errorMessage } from '../../core/errdefs.js';
 import type { GlobalArgs } from './common.js';
+import { VERSION } from '../../version.js';
 import { versionCommand } from './version.js';
 import { eventsCommand } from './events.js';
 import { namespacesLs } from './namespaces/ls.js';
@@ -82,6 +83,8 @@ export function cli(): Argv {
     .demandCommand(1)
     .strict()
     .help()
+    // ctr's shape: NAME MODULE VERSION.
+    .version(`ctr-ts container-stack ${VERSION}`)
     .fail((msg, err) => {
       if (err) process.stderr.write(`ctr-ts: ${errorMessage(err)}\n`);
       else process.stderr.write(`ctr-ts: ${msg}\n`);

@@ -8,7 +8,7 @@ interface Args extends GlobalArgs {
   format?: string | undefined;
 }
 
-const CLIENT = { Version: '0.1.0', ApiVersion: API_PREFIX.slice(2), Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, GoVersion: `node ${process.version}` };
+export const CLIENT = { Version: '0.1.0', ApiVersion: API_PREFIX.slice(2), Os: 'linux', Arch: process.arch === 'x64' ? 'amd64' : process.arch, GoVersion: `node ${process.version}` };
 
 export const version: CommandModule<GlobalArgs, Args> = {
   command: 'version',

@@ -84,6 +84,15 @@ export class ApiServer {
     fs.chmodSync(socketPath, 0o600);
   }
 
+  /** Serves on a socket inherited already listening (systemd socket activation). */
+  async listenFd(fd: number): Promise<void> {
+    const server = this.makeServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ fd }, () => resolve());
+    });
+  }
+
   async listenTcp(host: string, port: number): Promise<void> {
     const server = this.makeServer();
     await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { isProxyProcess } from './proxy-process.js';
 import { jsonLines, type ProxyMapping, type ProxyReply, type ProxyRequest } from './proxy-protocol.js';
 
 type RequestBody = ProxyRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -184,15 +185,6 @@ function readPid(file: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** The pid is still our proxy (not a recycled pid of some other program). */
-function isProxyProcess(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy-main.js');
-  } catch {
-    return false;
   }
 }
 

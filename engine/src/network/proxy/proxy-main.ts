@@ -6,12 +6,13 @@
 //   engine-proxy --control SOCKET
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { PROXY_TITLE } from './proxy-process.js';
 import { ProxyServer } from './proxy-server.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { control: { type: 'string' } } });
   if (!values.control) throw new Error('usage: engine-proxy --control SOCKET');
-  process.title = 'engine-proxy';
+  process.title = PROXY_TITLE;
   // The daemon may die at any time; our stdio then leads nowhere, and that must not kill us.
   process.on('SIGPIPE', () => undefined);
   process.stdout.on('error', () => undefined);
