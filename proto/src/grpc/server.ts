@@ -52,6 +52,13 @@ async function writeAll(call: grpc.ServerWritableStream<object, object> | grpc.S
   }
 }
 
+const served = new WeakMap<grpc.Server, Set<string>>();
+
+/** Full names of the services added to a server with addService (what a health check can vouch for). */
+export function servedServices(server: grpc.Server): ReadonlySet<string> {
+  return served.get(server) ?? new Set();
+}
+
 /** Adds a protobuf-es service to a grpc-js server. Methods missing from impl answer UNIMPLEMENTED. */
 export function addService<M extends GenServiceMethods>(server: grpc.Server, service: GenService<M>, impl: ServiceImpl<M>): void {
   const handlers: grpc.UntypedServiceImplementation = {};
@@ -101,6 +108,9 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
     }
   }
   server.addService(serviceDefinition(service), handlers);
+  const names = served.get(server) ?? new Set<string>();
+  names.add(service.typeName);
+  served.set(server, names);
 }
 
 /**
