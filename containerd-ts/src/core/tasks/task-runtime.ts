@@ -14,6 +14,7 @@ import { TaskDeleteSchema, TaskExitSchema } from '@stack/proto/gen/containerd/ev
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, isGrpcCode } from '@stack/proto';
 import { EventRelay } from './event-relay.js';
+import { checkRuntimeBinary, runtimeBinaryOf } from './runtime-binary.js';
 import { ShimConnection } from './shim-connection.js';
 import type { ShimLauncher } from './shim-launcher.js';
 
@@ -123,6 +124,8 @@ export class TaskRuntime {
     const options = req.options ?? container.runtime.options;
     const request = { id: req.id, bundle, rootfs: req.rootfs, terminal: req.terminal, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, ...(options ? { options } : {}) };
     try {
+      const binary = runtimeBinaryOf(options);
+      if (binary !== undefined) checkRuntimeBinary(binary, bundle);
       try {
         return (await (await this.shim(ctx.namespace)).task.create(request)).pid;
       } catch (err) {

@@ -1,0 +1,43 @@
+// A container's runc options may name the runtime binary (ctr run --runc-binary). One that cannot be
+// run is refused when the task is created, in the words containerd's shim uses, rather than
+// surfacing later as a spawn error deep inside the shim.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fromBinary } from '@bufbuild/protobuf';
+import { OptionsSchema } from '@stack/proto/gen/containerd/runc/v1/options_pb';
+import type { AnyRecord } from '../metadata/records.js';
+
+const RUNC_OPTIONS = OptionsSchema.typeName;
+
+/** The binary named by runc options, or undefined when they name none (the shim's default). */
+export function runtimeBinaryOf(options: AnyRecord | undefined): string | undefined {
+  if (!options || options.typeUrl.replace(/^[^/]*\//, '') !== RUNC_OPTIONS) return undefined;
+  return fromBinary(OptionsSchema, options.value).binaryName || undefined;
+}
+
+function executable(file: string): NodeJS.ErrnoException | undefined {
+  try {
+    if (!fs.statSync(file).isFile()) return Object.assign(new Error('permission denied'), { code: 'EACCES' });
+    fs.accessSync(file, fs.constants.X_OK);
+    return undefined;
+  } catch (err) {
+    return err as NodeJS.ErrnoException;
+  }
+}
+
+/**
+ * Throws containerd's create error when the binary cannot be run: a path is checked as is, a bare
+ * name is looked up in PATH (as Go's exec does).
+ */
+export function checkRuntimeBinary(binary: string, bundle: string): void {
+  const prefix = `failed to create shim task: OCI runtime create failed: unable to retrieve OCI runtime error (open ${path.join(bundle, 'log.json')}: no such file or directory)`;
+  if (!binary.includes('/')) {
+    const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+    if (dirs.some((d) => executable(path.join(d, binary)) === undefined)) return;
+    throw new Error(`${prefix}: exec: ${JSON.stringify(binary)}: executable file not found in $PATH`);
+  }
+  const err = executable(binary);
+  if (!err) return;
+  const why = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'no such file or directory' : 'permission denied';
+  throw new Error(`${prefix}: fork/exec ${binary}: ${why}`);
+}
