@@ -6,7 +6,7 @@ import { connect, createClient, type Client, type GrpcError, type MethodsOf } fr
 import { Tasks } from '@stack/proto/gen/containerd/services/tasks/v1/tasks_pb';
 import { removeCgroupTree, runCommand, startReferenceContainerd, type ReferenceContainerd } from '@stack/tools';
 import { IMAGE, startTaskFixture, type TaskFixture } from './support/tasks.js';
-import type { RunResult } from './support/daemon.js';
+import { stockCtr, type RunResult } from './support/daemon.js';
 
 jest.setTimeout(180_000);
 
@@ -15,9 +15,12 @@ const RUNC_TS = path.resolve(__dirname, '../../../runc-ts/bin/runc-ts');
 let ours: TaskFixture;
 let ref: ReferenceContainerd;
 let ns: string;
+/** The longest namespace containerd allows (76 characters), unique to this run. */
+const longNs = () => `long${ns}`.padEnd(76, 'x');
 
 interface Side {
   ctr(args: string[]): Promise<RunResult>;
+  ctrIn(namespace: string, args: string[]): Promise<RunResult>;
   tasks: Client<MethodsOf<typeof Tasks>>;
   /** Deletes a container in the runtime itself, behind the daemon's back. */
   runtimeDelete(id: string): Promise<number>;
@@ -33,11 +36,13 @@ beforeAll(async () => {
   const refChannel = connect(ref.socket);
   sides['containerd'] = {
     ctr: (args) => ref.ctr(args, { namespace: ns }),
+    ctrIn: (namespace, args) => ref.ctr(args, { namespace }),
     tasks: createClient(Tasks, refChannel, { metadata: { 'containerd-namespace': ns } }),
     runtimeDelete: async (id) => (await runCommand('runc', ['--root', `/run/containerd/runc/${ns}`, 'delete', '-f', id])).code,
   };
   sides['containerd-ts'] = {
     ctr: ours.ctr,
+    ctrIn: (namespace, args) => stockCtr(ours.d, ['-n', namespace, ...args]),
     tasks: ours.tasks,
     runtimeDelete: async (id) => (await runCommand(RUNC_TS, ['--root', path.join(ours.d.state, 'runc', ns), 'delete', '-f', id])).code,
   };
@@ -49,9 +54,13 @@ afterAll(async () => {
       await ref.ctr(['task', 'rm', '-f', id], { namespace: ns });
       await ref.ctr(['containers', 'rm', id], { namespace: ns });
     }
+    await ref.ctr(['task', 'rm', '-f', 'l1'], { namespace: longNs() });
+    await ref.ctr(['containers', 'rm', 'l1'], { namespace: longNs() });
     await ref.stop();
-    removeCgroupTree(`/${ns}`, { kill: true });
-    fs.rmSync(`/run/containerd/runc/${ns}`, { recursive: true, force: true });
+    for (const n of [ns, longNs()]) {
+      removeCgroupTree(`/${n}`, { kill: true });
+      fs.rmSync(`/run/containerd/runc/${n}`, { recursive: true, force: true });
+    }
   }
   await ours?.cleanup();
 });
@@ -104,4 +113,15 @@ test('a runtime binary that does not exist is refused at task create', async () 
     return { code: run.code, stderr: run.stderr.replace(/\(open \S+\/b1\/log\.json:/, '(open BUNDLE/log.json:'), left };
   });
   expect(r['containerd-ts']).toEqual(r['containerd']);
+});
+
+test('a 76-character namespace runs a task (the shim socket path is hashed to fit)', async () => {
+  const r = await both(async (s) => {
+    const imported = await s.ctrIn(longNs(), ['images', 'import', path.join(ours.d.dir, 'busybox.tar')]);
+    expect(imported.code).toBe(0);
+    const run = await s.ctrIn(longNs(), ['run', '--rm', IMAGE, 'l1', 'echo', 'hi']);
+    return { code: run.code, stdout: run.stdout, stderr: run.stderr };
+  });
+  expect(r['containerd-ts']).toEqual(r['containerd']);
+  expect(r['containerd']).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
 });

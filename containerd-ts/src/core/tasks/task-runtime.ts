@@ -191,7 +191,7 @@ export class TaskRuntime {
     for (const t of this.recorded(ns)) {
       const bundle = this.bundle(ns, t.id);
       try {
-        const r = await this.opts.launcher.cleanup(ns, ns, t.id, bundle);
+        const r = await this.opts.launcher.cleanup(ns, t.id, bundle);
         const exitedAt = timestampFromDate(r.exitedAt);
         this.opts.exchange.publish(ns, '/tasks/exit', packEvent(TaskExitSchema, { containerId: t.id, id: t.id, pid: r.pid, exitStatus: r.exitStatus, exitedAt }));
         this.opts.exchange.publish(ns, '/tasks/delete', packEvent(TaskDeleteSchema, { containerId: t.id, pid: r.pid, exitStatus: r.exitStatus, exitedAt }));
@@ -224,14 +224,17 @@ export class TaskRuntime {
 
   /** Idle shims a daemon killed with -9 left behind (no task recorded in their namespace). */
   private async stopStrayShims(busy: Set<string>): Promise<void> {
-    const groups = fs.existsSync(this.opts.launcher.opts.stateDir) ? fs.readdirSync(this.opts.launcher.opts.stateDir) : [];
-    for (const ns of groups.filter((g) => !busy.has(g))) {
-      const socket = this.opts.launcher.existing(ns);
+    const launcher = this.opts.launcher;
+    const busyGroups = new Set([...busy].map((ns) => launcher.groupOf(ns)));
+    const groups = fs.existsSync(launcher.opts.stateDir) ? fs.readdirSync(launcher.opts.stateDir) : [];
+    for (const group of groups.filter((g) => !busyGroups.has(g))) {
+      const socket = launcher.existingGroup(group);
       if (!socket) continue;
-      const conn = new ShimConnection(ns, socket, ns);
+      // A hashed group's namespace is not known here; an idle shim's shutdown needs none.
+      const conn = new ShimConnection(group, socket, group.includes('+') ? 'default' : group);
       await conn.task.shutdown({}, { deadline: 3000 }).catch(() => undefined);
       conn.close();
-      this.opts.log.info('stopped an idle shim left by an earlier daemon', { namespace: ns });
+      this.opts.log.info('stopped an idle shim left by an earlier daemon', { group });
     }
   }
 
