@@ -89,6 +89,27 @@ describe('on connect, as the Go client does it', () => {
   });
 });
 
+test('a Watch sees NOT_SERVING when containerd-ts stops, and its stream ends', async () => {
+  const d = await startTestDaemon();
+  try {
+    const ch = connect(d.socket);
+    const seen: Serving[] = [];
+    const watching = (async () => {
+      for await (const m of createClient(Health, ch).watch({ service: 'containerd.services.version.v1.Version' })) seen.push(m.status);
+    })().catch((err: Error) => {
+      throw new Error(`the Watch stream failed instead of ending: ${err.message}`);
+    });
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await d.stop();
+    await watching;
+    expect(seen).toEqual([Serving.SERVING, Serving.NOT_SERVING]);
+    ch.close();
+  } finally {
+    await d.stop();
+    d.cleanup();
+  }
+});
+
 describe('filters in containerd\'s grammar, through stock ctr', () => {
   const filters = [
     'name~=|^docker\\.io/|',
