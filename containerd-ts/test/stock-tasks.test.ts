@@ -23,9 +23,15 @@ interface Side {
   ctrIn(namespace: string, args: string[]): Promise<RunResult>;
   tasks: Client<MethodsOf<typeof Tasks>>;
   /** Deletes a container in the runtime itself, behind the daemon's back. */
-  runtimeDelete(id: string): Promise<number>;
+  runtimeDelete(id: string, binary?: string): Promise<number | 'missing'>;
 }
 const sides: Record<'containerd' | 'containerd-ts', Side> = {} as never;
+
+/** `delete -f` in a runtime root; 'missing' when the runtime does not know the container there. */
+async function deleteIn(binary: string, root: string, id: string): Promise<number | 'missing'> {
+  if ((await runCommand(binary, ['--root', root, 'state', id])).code !== 0) return 'missing';
+  return (await runCommand(binary, ['--root', root, 'delete', '-f', id])).code;
+}
 
 beforeAll(async () => {
   ours = await startTaskFixture('stocktasks');
@@ -38,13 +44,16 @@ beforeAll(async () => {
     ctr: (args) => ref.ctr(args, { namespace: ns }),
     ctrIn: (namespace, args) => ref.ctr(args, { namespace }),
     tasks: createClient(Tasks, refChannel, { metadata: { 'containerd-namespace': ns } }),
-    runtimeDelete: async (id) => (await runCommand('runc', ['--root', `/run/containerd/runc/${ns}`, 'delete', '-f', id])).code,
+    runtimeDelete: (id, binary = 'runc') => deleteIn(binary, `/run/containerd/runc/${ns}`, id),
   };
   sides['containerd-ts'] = {
     ctr: ours.ctr,
     ctrIn: (namespace, args) => stockCtr(ours.d, ['-n', namespace, ...args]),
     tasks: ours.tasks,
-    runtimeDelete: async (id) => (await runCommand(RUNC_TS, ['--root', path.join(ours.d.state, 'runc', ns), 'delete', '-f', id])).code,
+    // The container's own runtime at the shim's --root: runc-ts in <state>/runc/<ns>, a BinaryName's
+    // runtime in <state>/runc/external/<ns>.
+    runtimeDelete: (id, binary) =>
+      binary ? deleteIn(binary, path.join(ours.d.state, 'runc', 'external', ns), id) : deleteIn(RUNC_TS, path.join(ours.d.state, 'runc', ns), id),
   };
 });
 
@@ -87,10 +96,13 @@ test('ctr task metrics prints the cgroup v1 metrics', async () => {
   expect(r['containerd'].rows).toContain('memory.usage_in_bytes');
 });
 
-test('Kill after the runtime lost the container answers NotFound', async () => {
+test.each([
+  ['the default runtime', []],
+  ['Debian runc as BinaryName', ['--runc-binary', '/usr/sbin/runc']],
+])('Kill after the runtime lost the container answers NotFound (%s)', async (_what, runtimeFlags) => {
   const r = await both(async (s) => {
-    expect((await s.ctr(['run', '-d', IMAGE, 'k1', 'sleep', '300'])).code).toBe(0);
-    const deleted = await s.runtimeDelete('k1');
+    expect((await s.ctr(['run', '-d', ...runtimeFlags, IMAGE, 'k1', 'sleep', '300'])).code).toBe(0);
+    const deleted = await s.runtimeDelete('k1', runtimeFlags[1]);
     // The codes must agree; the texts are the shims' own (runc's "no such container", shim-ts's
     // "process already finished").
     const code = (o: string) => o.split(' ')[0];
