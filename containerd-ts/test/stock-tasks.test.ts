@@ -137,3 +137,14 @@ test('a 76-character namespace runs a task (the shim socket path is hashed to fi
   expect(r['containerd-ts']).toEqual(r['containerd']);
   expect(r['containerd']).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
 });
+
+test('a runtime shim-ts does not serve is refused at task create, in containerd\'s words', async () => {
+  const r = await both(async (s) => {
+    const run = await s.ctr(['run', '--rm', '--runtime', 'io.containerd.nope.v1', IMAGE, 'n1', 'true']);
+    const left = (await s.ctr(['containers', 'ls', '-q'])).stdout.trim();
+    await s.ctr(['containers', 'rm', 'n1']);
+    return { code: run.code, stderr: run.stderr, left };
+  });
+  expect(r['containerd-ts']).toEqual(r['containerd']);
+  expect(r['containerd'].stderr).toMatch(/binary not installed "containerd-shim-nope-v1"/);
+});

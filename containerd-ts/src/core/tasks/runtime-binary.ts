@@ -41,3 +41,22 @@ export function checkRuntimeBinary(binary: string, bundle: string): void {
   const why = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'no such file or directory' : 'permission denied';
   throw new Error(`${prefix}: fork/exec ${binary}: ${why}`);
 }
+
+/** The runtimes shim-ts serves: runc's shim v2 API with runc options (containerd-shim-runc-v1/v2's). */
+export const SUPPORTED_RUNTIMES: ReadonlySet<string> = new Set(['io.containerd.runc.v2', 'io.containerd.runc.v1']);
+
+/**
+ * Refuses, at task create, a container whose runtime shim-ts does not serve: in containerd's words
+ * when containerd would not find that shim either, else saying that only it would.
+ */
+export function checkRuntimeName(name: string): void {
+  if (SUPPORTED_RUNTIMES.has(name)) return;
+  const parts = name.split('.');
+  if (!name.includes('/') && parts.length < 2) {
+    throw new Error(`invalid runtime name ${name}, correct runtime name should be either format like \`io.containerd.runc.v1\` or a full path to the binary`);
+  }
+  const shim = name.includes('/') ? name : `containerd-shim-${parts[parts.length - 2]}-${parts[parts.length - 1]}`;
+  const found = shim.includes('/') ? executable(shim) === undefined : (process.env.PATH ?? '').split(':').some((d) => d && executable(path.join(d, shim)) === undefined);
+  if (!found) throw new Error(`failed to start shim: failed to resolve runtime path: runtime ${JSON.stringify(name)} binary not installed ${JSON.stringify(shim)}: file does not exist`);
+  throw new Error(`runtime ${JSON.stringify(name)} (${shim}) is not supported by containerd-ts: use io.containerd.runc.v2`);
+}

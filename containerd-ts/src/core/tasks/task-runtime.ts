@@ -14,7 +14,7 @@ import { TaskDeleteSchema, TaskExitSchema } from '@stack/proto/gen/containerd/ev
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, isGrpcCode } from '@stack/proto';
 import { EventRelay } from './event-relay.js';
-import { checkRuntimeBinary, runtimeBinaryOf } from './runtime-binary.js';
+import { checkRuntimeBinary, checkRuntimeName, runtimeBinaryOf } from './runtime-binary.js';
 import { ShimConnection } from './shim-connection.js';
 import type { ShimLauncher } from './shim-launcher.js';
 
@@ -109,6 +109,7 @@ export class TaskRuntime {
   async create(ctx: Ctx, req: CreateTaskInput): Promise<number> {
     const container = this.opts.containers.get(ctx, req.id);
     if (!container.spec) throw failedPrecondition(`container ${req.id} has no spec`);
+    checkRuntimeName(container.runtime.name);
     const bundle = this.bundle(ctx.namespace, req.id);
     if (fs.existsSync(path.join(bundle, 'config.json'))) throw alreadyExists(`task ${req.id}`);
     let spec: unknown;
