@@ -14,7 +14,7 @@ import { TaskDeleteSchema, TaskExitSchema } from '@stack/proto/gen/containerd/ev
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, isGrpcCode } from '@stack/proto';
 import { EventRelay } from './event-relay.js';
-import { checkRuntimeBinary, checkRuntimeName, runtimeBinaryOf } from './runtime-binary.js';
+import { checkRuntimeBinary, checkRuntimeName, runtimeBinaryOf } from './runtime-options.js';
 import { ShimConnection } from './shim-connection.js';
 import type { ShimLauncher } from './shim-launcher.js';
 

@@ -1,10 +1,12 @@
-// A container's runc options may name the runtime binary (ctr run --runc-binary). One that cannot be
-// run is refused when the task is created, in the words containerd's shim uses, rather than
-// surfacing later as a spawn error deep inside the shim.
+// What a task's runtime must be to run under shim-ts, checked at task create so that nothing a client
+// asked for is silently dropped: the runtime name, and the runc options' BinaryName (ctr run
+// --runc-binary; one that cannot be run is refused in the words containerd's shim uses, rather than
+// surfacing later as a spawn error deep inside the shim) and ShimCgroup.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import { OptionsSchema } from '@stack/proto/gen/containerd/runc/v1/options_pb';
+import { invalidArgument } from '../errdefs.js';
 import type { AnyRecord } from '../metadata/records.js';
 
 const RUNC_OPTIONS = OptionsSchema.typeName;
@@ -12,7 +14,10 @@ const RUNC_OPTIONS = OptionsSchema.typeName;
 /** The binary named by runc options, or undefined when they name none (the shim's default). */
 export function runtimeBinaryOf(options: AnyRecord | undefined): string | undefined {
   if (!options || options.typeUrl.replace(/^[^/]*\//, '') !== RUNC_OPTIONS) return undefined;
-  return fromBinary(OptionsSchema, options.value).binaryName || undefined;
+  const o = fromBinary(OptionsSchema, options.value);
+  // One shim-ts serves a whole namespace: it cannot move into one container's cgroup.
+  if (o.shimCgroup) throw invalidArgument(`runc option ShimCgroup (${o.shimCgroup}) is not supported: containerd-ts runs one shim per namespace`);
+  return o.binaryName || undefined;
 }
 
 function executable(file: string): NodeJS.ErrnoException | undefined {
