@@ -102,6 +102,7 @@ async function serve(config: Config, log: Logger, unlock: () => void): Promise<D
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const [, p] of registry.getAll<GrpcPlugin>(T.grpc)) p.shutdown?.();
       await shutdown(server, 2000);
       try {
         await registry.get<{ close(): Promise<void> }>(T.runtime).close();

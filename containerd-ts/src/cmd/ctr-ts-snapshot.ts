@@ -25,6 +25,7 @@ const services = [
 const messages: DescMessage[] = [
   (require('@stack/proto/gen/containerd/runc/v1/options_pb') as typeof import('@stack/proto/gen/containerd/runc/v1/options_pb')).OptionsSchema,
   (require('@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb') as typeof import('@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb')).MetricsSchema,
+  (require('@stack/proto/gen/io/containerd/cgroups/v2/metrics_pb') as typeof import('@stack/proto/gen/io/containerd/cgroups/v2/metrics_pb')).MetricsSchema,
 ];
 
 // protobuf-es prepares a message type's fields on its first encode or decode: do that here too.

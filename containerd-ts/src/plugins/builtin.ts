@@ -25,6 +25,7 @@ import { registerDiff } from '../services/diff.js';
 import { registerTransfer } from '../services/transfer.js';
 import { registerTasks } from '../services/tasks.js';
 import { registerTaskStreams } from '../services/task-streams.js';
+import { HealthState, registerHealth } from '../services/health.js';
 import { TaskRuntime } from '../core/tasks/task-runtime.js';
 import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
 
@@ -42,6 +43,8 @@ export const T = {
 /** A gRPC service plugin: registers its service on the daemon's server. */
 export interface GrpcPlugin {
   register(server: grpc.Server): void;
+  /** Called when the daemon begins to stop, before the server drains its calls. */
+  shutdown?(): void;
 }
 
 function overlaySupported(): boolean {
@@ -140,6 +143,14 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   const service = (id: string, requires: string[], register: (ic: Parameters<Parameters<PluginRegistry['register']>[0]['init']>[0], server: grpc.Server) => void) =>
     reg.register<GrpcPlugin>({ type: T.grpc, id, requires, init: (ic) => ({ register: (server) => register(ic, server) }) });
   const md = (ic: { get<X>(t: string): X }) => ic.get<Metadata>(T.metadata);
+  reg.register<GrpcPlugin>({
+    type: T.grpc,
+    id: 'healthcheck',
+    init: () => {
+      const state = new HealthState();
+      return { register: (server) => registerHealth(server, state), shutdown: () => state.shutdown() };
+    },
+  });
   service('version', [], (_ic, s) => registerVersion(s));
   service('introspection', [], (_ic, s) => registerIntrospection(s, reg, uuid));
   service('namespaces', [T.metadata], (ic, s) => registerNamespaces(s, md(ic).namespaces));

@@ -5,17 +5,17 @@ import { Content, WriteAction, type WriteContentRequest } from '@stack/proto/gen
 import { isDigest, parseDigest } from '../core/digest.js';
 import type { ContentInfo, IngestStatus } from '../core/content/content.js';
 import type { ContentStore, NsContentWriter } from '../core/metadata/content.js';
-import { ctxOf, guarded, paths, tsDate } from './grpc-context.js';
+import { ctxOf, guarded, paths, tsDate, tsNs } from './grpc-context.js';
 
 const READ_CHUNK = 1024 * 1024;
 const LIST_BATCH = 100;
 
 function infoMsg(i: ContentInfo) {
-  return { digest: i.digest, size: BigInt(i.size), createdAt: tsDate(i.createdAt), updatedAt: tsDate(i.updatedAt), labels: i.labels };
+  return { digest: i.digest, size: BigInt(i.size), createdAt: tsNs(i.createdNs), updatedAt: tsNs(i.updatedNs), labels: i.labels };
 }
 
 function statusMsg(s: IngestStatus) {
-  return { ref: s.ref, offset: BigInt(s.offset), total: BigInt(s.total), expected: s.expected, startedAt: tsDate(s.startedAt), updatedAt: tsDate(s.updatedAt) };
+  return { ref: s.ref, offset: BigInt(s.offset), total: BigInt(s.total), expected: s.expected, startedAt: tsNs(s.startedNs), updatedAt: tsNs(s.updatedNs) };
 }
 
 export function registerContent(server: grpc.Server, store: ContentStore): void {

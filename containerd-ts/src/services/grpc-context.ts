@@ -1,6 +1,7 @@
 // What every gRPC adapter shares: the request's namespace and lease from headers, turning core errors
 // into gRPC status codes, and conversions between protobuf messages and stored records.
-import { timestampDate, timestampFromMs, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { create } from '@bufbuild/protobuf';
+import { timestampDate, timestampFromMs, TimestampSchema, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { Code, GrpcError, type CallContext } from '@stack/proto';
 import { StackError, type ErrorKind } from '../core/errdefs.js';
 import { LEASE_HEADER, NAMESPACE_HEADER, requireNamespace, type Ctx } from '../core/namespaces/context.js';
@@ -74,6 +75,11 @@ export function ts(ms: number): Timestamp {
 
 export function tsDate(d: Date): Timestamp {
   return timestampFromMs(d.getTime());
+}
+
+/** A timestamp from nanoseconds since the epoch, all of them kept. */
+export function tsNs(ns: bigint): Timestamp {
+  return create(TimestampSchema, { seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) });
 }
 
 export function msOf(t: Timestamp | undefined): number | undefined {

@@ -9,6 +9,7 @@ import type { ProcessSchema } from '@stack/proto/gen/containerd/types/task/task_
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { parseFilters } from '../core/filters/filter.js';
 import type { TaskRuntime } from '../core/tasks/task-runtime.js';
+import { containerdMetricsAny } from '../core/tasks/metrics-type.js';
 import { anyFromMsg, ctxOf, guarded } from './grpc-context.js';
 
 function processMsg(containerId: string, s: StateResponse): MessageInitShape<typeof ProcessSchema> {
@@ -105,6 +106,8 @@ export function registerTasks(server: grpc.Server, runtime: TaskRuntime): void {
       },
       async resizePty(req, call) {
         const shim = await runtime.taskShim(ctxOf(call), req.containerId);
+        // As containerd: resizing a process that has no terminal is a no-op.
+        if (!(await shim.task.state({ id: req.containerId, execId: req.execId })).terminal) return {};
         await shim.task.resizePty({ id: req.containerId, execId: req.execId, width: req.width, height: req.height });
         return {};
       },
@@ -144,7 +147,7 @@ export function registerTasks(server: grpc.Server, runtime: TaskRuntime): void {
           try {
             const shim = await runtime.shim(ctx.namespace);
             const { stats } = await shim.task.stats({ id: t.id });
-            metrics.push({ timestamp: timestampFromDate(new Date()), id: t.id, ...(stats ? { data: stats } : {}) });
+            metrics.push({ timestamp: timestampFromDate(new Date()), id: t.id, ...(stats ? { data: containerdMetricsAny(stats) } : {}) });
           } catch {
             // a task that stopped has no cgroup to read
           }

@@ -61,6 +61,13 @@ async function writeAll(call: grpc.ServerWritableStream<object, object> | grpc.S
   }
 }
 
+const served = new WeakMap<grpc.Server, Set<string>>();
+
+/** Full names of the services added to a server with addService (what a health check can vouch for). */
+export function servedServices(server: grpc.Server): ReadonlySet<string> {
+  return served.get(server) ?? new Set();
+}
+
 /** Adds a protobuf-es service to a grpc-js server. Methods missing from impl answer UNIMPLEMENTED. */
 export function addService<M extends GenServiceMethods>(server: grpc.Server, service: GenService<M>, impl: ServiceImpl<M>): void {
   const handlers: grpc.UntypedServiceImplementation = {};
@@ -119,6 +126,9 @@ export function addService<M extends GenServiceMethods>(server: grpc.Server, ser
     }
   }
   server.addService(serviceDefinition(service), handlers);
+  const names = served.get(server) ?? new Set<string>();
+  names.add(service.typeName);
+  served.set(server, names);
 }
 
 /**
@@ -145,6 +155,9 @@ export async function listenUnix(server: grpc.Server, socketPath: string, mode =
  */
 export async function shutdown(server: grpc.Server, graceMs = 2000): Promise<void> {
   const streams = openStreams.get(server);
+  // Streams their handlers are ending right now (a health Watch sending NOT_SERVING) get a moment
+  // to send their last messages and status; only the rest are cut.
+  for (let waited = 0; streams?.size && waited < 100; waited += 5) await new Promise((r) => setTimeout(r, 5));
   for (const close of [...(streams ?? [])]) close();
   streams?.clear();
   await new Promise<void>((resolve) => {

@@ -11,6 +11,9 @@ export interface BlobInfo {
 
 export interface ContentInfo extends BlobInfo {
   labels: Record<string, string>;
+  /** createdAt and updatedAt with their nanoseconds. */
+  createdNs: bigint;
+  updatedNs: bigint;
 }
 
 export interface IngestStatus {
@@ -21,6 +24,9 @@ export interface IngestStatus {
   expected: string;
   startedAt: Date;
   updatedAt: Date;
+  /** startedAt and updatedAt with their nanoseconds. */
+  startedNs: bigint;
+  updatedNs: bigint;
 }
 
 export interface WriterOptions {

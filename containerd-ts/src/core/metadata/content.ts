@@ -15,9 +15,18 @@ import { applyLabelPaths, compactLabels, validateLabels } from './labels.js';
 import type { LeaseStore } from './leases.js';
 import type { NamespaceStore } from './namespaces.js';
 import type { ContentRecord } from './records.js';
+import { msOfNs, nowNs, nsOf } from '../time/ns-clock.js';
 
 function toInfo(r: ContentRecord): ContentInfo {
-  return { digest: r.digest as Digest, size: r.size, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt), labels: r.labels };
+  return {
+    digest: r.digest as Digest,
+    size: r.size,
+    createdAt: new Date(r.createdAt),
+    updatedAt: new Date(r.updatedAt),
+    createdNs: nsOf(r.createdNs, r.createdAt),
+    updatedNs: nsOf(r.updatedNs, r.updatedAt),
+    labels: r.labels,
+  };
 }
 
 export interface NsWriterOptions {
@@ -101,7 +110,8 @@ export class ContentStore {
       const cur = this.record(ctx, d);
       const { labels: next, rest } = applyLabelPaths(cur.labels, labels, paths.length ? paths : ['labels']);
       if (rest.length) throw failedPrecondition(`content ${d}: cannot update ${rest.join(', ')}`);
-      const updated = { ...cur, labels: next, updatedAt: Date.now() };
+      const now = nowNs();
+      const updated = { ...cur, labels: next, updatedAt: msOfNs(now), updatedNs: String(now) };
       this.db.t.content.putSync(key(ctx.namespace, d), updated);
       return updated;
     });
@@ -126,11 +136,14 @@ export class ContentStore {
 
   /** Records a blob (already in the blob store) in the namespace, with labels, under the ctx lease. */
   adopt(ctx: Ctx, digest: Digest, size: number, labels: Record<string, string>): ContentInfo {
-    const now = Date.now();
+    const ns = nowNs();
+    const at = { updatedAt: msOfNs(ns), updatedNs: String(ns) };
     const rec = this.db.tx(() => {
       const k = key(ctx.namespace, digest);
       const cur = this.db.t.content.get(k);
-      const next: ContentRecord = cur ? { ...cur, labels: { ...cur.labels, ...compactLabels(labels) }, updatedAt: now } : { digest, size, labels: validateLabels(compactLabels(labels)), createdAt: now, updatedAt: now };
+      const next: ContentRecord = cur
+        ? { ...cur, labels: { ...cur.labels, ...compactLabels(labels) }, ...at }
+        : { digest, size, labels: validateLabels(compactLabels(labels)), createdAt: at.updatedAt, createdNs: at.updatedNs, ...at };
       this.namespaces.ensure(ctx.namespace);
       this.db.t.content.putSync(k, next);
       this.leases.track(ctx, { type: 'content', id: digest });

@@ -1,5 +1,5 @@
 // Namespaces: created explicitly or implicitly by the first write into them; deletable only when empty.
-import { alreadyExists, failedPrecondition, notFound } from '../errdefs.js';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errdefs.js';
 import { validateIdentifier } from '../namespaces/context.js';
 import { packEvent } from '../events/any.js';
 import type { Publisher } from '../events/exchange.js';
@@ -42,11 +42,16 @@ export class NamespaceStore {
     return [...this.db.range(this.db.t.namespaces)].map((e) => e.value);
   }
 
+  /**
+   * Sets labels; as in containerd, setting labels on a namespace that does not exist creates it
+   * (clients label their namespace on connect without creating it first).
+   */
   update(name: string, labels: Record<string, string>, paths: readonly string[]): NamespaceRecord {
+    validateIdentifier('namespace', name);
     const rec = this.db.tx(() => {
-      const cur = this.get(name);
+      const cur = this.db.t.namespaces.get(name) ?? { name, labels: {}, createdAt: Date.now() };
       const { labels: next, rest } = applyLabelPaths(cur.labels, labels, paths.length ? paths : ['labels']);
-      if (rest.length) throw failedPrecondition(`namespace ${name}: cannot update ${rest.join(', ')}`);
+      if (rest.length) throw invalidArgument(`cannot update ${JSON.stringify(rest[0])} field`);
       const updated = { ...cur, labels: next };
       this.db.t.namespaces.putSync(name, updated);
       return updated;

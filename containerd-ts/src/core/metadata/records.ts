@@ -52,6 +52,9 @@ export interface ContentRecord {
   labels: Record<string, string>;
   createdAt: number;
   updatedAt: number;
+  /** The same instants in ns (decimal strings); absent in records written before they were kept. */
+  createdNs?: string;
+  updatedNs?: string;
 }
 
 export type SnapshotKind = 'view' | 'active' | 'committed';

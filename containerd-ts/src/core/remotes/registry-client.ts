@@ -94,7 +94,7 @@ export class RegistryClient {
       // A streamed body cannot be sent twice; its POST already met the challenge.
       const replayable = req.body === undefined || Buffer.isBuffer(req.body);
       if (res.status === 401 && attempt === 0 && replayable) {
-        if (this.auth.handleChallenge(ep.host, res.headers.get('www-authenticate'))) {
+        if (this.auth.handleChallenge(ep.host, res.headers.get('www-authenticate'), authz)) {
           await res.body?.cancel();
           continue;
         }

@@ -81,18 +81,27 @@ export class TokenAuth {
     return `Bearer ${token}`;
   }
 
-  /** Records a 401's challenge; returns false when the answer cannot change (no usable scheme). */
-  handleChallenge(host: string, wwwAuthenticate: string | null): boolean {
+  /**
+   * Records a 401's challenge for a request that carried `sent` as its Authorization (or none).
+   * Returns whether retrying can help: a request sent without credentials always retries with what
+   * is known now — also when concurrent requests met the same challenge first (every upload of a
+   * push does) —, a refused Bearer token is dropped and fetched anew, refused Basic credentials are
+   * final. Only the refused token is dropped, not ones that other requests just fetched.
+   */
+  handleChallenge(host: string, wwwAuthenticate: string | null, sent?: string): boolean {
     if (!wwwAuthenticate) return false;
     const chs = parseChallenges(wwwAuthenticate);
     const ch = chs.find((c) => c.scheme === 'bearer') ?? chs.find((c) => c.scheme === 'basic');
     if (!ch) return false;
     if (ch.scheme === 'basic' && !this.credentials(host)) return false;
-    const prev = this.challenges.get(host);
     this.challenges.set(host, ch);
-    // Drop cached tokens: the registry refused them.
-    for (const k of [...this.tokens.keys()]) if (k.startsWith(`${host} `)) this.tokens.delete(k);
-    return !(prev && prev.scheme === ch.scheme && ch.scheme === 'basic');
+    if (sent === undefined) return true;
+    if (sent.startsWith('Bearer ')) {
+      const refused = sent.slice('Bearer '.length);
+      for (const [k, t] of [...this.tokens]) if (k.startsWith(`${host} `) && t.token === refused) this.tokens.delete(k);
+      return true;
+    }
+    return ch.scheme !== 'basic';
   }
 
   private async fetchToken(host: string, ch: Challenge, scope: string): Promise<string> {

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { unavailable } from '../errdefs.js';
+import { shimGroup, shimStateDir } from './shim-socket-path.js';
 
 export interface ShimLauncherOptions {
   /** The shim-ts executable. */
@@ -21,12 +22,27 @@ export function defaultShimBinary(): string {
 }
 
 export class ShimLauncher {
-  constructor(readonly opts: ShimLauncherOptions) {}
+  /** The --state-dir handed to shims: opts.stateDir, or a short link to it when it is too long. */
+  readonly shimDir: string;
 
-  /** The socket of a shim serving `group`, if one answers on it right now (no start). */
-  existing(group: string): string | undefined {
-    const socket = path.join(this.opts.stateDir, group, 'shim.sock');
-    const pidFile = path.join(this.opts.stateDir, group, 'shim.pid');
+  constructor(readonly opts: ShimLauncherOptions) {
+    this.shimDir = shimStateDir(opts.stateDir);
+  }
+
+  /** The group (a directory under the state dir) of a namespace's shim: its socket path always fits. */
+  groupOf(namespace: string): string {
+    return shimGroup(this.shimDir, namespace);
+  }
+
+  /** The socket of the shim serving a namespace, if one answers on it right now (no start). */
+  existing(namespace: string): string | undefined {
+    return this.existingGroup(this.groupOf(namespace));
+  }
+
+  /** As existing(), for a group directory found under the state dir. */
+  existingGroup(group: string): string | undefined {
+    const socket = path.join(this.shimDir, group, 'shim.sock');
+    const pidFile = path.join(this.shimDir, group, 'shim.pid');
     try {
       // A killed shim may linger as a zombie until its reaper gets to it: that is not alive.
       const stat = fs.readFileSync(`/proc/${Number(fs.readFileSync(pidFile, 'utf8'))}/stat`, 'utf8');
@@ -37,14 +53,15 @@ export class ShimLauncher {
     }
   }
 
-  /** Returns the socket path of the group's shim, starting it if needed. */
-  start(group: string): Promise<string> {
-    const live = this.existing(group);
+  /** Returns the socket path of the namespace's shim, starting it if needed. */
+  start(namespace: string): Promise<string> {
+    const group = this.groupOf(namespace);
+    const live = this.existingGroup(group);
     if (live) return Promise.resolve(live);
-    const args = ['start', '--state-dir', this.opts.stateDir, '--runtime-root', this.opts.runtimeRoot, '--group', group];
+    const args = ['start', '--state-dir', this.shimDir, '--runtime-root', this.opts.runtimeRoot, '--group', group];
     return new Promise((resolve, reject) => {
       execFile(this.opts.binary, args, { timeout: 30_000 }, (err, stdout, stderr) => {
-        if (err) return reject(unavailable(`cannot start shim-ts for ${group}: ${stderr.trim() || err.message}`));
+        if (err) return reject(unavailable(`cannot start shim-ts for ${namespace}: ${stderr.trim() || err.message}`));
         const address = stdout.trim();
         resolve(address.startsWith('unix://') ? address.slice('unix://'.length) : address);
       });
@@ -52,8 +69,8 @@ export class ShimLauncher {
   }
 
   /** `shim-ts delete`: clean up a task whose shim died; returns the exit the shim recorded, or a kill. */
-  cleanup(group: string, namespace: string, id: string, bundle: string): Promise<{ pid: number; exitStatus: number; exitedAt: Date }> {
-    const args = ['delete', '--state-dir', this.opts.stateDir, '--runtime-root', this.opts.runtimeRoot, '--group', group, '--namespace', namespace, '--id', id, '--bundle', bundle];
+  cleanup(namespace: string, id: string, bundle: string): Promise<{ pid: number; exitStatus: number; exitedAt: Date }> {
+    const args = ['delete', '--state-dir', this.shimDir, '--runtime-root', this.opts.runtimeRoot, '--group', this.groupOf(namespace), '--namespace', namespace, '--id', id, '--bundle', bundle];
     return new Promise((resolve, reject) => {
       execFile(this.opts.binary, args, { timeout: 30_000 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`shim-ts delete ${id}: ${stderr.trim() || err.message}`));

@@ -14,6 +14,7 @@ import { TaskDeleteSchema, TaskExitSchema } from '@stack/proto/gen/containerd/ev
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, isGrpcCode } from '@stack/proto';
 import { EventRelay } from './event-relay.js';
+import { checkRuntimeBinary, checkRuntimeName, runtimeBinaryOf } from './runtime-options.js';
 import { ShimConnection } from './shim-connection.js';
 import type { ShimLauncher } from './shim-launcher.js';
 
@@ -108,6 +109,7 @@ export class TaskRuntime {
   async create(ctx: Ctx, req: CreateTaskInput): Promise<number> {
     const container = this.opts.containers.get(ctx, req.id);
     if (!container.spec) throw failedPrecondition(`container ${req.id} has no spec`);
+    checkRuntimeName(container.runtime.name);
     const bundle = this.bundle(ctx.namespace, req.id);
     if (fs.existsSync(path.join(bundle, 'config.json'))) throw alreadyExists(`task ${req.id}`);
     let spec: unknown;
@@ -123,6 +125,8 @@ export class TaskRuntime {
     const options = req.options ?? container.runtime.options;
     const request = { id: req.id, bundle, rootfs: req.rootfs, terminal: req.terminal, stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, ...(options ? { options } : {}) };
     try {
+      const binary = runtimeBinaryOf(options);
+      if (binary !== undefined) checkRuntimeBinary(binary, bundle);
       try {
         return (await (await this.shim(ctx.namespace)).task.create(request)).pid;
       } catch (err) {
@@ -188,7 +192,7 @@ export class TaskRuntime {
     for (const t of this.recorded(ns)) {
       const bundle = this.bundle(ns, t.id);
       try {
-        const r = await this.opts.launcher.cleanup(ns, ns, t.id, bundle);
+        const r = await this.opts.launcher.cleanup(ns, t.id, bundle);
         const exitedAt = timestampFromDate(r.exitedAt);
         this.opts.exchange.publish(ns, '/tasks/exit', packEvent(TaskExitSchema, { containerId: t.id, id: t.id, pid: r.pid, exitStatus: r.exitStatus, exitedAt }));
         this.opts.exchange.publish(ns, '/tasks/delete', packEvent(TaskDeleteSchema, { containerId: t.id, pid: r.pid, exitStatus: r.exitStatus, exitedAt }));
@@ -221,14 +225,17 @@ export class TaskRuntime {
 
   /** Idle shims a daemon killed with -9 left behind (no task recorded in their namespace). */
   private async stopStrayShims(busy: Set<string>): Promise<void> {
-    const groups = fs.existsSync(this.opts.launcher.opts.stateDir) ? fs.readdirSync(this.opts.launcher.opts.stateDir) : [];
-    for (const ns of groups.filter((g) => !busy.has(g))) {
-      const socket = this.opts.launcher.existing(ns);
+    const launcher = this.opts.launcher;
+    const busyGroups = new Set([...busy].map((ns) => launcher.groupOf(ns)));
+    const groups = fs.existsSync(launcher.opts.stateDir) ? fs.readdirSync(launcher.opts.stateDir) : [];
+    for (const group of groups.filter((g) => !busyGroups.has(g))) {
+      const socket = launcher.existingGroup(group);
       if (!socket) continue;
-      const conn = new ShimConnection(ns, socket, ns);
+      // A hashed group's namespace is not known here; an idle shim's shutdown needs none.
+      const conn = new ShimConnection(group, socket, group.includes('+') ? 'default' : group);
       await conn.task.shutdown({}, { deadline: 3000 }).catch(() => undefined);
       conn.close();
-      this.opts.log.info('stopped an idle shim left by an earlier daemon', { namespace: ns });
+      this.opts.log.info('stopped an idle shim left by an earlier daemon', { group });
     }
   }
 

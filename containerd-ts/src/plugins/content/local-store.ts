@@ -6,12 +6,15 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, StackError } from '../../core/errdefs.js';
+import { msOfNs, nowNs, nsOf } from '../../core/time/ns-clock.js';
 import { digestHex, digestOfHash, isDigest, newDigester, type Digest } from '../../core/digest.js';
 import type { BlobInfo, BlobStore, ContentWriter, IngestStatus, WriterOptions } from '../../core/content/content.js';
 
 interface IngestState {
   ref: string;
   startedAt: string;
+  /** startedAt in ns (decimal); absent in ingests begun before it was kept. */
+  startedNs?: string;
   total: number;
   expected: string;
 }
@@ -21,7 +24,8 @@ function isENOENT(err: unknown): boolean {
 }
 
 export class LocalBlobStore implements BlobStore {
-  private readonly locks = new Set<string>();
+  /** The live writer of each ref: one at a time, and an abort detaches it. */
+  private readonly locks = new Map<string, LocalWriter | null>();
   private readonly blobsDir: string;
   private readonly ingestDir: string;
 
@@ -72,16 +76,18 @@ export class LocalBlobStore implements BlobStore {
     if (options.ref === '') throw invalidArgument('an ingest needs a ref');
     if (this.locks.has(options.ref)) throw new StackError('unavailable', `ref ${options.ref} is locked by another writer`);
     if (options.expected && (await this.exists(options.expected))) throw alreadyExists(`content ${options.expected}`);
-    this.locks.add(options.ref);
+    this.locks.set(options.ref, null);
     try {
-      return await this.openIngest(options);
+      const w = await this.openIngest(options);
+      this.locks.set(options.ref, w);
+      return w;
     } catch (err) {
       this.locks.delete(options.ref);
       throw err;
     }
   }
 
-  private async openIngest(options: WriterOptions): Promise<ContentWriter> {
+  private async openIngest(options: WriterOptions): Promise<LocalWriter> {
     const dir = this.ingestPath(options.ref);
     const statePath = path.join(dir, 'state.json');
     const dataPath = path.join(dir, 'data');
@@ -99,7 +105,8 @@ export class LocalBlobStore implements BlobStore {
       if (!isENOENT(err) && !(err instanceof SyntaxError)) throw err;
       await fsp.rm(dir, { recursive: true, force: true });
       await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-      state = { ref: options.ref, startedAt: new Date().toISOString(), total: 0, expected: '' };
+      const now = nowNs();
+      state = { ref: options.ref, startedAt: new Date(msOfNs(now)).toISOString(), startedNs: String(now), total: 0, expected: '' };
       await fsp.writeFile(dataPath, '');
     }
     if (options.total) state.total = options.total;
@@ -115,8 +122,9 @@ export class LocalBlobStore implements BlobStore {
     await fsp.rename(tmp, statePath);
   }
 
-  release(ref: string): void {
-    this.locks.delete(ref);
+  /** Frees the ref held by this writer. */
+  release(ref: string, writer: LocalWriter): void {
+    if (this.locks.get(ref) === writer) this.locks.delete(ref);
   }
 
   /** Moves verified ingest data into the blob store. */
@@ -135,8 +143,9 @@ export class LocalBlobStore implements BlobStore {
     const dir = this.ingestPath(ref);
     try {
       const state = JSON.parse(await fsp.readFile(path.join(dir, 'state.json'), 'utf8')) as IngestState;
-      const st = await fsp.stat(path.join(dir, 'data'));
-      return { ref: state.ref, offset: st.size, total: state.total, expected: state.expected, startedAt: new Date(state.startedAt), updatedAt: st.mtime };
+      const st = await fsp.stat(path.join(dir, 'data'), { bigint: true });
+      const startedNs = nsOf(state.startedNs, Date.parse(state.startedAt));
+      return { ref: state.ref, offset: Number(st.size), total: state.total, expected: state.expected, startedAt: new Date(msOfNs(startedNs)), updatedAt: new Date(msOfNs(st.mtimeNs)), startedNs, updatedNs: st.mtimeNs };
     } catch (err) {
       if (isENOENT(err) || err instanceof SyntaxError) throw notFound(`ingest ${ref}`);
       throw err;
@@ -156,14 +165,20 @@ export class LocalBlobStore implements BlobStore {
     return out;
   }
 
+  /**
+   * Removes an ingest. As in containerd, a writer still open on it does not block the abort: it is
+   * detached (it can no longer commit or remove anything) and holds the ref until it closes.
+   */
   async abort(ref: string): Promise<void> {
-    if (this.locks.has(ref)) throw new StackError('unavailable', `ref ${ref} is locked by another writer`);
     const dir = this.ingestPath(ref);
     try {
       await fsp.access(dir);
     } catch {
       throw notFound(`ingest ${ref}`);
     }
+    const writer = this.locks.get(ref);
+    if (writer === null) throw new StackError('unavailable', `ref ${ref} is locked by another writer`);
+    writer?.detach();
     await fsp.rm(dir, { recursive: true, force: true });
   }
 
@@ -196,7 +211,8 @@ export class LocalBlobStore implements BlobStore {
 
 class LocalWriter implements ContentWriter {
   private closed = false;
-  private updatedAt = new Date();
+  private aborted = false;
+  private updatedNs = nowNs();
 
   constructor(
     private readonly store: LocalBlobStore,
@@ -209,7 +225,22 @@ class LocalWriter implements ContentWriter {
   ) {}
 
   status(): IngestStatus {
-    return { ref: this.ref, offset: this.offset, total: this.state.total, expected: this.state.expected, startedAt: new Date(this.state.startedAt), updatedAt: this.updatedAt };
+    const startedNs = nsOf(this.state.startedNs, Date.parse(this.state.startedAt));
+    return {
+      ref: this.ref,
+      offset: this.offset,
+      total: this.state.total,
+      expected: this.state.expected,
+      startedAt: new Date(msOfNs(startedNs)),
+      updatedAt: new Date(msOfNs(this.updatedNs)),
+      startedNs,
+      updatedNs: this.updatedNs,
+    };
+  }
+
+  /** The ingest was aborted under this writer: its data is gone and the ref belongs to no one. */
+  detach(): void {
+    this.aborted = true;
   }
 
   digest(): Digest {
@@ -230,7 +261,7 @@ class LocalWriter implements ContentWriter {
     }
     this.hash.update(data);
     this.offset += data.length;
-    this.updatedAt = new Date();
+    this.updatedNs = nowNs();
     if (this.state.total > 0 && this.offset > this.state.total) {
       throw invalidArgument(`ingest ${this.ref}: wrote ${this.offset} bytes, more than the expected ${this.state.total}`);
     }
@@ -258,6 +289,10 @@ class LocalWriter implements ContentWriter {
 
   async commit(size: number, expected?: Digest): Promise<Digest> {
     this.check();
+    if (this.aborted) {
+      await this.close();
+      throw notFound(`ingest ${this.ref}`);
+    }
     const want = expected ?? (isDigest(this.state.expected) ? this.state.expected : undefined);
     const total = size > 0 ? size : this.state.total;
     try {
@@ -276,9 +311,9 @@ class LocalWriter implements ContentWriter {
         // A failed verification leaves data that can never commit: drop it so a retry starts over.
         this.closed = true;
         await this.fd.close().catch(() => undefined);
-        await fsp.rm(this.dir, { recursive: true, force: true });
+        if (!this.aborted) await fsp.rm(this.dir, { recursive: true, force: true });
       }
-      this.store.release(this.ref);
+      this.store.release(this.ref, this);
     }
   }
 
@@ -286,6 +321,6 @@ class LocalWriter implements ContentWriter {
     if (this.closed) return;
     this.closed = true;
     await this.fd.close();
-    this.store.release(this.ref);
+    this.store.release(this.ref, this);
   }
 }
