@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../container/logger.js';
 import { runtime } from '../container/runtime.js';
-import { type Command, type Globals, type Parsed, splitAtCommand, UsageError } from './command.js';
+import { type Command, type Globals, joinFlagValues, type Parsed, splitAtCommand, UsageError } from './command.js';
 
 const VERSION = '0.1.0';
 
@@ -136,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     let values, positionals;
     const { own, command } = cmd.stopAtCommand ? splitAtCommand(args, cmd.options) : { own: args, command: [] };
     try {
-      ({ values, positionals } = parseArgs({ args: own, options: cmd.options, allowPositionals: true, strict: true }));
+      ({ values, positionals } = parseArgs({ args: joinFlagValues(own, cmd.options), options: cmd.options, allowPositionals: true, strict: true }));
     } catch (err) {
       throw new UsageError(`${cmd.name}: ${(err as Error).message}`);
     }
