@@ -99,6 +99,16 @@ function expectFromChild<T>(receive: () => T, sys: Syscalls, childPid: number): 
   }
 }
 
+/**
+ * runc's checks of a cgroup that exists before create: joining a frozen one would hang the init,
+ * so it is refused; one with processes in it is used with a warning (runc 1.1 only warns).
+ */
+function checkExistingCgroup(cg: CgroupManager, warn: (m: string) => void): void {
+  const pids = cg.pids();
+  if (pids.length > 0) warn(`container's cgroup is not empty: ${pids.length} process(es) found`);
+  if (cg.isFrozen()) throw new Error("container's cgroup unexpectedly frozen");
+}
+
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
   const { sys, store, log } = rt;
   // hrtime, not performance.now(): the global `performance` loads perf_hooks on first use (~1 ms).
@@ -117,8 +127,13 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
+    if (cgroupExisted) checkExistingCgroup(cg, (m) => log.warn(m));
+    // As runc: a failed create removes the container's cgroup, even one that existed before, unless
+    // other processes are in it. Registered first, so a create() that fails half-way is undone too.
+    rollback.add('remove cgroup', () => {
+      if (!cgroupExisted || cg.pids().length === 0) cg.destroy();
+    });
     cg.create();
-    if (!cgroupExisted) rollback.add('remove cgroup', () => cg.destroy());
     cg.apply(config.resources);
     trace('cgroups configured');
 

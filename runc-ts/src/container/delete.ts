@@ -27,19 +27,25 @@ export function deleteContainer(rt: Runtime, id: string, force = false): void {
   const why = refusal('delete', status, { force });
   if (why) throw new Error(why);
   const cg = cgroupManagerFromPaths(state.cgroupPaths);
+  // runc kills every process in the cgroup only when the container has no pid namespace of its own
+  // (then the init's death does not take its descendants with it). With one, the kernel ends them
+  // all with the init, and another process in a shared cgroup is not the container's to kill.
+  const ownPidNs = state.config.namespaces.some((n) => n.type === 'pid' && n.path === undefined);
+  const others = ownPidNs ? inOurPidNs(cg.pids()) : new Set<number>();
   if (status !== 'stopped') killAndWait(rt, state.pid, state.initStartTime);
-  // Without a pid namespace, the init's death does not take its descendants with it.
-  const leftovers = cg.pids();
+  const leftovers = cg.pids().filter((p) => !others.has(p));
   if (leftovers.length) {
-    for (const pid of leftovers) {
-      try {
-        rt.sys.kill(pid, SIGNALS.KILL!);
-      } catch {
-        // gone
+    if (!ownPidNs) {
+      for (const pid of leftovers) {
+        try {
+          rt.sys.kill(pid, SIGNALS.KILL!);
+        } catch {
+          // gone
+        }
       }
     }
     if (status === 'paused' || cg.isFrozen()) cg.thaw();
-    waitUntil(() => cg.pids().length === 0, 5000);
+    waitUntil(() => cg.pids().every((p) => others.has(p)), 5000);
   }
   try {
     cg.destroy();
@@ -53,4 +59,17 @@ export function deleteContainer(rt: Runtime, id: string, force = false): void {
   } catch (err) {
     rt.log.warn((err as Error).message);
   }
+}
+
+/** The pids that are in runc-ts's own pid namespace: host processes sharing the container's cgroup. */
+function inOurPidNs(pids: number[]): Set<number> {
+  const nsOf = (pid: number | 'self') => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {
+      return undefined;
+    }
+  };
+  const ours = nsOf('self');
+  return new Set(pids.filter((p) => nsOf(p) === ours));
 }
