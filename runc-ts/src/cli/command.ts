@@ -30,6 +30,8 @@ export interface Command {
   /** Descriptions of the options, for --help. */
   help: Record<string, string>;
   run(args: Parsed, rt: Runtime, globals: Globals): number | Promise<number>;
+  /** Exit status when run() throws; default 1 (runc's exec fails with 255). */
+  failureCode?: number;
 }
 
 export class UsageError extends Error {

@@ -110,6 +110,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[] } {
 export async function main(argv: string[]): Promise<number> {
   let globals: Globals = { logFormat: 'text', debug: false, systemdCgroup: false };
   let log = createLogger();
+  let failureCode = 1;
   try {
     const parsed = parseGlobals(argv);
     globals = parsed.globals;
@@ -142,11 +143,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     positionals.push(...command);
     const rt = runtime({ ...(globals.root ? { root: globals.root } : {}), log });
+    failureCode = cmd.failureCode ?? 1;
     return await cmd.run({ values: values as Parsed['values'], positionals }, rt, globals);
   } catch (err) {
     log.error(err instanceof Error ? err.message : String(err));
     if (globals.debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return 1;
+    return failureCode;
   }
 }
 
