@@ -203,10 +203,57 @@ export function prepareRootfs(ctx: RootfsContext): void {
   createDevSymlinks(ctx);
 }
 
+/**
+ * Without pivot_root the host's mounts stay in the container's mount namespace, below its chroot.
+ * The kernel lets a process that has its own user namespace mount a fresh procfs or sysfs only if a
+ * full, uncovered one is already in the namespace: the host's would do, and the fresh mount would
+ * show what the container's masked paths hide. So, as runc does, every full proc and sysfs mount
+ * outside the rootfs is detached, or covered with a tmpfs where that is refused.
+ */
+function hideHostPseudoFilesystems(ctx: RootfsContext): void {
+  const { sys, config } = ctx;
+  for (const m of parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))) {
+    if (m.root !== '/' || (m.fstype !== 'proc' && m.fstype !== 'sysfs') || isWithin(config.rootfs, m.mountPoint)) continue;
+    try {
+      // no unmount may propagate to the host
+      sys.mount(null, m.mountPoint, null, MS.SLAVE | MS.REC, null);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue; // under a mount detached already
+      throw err;
+    }
+    try {
+      sys.umount2(m.mountPoint, MNT_DETACH);
+    } catch (err) {
+      if (!isErrno(err, 'EINVAL') && !isErrno(err, 'EPERM')) throw err;
+      sys.mount('tmpfs', m.mountPoint, 'tmpfs', 0, null);
+    }
+  }
+}
+
+export interface MountinfoEntry {
+  root: string;
+  mountPoint: string;
+  fstype: string;
+}
+
+/** Parses /proc/self/mountinfo (octal escapes in paths decoded), in the kernel's order. */
+export function parseMountinfo(text: string): MountinfoEntry[] {
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const out: MountinfoEntry[] = [];
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-');
+    if (dash < 6) continue;
+    out.push({ root: unescape(fields[3]!), mountPoint: unescape(fields[4]!), fstype: fields[dash + 1]! });
+  }
+  return out;
+}
+
 /** Makes the rootfs the container's "/" (pivot_root, or a move and chroot with --no-pivot). */
 export function enterRootfs(ctx: RootfsContext): void {
   const { sys, config } = ctx;
   if (ctx.noPivot) {
+    hideHostPseudoFilesystems(ctx);
     sys.chdir(config.rootfs);
     sys.mount(config.rootfs, '/', null, MS.MOVE, null);
     sys.chroot('.');
