@@ -258,8 +258,10 @@ function deviceRules(v: unknown, specDevices: DeviceConfig[]): DeviceRule[] {
       if (!isObject(r)) fail(`linux.resources.devices[${i}] must be an object`);
       const type = (optStr(r.type, `linux.resources.devices[${i}].type`) ?? 'a') as DeviceRule['type'];
       if (!['a', 'c', 'b'].includes(type)) fail(`linux.resources.devices[${i}]: unknown type ${JSON.stringify(type)}`);
-      const access = optStr(r.access, `linux.resources.devices[${i}].access`) ?? 'rwm';
-      if (!/^[rwm]*$/.test(access)) fail(`linux.resources.devices[${i}]: access must be made of r, w and m`);
+      const access = optStr(r.access, `linux.resources.devices[${i}].access`) ?? '';
+      // runc refuses an empty or missing access (its words), rather than reading it as "rwm"
+      if (access === '') fail(`linux.resources.devices[${i}]: device access at ${i} field cannot be empty`);
+      if (!/^[rwm]+$/.test(access)) fail(`linux.resources.devices[${i}]: access must be made of r, w and m`);
       rules.push({
         allow: bool(r.allow, `linux.resources.devices[${i}].allow`),
         type,
