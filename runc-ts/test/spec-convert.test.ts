@@ -6,7 +6,7 @@ import { convertSpec, parseSpec } from '../src/spec/convert.js';
 import { validateId } from '../src/state/container-id.js';
 import { defaultSpec } from '../src/spec/default-spec.js';
 import { parseMountOptions } from '../src/spec/mount-options.js';
-import { MS } from '../src/syscalls/constants.js';
+import { MOUNT_ATTR, MS } from '../src/syscalls/constants.js';
 import type { Spec } from '../src/spec/types.js';
 
 let bundle: string;
@@ -81,8 +81,18 @@ test('mount options split into flags, propagation and data', () => {
     flags: MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID,
     propagation: [MS.SLAVE | MS.REC],
     data: 'size=10m,mode=755',
+    recAttrSet: 0,
+    recAttrClr: 0,
   });
-  expect(parseMountOptions(['ro', 'rw', 'nodev', 'dev', 'tmpcopyup'])).toEqual({ flags: 0, propagation: [], data: '' });
+  expect(parseMountOptions(['ro', 'rw', 'nodev', 'dev', 'tmpcopyup'])).toEqual({ flags: 0, propagation: [], data: '', recAttrSet: 0, recAttrClr: 0 });
+  // runc 1.1's recursive options go to mount_setattr, not to the filesystem's data
+  expect(parseMountOptions(['rbind', 'rro', 'rnosuid', 'rdev', 'rnoatime'])).toEqual({
+    flags: MS.BIND | MS.REC,
+    propagation: [],
+    data: '',
+    recAttrSet: MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME,
+    recAttrClr: MOUNT_ATTR.NODEV | MOUNT_ATTR._ATIME,
+  });
 });
 
 test('relative bind sources resolve against the bundle', () => {

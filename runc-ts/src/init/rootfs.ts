@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerConfig, MountConfig } from '../spec/config.js';
-import { MNT_DETACH, MS, O, S_IFBLK, S_IFCHR, S_IFIFO } from '../syscalls/constants.js';
+import { AT_RECURSIVE, MNT_DETACH, MS, O, S_IFBLK, S_IFCHR, S_IFIFO } from '../syscalls/constants.js';
 import { isErrno } from '../syscalls/syscall-error.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import { makedev } from './device-number.js';
@@ -130,6 +130,9 @@ function mountOne(ctx: RootfsContext, m: MountConfig): void {
     }
   }
   applyPropagation(ctx, dest, m.propagation);
+  // After the mount and its propagation, as runc; a kernel without mount_setattr (before 5.12)
+  // fails here rather than leaving the mount writable.
+  if (m.recAttrSet || m.recAttrClr) ctx.sys.mountSetattr(verifiedTarget(ctx, dest), AT_RECURSIVE, m.recAttrSet ?? 0, m.recAttrClr ?? 0);
 }
 
 function binds(ctx: RootfsContext, destination: string): boolean {

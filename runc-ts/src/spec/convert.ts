@@ -221,7 +221,8 @@ function mounts(v: unknown, bundle: string): MountConfig[] {
       source = path.resolve(bundle, source);
       if (!fs.existsSync(source)) fail(`mounts[${i}] (${destination}): bind source ${source} does not exist`);
     }
-    return { destination, source, type, bind, flags: parsed.flags, propagation: parsed.propagation, data: parsed.data };
+    const rec = parsed.recAttrSet || parsed.recAttrClr ? { recAttrSet: parsed.recAttrSet, recAttrClr: parsed.recAttrClr } : {};
+    return { destination, source, type, bind, flags: parsed.flags, propagation: parsed.propagation, data: parsed.data, ...rec };
   });
 }
 
