@@ -52,7 +52,7 @@ test('errors name the field', () => {
   expect(fails((s) => delete s.process)).toThrow('config.json: process is missing');
   expect(fails((s) => (s.process!.cwd = 'relative'))).toThrow('config.json: process.cwd must be an absolute path, got "relative"');
   expect(fails((s) => s.linux!.namespaces!.push({ type: 'pid' }))).toThrow('namespace type "pid" is given twice');
-  expect(fails((s) => (s.linux!.namespaces = [{ type: 'pid' }, { type: 'uts' }]))).toThrow('must include a mount namespace');
+  expect(fails((s) => (s.linux!.namespaces = [{ type: 'pid' }, { type: 'uts' }]))).toThrow('unable to restrict sys entries without a private MNT namespace');
   expect(fails((s) => s.linux!.namespaces!.push({ type: 'user' }))).toThrow('a new user namespace needs linux.uidMappings and linux.gidMappings');
   expect(fails((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts')))).toThrow('hostname is set but the container has no uts namespace');
   expect(fails((s) => (s.linux!.rootfsPropagation = 'sideways'))).toThrow('unknown propagation "sideways"');

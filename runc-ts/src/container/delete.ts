@@ -6,6 +6,7 @@ import { refusal } from '../state/status.js';
 import { SIGNALS } from '../syscalls/constants.js';
 import { currentStatus } from './container-status.js';
 import { killAndWait } from './create.js';
+import { detachHostMounts } from './host-mounts.js';
 import { runHooks } from './hooks.js';
 import { waitUntil } from './proc-info.js';
 import type { Runtime } from './runtime.js';
@@ -46,6 +47,13 @@ export function deleteContainer(rt: Runtime, id: string, force = false): void {
     }
     if (status === 'paused' || cg.isFrozen()) cg.thaw();
     waitUntil(() => cg.pids().every((p) => others.has(p)), 5000);
+  }
+  if (state.hostMounts?.length) {
+    try {
+      detachHostMounts(rt.sys, state.config.rootfs, state.hostMounts);
+    } catch (err) {
+      rt.log.warn(`cannot detach the container's mounts: ${(err as Error).message}`);
+    }
   }
   try {
     cg.destroy();

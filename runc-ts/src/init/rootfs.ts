@@ -197,10 +197,14 @@ function mountPointOf(dir: string): string {
 /** Everything before pivot_root: propagation, the rootfs bind, the spec's mounts, /dev. */
 export function prepareRootfs(ctx: RootfsContext): void {
   const { sys, config } = ctx;
-  sys.mount(null, '/', null, config.rootfsPropagation, null);
-  // pivot_root refuses a new root whose parent mount is shared.
-  sys.mount(null, mountPointOf(path.dirname(config.rootfs)), null, MS.PRIVATE, null);
-  sys.mount(config.rootfs, config.rootfs, null, MS.BIND | MS.REC, null);
+  // Without a mount namespace of its own these mounts would be the host's: runc-ts leaves the
+  // host's propagation alone and needs no rootfs bind (no pivot_root, no read-only remount).
+  if (hasMountNamespace(config)) {
+    sys.mount(null, '/', null, config.rootfsPropagation, null);
+    // pivot_root refuses a new root whose parent mount is shared.
+    sys.mount(null, mountPointOf(path.dirname(config.rootfs)), null, MS.PRIVATE, null);
+    sys.mount(config.rootfs, config.rootfs, null, MS.BIND | MS.REC, null);
+  }
   for (const m of config.mounts) mountOne(ctx, m);
   if (!binds(ctx, '/dev')) createDevices(ctx);
   createDevSymlinks(ctx);
@@ -234,6 +238,7 @@ function hideHostPseudoFilesystems(ctx: RootfsContext): void {
 }
 
 export interface MountinfoEntry {
+  id: number;
   root: string;
   mountPoint: string;
   fstype: string;
@@ -247,14 +252,28 @@ export function parseMountinfo(text: string): MountinfoEntry[] {
     const fields = line.split(' ');
     const dash = fields.indexOf('-');
     if (dash < 6) continue;
-    out.push({ root: unescape(fields[3]!), mountPoint: unescape(fields[4]!), fstype: fields[dash + 1]! });
+    out.push({ id: Number(fields[0]), root: unescape(fields[3]!), mountPoint: unescape(fields[4]!), fstype: fields[dash + 1]! });
   }
   return out;
 }
 
-/** Makes the rootfs the container's "/" (pivot_root, or a move and chroot with --no-pivot). */
+export function hasMountNamespace(config: ContainerConfig): boolean {
+  return config.namespaces.some((n) => n.type === 'mount');
+}
+
+/**
+ * Makes the rootfs the container's "/": pivot_root, or a move and chroot with --no-pivot, or only a
+ * chroot for a container without a mount namespace (as runc).
+ */
 export function enterRootfs(ctx: RootfsContext): void {
   const { sys, config } = ctx;
+  if (!hasMountNamespace(config)) {
+    if (ctx.noPivot) throw new Error('--no-pivot needs a mount namespace of its own (it would move the host\'s mounts)');
+    sys.chdir(config.rootfs);
+    sys.chroot('.');
+    sys.chdir('/');
+    return;
+  }
   if (ctx.noPivot) {
     hideHostPseudoFilesystems(ctx);
     sys.chdir(config.rootfs);

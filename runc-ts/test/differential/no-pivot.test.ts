@@ -45,8 +45,8 @@ test('parseMountinfo reads root, mount point (unescaped) and type, after the opt
     '',
   ].join('\n');
   expect(parseMountinfo(text)).toEqual([
-    { root: '/', mountPoint: '/proc', fstype: 'proc' },
-    { root: '/', mountPoint: '/a b', fstype: 'sysfs' },
-    { root: '/sub', mountPoint: '/mnt', fstype: 'ext4' },
+    { id: 22, root: '/', mountPoint: '/proc', fstype: 'proc' },
+    { id: 23, root: '/', mountPoint: '/a b', fstype: 'sysfs' },
+    { id: 24, root: '/sub', mountPoint: '/mnt', fstype: 'ext4' },
   ]);
 });
