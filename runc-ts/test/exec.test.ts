@@ -108,18 +108,18 @@ test('events --stats prints cpu, memory and pids usage as JSON', () => {
 });
 
 test('bad exec input: missing or stopped container, invalid process.json, missing program', async () => {
-  expect(fx.runc(['exec', 'nope', 'true'])).toMatchObject({ code: 1, stderr: 'container does not exist: nope\n' });
+  expect(fx.runc(['exec', 'nope', 'true'])).toMatchObject({ code: 255, stderr: 'container does not exist: nope\n' });
   const file = path.join(fx.tmp, 'bad-process.json');
   fs.writeFileSync(file, '{"args": []}');
   expect(fx.runc(['exec', '--process', file, id]).stderr).toBe(`config.json: process file ${file}.args must name the program to run\n`);
   fs.writeFileSync(file, '{"args": ');
   expect(fx.runc(['exec', '--process', file, id]).stderr).toMatch(/^invalid process file .*bad-process\.json: /);
   const before = cgroupProcs('pids').length;
-  expect(fx.runc(['exec', id, 'no-such-program'])).toMatchObject({ code: 1, stderr: 'exec: "no-such-program": executable file not found in $PATH\n' });
+  expect(fx.runc(['exec', id, 'no-such-program'])).toMatchObject({ code: 255, stderr: 'exec: "no-such-program": executable file not found in $PATH\n' });
   expect(cgroupProcs('pids').length).toBe(before);
   const stopped = await fx.bundle(['true']);
   expect(fx.runc(['create', '--bundle', stopped.dir, stopped.id]).code).toBe(0);
   fx.runc(['kill', stopped.id, 'KILL']);
   await new Promise((r) => setTimeout(r, 200));
-  expect(fx.runc(['exec', stopped.id, 'true'])).toMatchObject({ code: 1, stderr: 'cannot exec in a stopped container\n' });
+  expect(fx.runc(['exec', stopped.id, 'true'])).toMatchObject({ code: 255, stderr: 'cannot exec in a stopped container\n' });
 });

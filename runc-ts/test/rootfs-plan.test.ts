@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { convertSpec } from '../src/spec/convert.js';
 import { defaultSpec } from '../src/spec/default-spec.js';
-import { enterRootfs, prepareRootfs, type RootfsContext } from '../src/init/rootfs.js';
+import { enterRootfs, parseMountinfo, prepareRootfs, type RootfsContext } from '../src/init/rootfs.js';
 import { MNT_DETACH, MS } from '../src/syscalls/constants.js';
 import { RecordingSyscalls } from './helpers/recording-syscalls.js';
 
@@ -92,6 +92,11 @@ test('pivot_root sequence, and the chroot fallback', () => {
 
   const rec2 = new RecordingSyscalls();
   enterRootfs({ ...context(rec2), noPivot: true });
-  expect(rec2.calls.map((c) => c.name)).toEqual(['chdir', 'mount', 'chroot', 'chdir']);
-  expect(rec2.named('mount')[0]).toEqual([fs.realpathSync(rootfs), '/', null, MS.MOVE, null]);
+  // First every full proc and sysfs mount of this (host) namespace is made a slave and detached.
+  const pseudo = parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8')).filter((m) => m.root === '/' && (m.fstype === 'proc' || m.fstype === 'sysfs'));
+  expect(pseudo.length).toBeGreaterThan(0);
+  expect(rec2.calls.map((c) => c.name)).toEqual([...pseudo.flatMap(() => ['mount', 'umount2']), 'chdir', 'mount', 'chroot', 'chdir']);
+  expect(rec2.named('umount2')).toEqual(pseudo.map((m) => [m.mountPoint, MNT_DETACH]));
+  expect(rec2.named('mount')[0]).toEqual([null, pseudo[0]!.mountPoint, null, MS.SLAVE | MS.REC, null]);
+  expect(rec2.named('mount').at(-1)).toEqual([fs.realpathSync(rootfs), '/', null, MS.MOVE, null]);
 });

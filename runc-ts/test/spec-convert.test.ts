@@ -6,7 +6,7 @@ import { convertSpec, parseSpec } from '../src/spec/convert.js';
 import { validateId } from '../src/state/container-id.js';
 import { defaultSpec } from '../src/spec/default-spec.js';
 import { parseMountOptions } from '../src/spec/mount-options.js';
-import { MS } from '../src/syscalls/constants.js';
+import { MOUNT_ATTR, MS } from '../src/syscalls/constants.js';
 import type { Spec } from '../src/spec/types.js';
 
 let bundle: string;
@@ -52,7 +52,7 @@ test('errors name the field', () => {
   expect(fails((s) => delete s.process)).toThrow('config.json: process is missing');
   expect(fails((s) => (s.process!.cwd = 'relative'))).toThrow('config.json: process.cwd must be an absolute path, got "relative"');
   expect(fails((s) => s.linux!.namespaces!.push({ type: 'pid' }))).toThrow('namespace type "pid" is given twice');
-  expect(fails((s) => (s.linux!.namespaces = [{ type: 'pid' }, { type: 'uts' }]))).toThrow('must include a mount namespace');
+  expect(fails((s) => (s.linux!.namespaces = [{ type: 'pid' }, { type: 'uts' }]))).toThrow('unable to restrict sys entries without a private MNT namespace');
   expect(fails((s) => s.linux!.namespaces!.push({ type: 'user' }))).toThrow('a new user namespace needs linux.uidMappings and linux.gidMappings');
   expect(fails((s) => (s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts')))).toThrow('hostname is set but the container has no uts namespace');
   expect(fails((s) => (s.linux!.rootfsPropagation = 'sideways'))).toThrow('unknown propagation "sideways"');
@@ -81,8 +81,18 @@ test('mount options split into flags, propagation and data', () => {
     flags: MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID,
     propagation: [MS.SLAVE | MS.REC],
     data: 'size=10m,mode=755',
+    recAttrSet: 0,
+    recAttrClr: 0,
   });
-  expect(parseMountOptions(['ro', 'rw', 'nodev', 'dev', 'tmpcopyup'])).toEqual({ flags: 0, propagation: [], data: '' });
+  expect(parseMountOptions(['ro', 'rw', 'nodev', 'dev', 'tmpcopyup'])).toEqual({ flags: 0, propagation: [], data: '', recAttrSet: 0, recAttrClr: 0 });
+  // runc 1.1's recursive options go to mount_setattr, not to the filesystem's data
+  expect(parseMountOptions(['rbind', 'rro', 'rnosuid', 'rdev', 'rnoatime'])).toEqual({
+    flags: MS.BIND | MS.REC,
+    propagation: [],
+    data: '',
+    recAttrSet: MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NOATIME,
+    recAttrClr: MOUNT_ATTR.NODEV | MOUNT_ATTR._ATIME,
+  });
 });
 
 test('relative bind sources resolve against the bundle', () => {

@@ -30,6 +30,8 @@ export interface Command {
   /** Descriptions of the options, for --help. */
   help: Record<string, string>;
   run(args: Parsed, rt: Runtime, globals: Globals): number | Promise<number>;
+  /** Exit status when run() throws; default 1 (runc's exec fails with 255). */
+  failureCode?: number;
 }
 
 export class UsageError extends Error {
@@ -77,4 +79,27 @@ export function splitAtCommand(args: string[], options: Options): { own: string[
     if (withValue.has(a)) i++;
   }
   return { own: args, command: [] };
+}
+
+/**
+ * Joins every value-taking flag with the argument after it (`--cpu-quota -1` → `--cpu-quota=-1`):
+ * runc's flag parser takes the next argument as the value whatever it looks like, where parseArgs
+ * would call a value starting with '-' ambiguous. Arguments after `--` are left alone.
+ */
+export function joinFlagValues(args: string[], options: Options): string[] {
+  const longOf = new Map<string, string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    longOf.set(`--${name}`, name);
+    if (o.short) longOf.set(`-${o.short}`, name);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return [...out, ...args.slice(i)];
+    const name = longOf.get(a);
+    if (name !== undefined && i + 1 < args.length) out.push(`--${name}=${args[++i]!}`);
+    else out.push(a);
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../container/logger.js';
 import { runtime } from '../container/runtime.js';
-import { type Command, type Globals, type Parsed, splitAtCommand, UsageError } from './command.js';
+import { type Command, type Globals, joinFlagValues, type Parsed, splitAtCommand, UsageError } from './command.js';
 
 const VERSION = '0.1.0';
 const SPEC_VERSION = '1.1.0';
@@ -121,6 +121,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[] } {
 export async function main(argv: string[]): Promise<number> {
   let globals: Globals = { logFormat: 'text', debug: false, systemdCgroup: false };
   let log = createLogger();
+  let failureCode = 1;
   try {
     const parsed = parseGlobals(argv);
     globals = parsed.globals;
@@ -147,17 +148,18 @@ export async function main(argv: string[]): Promise<number> {
     let values, positionals;
     const { own, command } = cmd.stopAtCommand ? splitAtCommand(args, cmd.options) : { own: args, command: [] };
     try {
-      ({ values, positionals } = parseArgs({ args: own, options: cmd.options, allowPositionals: true, strict: true }));
+      ({ values, positionals } = parseArgs({ args: joinFlagValues(own, cmd.options), options: cmd.options, allowPositionals: true, strict: true }));
     } catch (err) {
       throw new UsageError(`${cmd.name}: ${(err as Error).message}`);
     }
     positionals.push(...command);
     const rt = runtime({ ...(globals.root ? { root: globals.root } : {}), log });
+    failureCode = cmd.failureCode ?? 1;
     return await cmd.run({ values: values as Parsed['values'], positionals }, rt, globals);
   } catch (err) {
     log.error(err instanceof Error ? err.message : String(err));
     if (globals.debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return 1;
+    return failureCode;
   }
 }
 

@@ -8,7 +8,7 @@ import { cgroupManagerFor } from '../cgroups/open.js';
 import { runNamespaceChild } from '../init/namespace-child.js';
 import type { InitContext } from '../init/init-context.js';
 import { NAMESPACE_FILE } from '../init/namespace-flags.js';
-import type { CgroupMount } from '../init/rootfs.js';
+import { type CgroupMount, hasMountNamespace } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { type ContainerConfig, createsNamespace } from '../spec/config.js';
@@ -20,6 +20,7 @@ import { AF_UNIX, O, PR, SIGNALS, SOCK_CLOEXEC, SOCK_SEQPACKET } from '../syscal
 import type { Syscalls } from '../syscalls/syscalls.js';
 import { writeIdMaps } from './id-maps.js';
 import { isAlive, readProcStat, waitUntil } from './proc-info.js';
+import { detachHostMounts, mountsAddedBelow, snapshotMountsBelow } from './host-mounts.js';
 import { Rollback } from './rollback.js';
 import type { Runtime } from './runtime.js';
 import { runHooks } from './hooks.js';
@@ -99,6 +100,16 @@ function expectFromChild<T>(receive: () => T, sys: Syscalls, childPid: number): 
   }
 }
 
+/**
+ * runc's checks of a cgroup that exists before create: joining a frozen one would hang the init,
+ * so it is refused; one with processes in it is used with a warning (runc 1.1 only warns).
+ */
+function checkExistingCgroup(cg: CgroupManager, warn: (m: string) => void): void {
+  const pids = cg.pids();
+  if (pids.length > 0) warn(`container's cgroup is not empty: ${pids.length} process(es) found`);
+  if (cg.isFrozen()) throw new Error("container's cgroup unexpectedly frozen");
+}
+
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
   const { sys, store, log } = rt;
   // hrtime, not performance.now(): the global `performance` loads perf_hooks on first use (~1 ms).
@@ -107,6 +118,8 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   validateId(opts.id);
   const spec = loadSpec(opts.bundle);
   const config: ContainerConfig = convertSpec(spec, { id: opts.id, bundle: opts.bundle });
+  const onHostMounts = !hasMountNamespace(config);
+  if (onHostMounts && opts.noPivot) throw new Error('--no-pivot needs a mount namespace of its own (without one it would move the host\'s mounts)');
   store.claim(opts.id);
   const rollback = new Rollback();
   rollback.add('remove state dir', () => store.remove(opts.id));
@@ -117,8 +130,13 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
+    if (cgroupExisted) checkExistingCgroup(cg, (m) => log.warn(m));
+    // As runc: a failed create removes the container's cgroup, even one that existed before, unless
+    // other processes are in it. Registered first, so a create() that fails half-way is undone too.
+    rollback.add('remove cgroup', () => {
+      if (!cgroupExisted || cg.pids().length === 0) cg.destroy();
+    });
     cg.create();
-    if (!cgroupExisted) rollback.add('remove cgroup', () => cg.destroy());
     cg.apply(config.resources);
     trace('cgroups configured');
 
@@ -150,6 +168,8 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
         return { type: n.type, fd };
       });
     const { mounts, v2Only } = cgroupMounts(cg);
+    const mountsBefore = onHostMounts ? snapshotMountsBelow(config.rootfs) : undefined;
+    if (mountsBefore) rollback.add('detach host mounts', () => detachHostMounts(sys, config.rootfs, mountsAddedBelow(config.rootfs, mountsBefore)));
     const ctx: InitContext = {
       sys,
       config,
@@ -250,6 +270,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
     fds.splice(fds.indexOf(parentEnd), 1);
     trace('init ready');
 
+    if (mountsBefore) state.hostMounts = mountsAddedBelow(config.rootfs, mountsBefore);
     store.save(state);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), 0o644);
     rollback.commit();

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { cgroupManagerFromPaths } from '../cgroups/open.js';
 import { runExecChild, type ExecContext } from '../init/exec-child.js';
 import { NAMESPACE_FILE } from '../init/namespace-flags.js';
+import { hasMountNamespace } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import type { NamespaceType, ProcessConfig } from '../spec/config.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
@@ -87,6 +88,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
       capLast: capLast(),
       userns: state.config.namespaces.some((n) => n.type === 'user'),
       noPivot: state.noPivot,
+      ...(hasMountNamespace(state.config) ? {} : { chrootTo: state.config.rootfs }),
       preserveFds: opts.preserveFds ?? 0,
       ...(opts.stdio ? { stdio: opts.stdio } : {}),
       ...(seccomp ? { seccomp } : {}),

@@ -11,6 +11,8 @@ import { startContainer } from './start.js';
 
 export interface RunOptions extends CreateOptions {
   detach?: boolean;
+  /** Leave the stopped container for `state` and `delete` (runc run --keep). */
+  keep?: boolean;
 }
 
 function wantsTerminal(bundle: string): boolean {
@@ -40,12 +42,16 @@ export async function runContainer(rt: Runtime, opts: RunOptions): Promise<numbe
   const exited = waitForChild(rt.sys, state.pid);
   const unforward = forwardSignals(rt.sys, state.pid, master);
   const unrelay = master ? relayTerminal(master) : undefined;
+  // --keep keeps a container whose process ran and exited; one that failed to start goes, as in runc.
+  let ran = false;
   try {
     startContainer(rt, opts.id);
-    return exitCodeOf(await exited);
+    const code = exitCodeOf(await exited);
+    ran = true;
+    return code;
   } finally {
     unforward();
     await unrelay?.();
-    deleteContainer(rt, opts.id, true);
+    if (!(opts.keep && ran)) deleteContainer(rt, opts.id, true);
   }
 }

@@ -1,11 +1,11 @@
 import { SIGNALS, SIGRTMAX, SIGRTMIN } from '../syscalls/constants.js';
 
-/** Parses a signal as runc accepts it: "KILL", "SIGKILL", "kill", "9", "RTMIN+3". */
+/** Parses a signal as runc accepts it: "KILL", "SIGKILL", "kill", "9", "RTMIN+3", and 0 (only checks). */
 export function parseSignal(value: string): number {
   const v = value.trim();
   if (/^\d+$/.test(v)) {
     const n = Number(v);
-    if (n >= 1 && n <= SIGRTMAX) return n;
+    if (n >= 0 && n <= SIGRTMAX) return n;
     throw new Error(`invalid signal number ${v}`);
   }
   const name = v.toUpperCase().replace(/^SIG/, '');

@@ -1,5 +1,5 @@
 // Capability names → bit masks, and the order runc applies them in around the uid switch.
-import { CAPABILITIES, PR, PR_CAP_AMBIENT_RAISE } from '../syscalls/constants.js';
+import { CAPABILITIES, PR, PR_CAP_AMBIENT_CLEAR_ALL, PR_CAP_AMBIENT_RAISE } from '../syscalls/constants.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import type { CapabilitySets } from '../spec/config.js';
 
@@ -20,11 +20,27 @@ export function applyBoundingSet(sys: Syscalls, caps: CapabilitySets, capLast: n
   }
 }
 
-/** Sets effective/permitted/inheritable, then raises the ambient ones (after the uid switch). */
+/**
+ * Sets effective/permitted/inheritable, then the ambient set (after the uid switch), as runc 1.1
+ * does: the kernel raises an ambient capability only if it is both permitted and inheritable, and
+ * runc ignores a refused raise (its default spec lists ambient capabilities but no inheritable
+ * ones, so there they all are refused). The ambient set ends as exactly the raisable subset.
+ */
 export function applyCapabilities(sys: Syscalls, caps: CapabilitySets): void {
   sys.capset(capMask(caps.effective), capMask(caps.permitted), capMask(caps.inheritable));
+  try {
+    sys.prctl(PR.CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL);
+  } catch {
+    // no ambient capabilities on this kernel (EINVAL before 4.3): nothing to clear or raise
+    return;
+  }
   for (const name of caps.ambient) {
     const bit = CAPABILITIES[name];
-    if (bit !== undefined) sys.prctl(PR.CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, bit);
+    if (bit === undefined) continue;
+    try {
+      sys.prctl(PR.CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, bit);
+    } catch {
+      // EPERM: not in the permitted and inheritable sets; runc leaves it out without a word
+    }
   }
 }

@@ -17,6 +17,8 @@ export interface ExecContext {
   userns: boolean;
   /** The container was created with --no-pivot: its root is a chroot inside its mount namespace. */
   noPivot: boolean;
+  /** The container has no mount namespace: its root is a chroot into this (host) path. */
+  chrootTo?: string;
   consoleSocketFd?: number;
   preserveFds: number;
   /** The container's seccomp filter, built by the parent (exec'd processes get it too, as with runc). */
@@ -46,6 +48,10 @@ function runExecProcess(ctx: ExecContext): never {
     if (ctx.noPivot) {
       // setns(mnt) put us at the namespace's root; the container's root is the mount moved on top.
       sys.chdir('/');
+      sys.chroot('.');
+    }
+    if (ctx.chrootTo !== undefined) {
+      sys.chdir(ctx.chrootTo);
       sys.chroot('.');
     }
     if (ctx.proc.terminal) sys.setsid();

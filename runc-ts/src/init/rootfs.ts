@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerConfig, MountConfig } from '../spec/config.js';
-import { MNT_DETACH, MS, O, S_IFBLK, S_IFCHR, S_IFIFO } from '../syscalls/constants.js';
+import { AT_RECURSIVE, MNT_DETACH, MS, O, S_IFBLK, S_IFCHR, S_IFIFO } from '../syscalls/constants.js';
 import { isErrno } from '../syscalls/syscall-error.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import { makedev } from './device-number.js';
@@ -130,6 +130,9 @@ function mountOne(ctx: RootfsContext, m: MountConfig): void {
     }
   }
   applyPropagation(ctx, dest, m.propagation);
+  // After the mount and its propagation, as runc; a kernel without mount_setattr (before 5.12)
+  // fails here rather than leaving the mount writable.
+  if (m.recAttrSet || m.recAttrClr) ctx.sys.mountSetattr(verifiedTarget(ctx, dest), AT_RECURSIVE, m.recAttrSet ?? 0, m.recAttrClr ?? 0);
 }
 
 function binds(ctx: RootfsContext, destination: string): boolean {
@@ -194,19 +197,85 @@ function mountPointOf(dir: string): string {
 /** Everything before pivot_root: propagation, the rootfs bind, the spec's mounts, /dev. */
 export function prepareRootfs(ctx: RootfsContext): void {
   const { sys, config } = ctx;
-  sys.mount(null, '/', null, config.rootfsPropagation, null);
-  // pivot_root refuses a new root whose parent mount is shared.
-  sys.mount(null, mountPointOf(path.dirname(config.rootfs)), null, MS.PRIVATE, null);
-  sys.mount(config.rootfs, config.rootfs, null, MS.BIND | MS.REC, null);
+  // Without a mount namespace of its own these mounts would be the host's: runc-ts leaves the
+  // host's propagation alone and needs no rootfs bind (no pivot_root, no read-only remount).
+  if (hasMountNamespace(config)) {
+    sys.mount(null, '/', null, config.rootfsPropagation, null);
+    // pivot_root refuses a new root whose parent mount is shared.
+    sys.mount(null, mountPointOf(path.dirname(config.rootfs)), null, MS.PRIVATE, null);
+    sys.mount(config.rootfs, config.rootfs, null, MS.BIND | MS.REC, null);
+  }
   for (const m of config.mounts) mountOne(ctx, m);
   if (!binds(ctx, '/dev')) createDevices(ctx);
   createDevSymlinks(ctx);
 }
 
-/** Makes the rootfs the container's "/" (pivot_root, or a move and chroot with --no-pivot). */
+/**
+ * Without pivot_root the host's mounts stay in the container's mount namespace, below its chroot.
+ * The kernel lets a process that has its own user namespace mount a fresh procfs or sysfs only if a
+ * full, uncovered one is already in the namespace: the host's would do, and the fresh mount would
+ * show what the container's masked paths hide. So, as runc does, every full proc and sysfs mount
+ * outside the rootfs is detached, or covered with a tmpfs where that is refused.
+ */
+function hideHostPseudoFilesystems(ctx: RootfsContext): void {
+  const { sys, config } = ctx;
+  for (const m of parseMountinfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))) {
+    if (m.root !== '/' || (m.fstype !== 'proc' && m.fstype !== 'sysfs') || isWithin(config.rootfs, m.mountPoint)) continue;
+    try {
+      // no unmount may propagate to the host
+      sys.mount(null, m.mountPoint, null, MS.SLAVE | MS.REC, null);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) continue; // under a mount detached already
+      throw err;
+    }
+    try {
+      sys.umount2(m.mountPoint, MNT_DETACH);
+    } catch (err) {
+      if (!isErrno(err, 'EINVAL') && !isErrno(err, 'EPERM')) throw err;
+      sys.mount('tmpfs', m.mountPoint, 'tmpfs', 0, null);
+    }
+  }
+}
+
+export interface MountinfoEntry {
+  id: number;
+  root: string;
+  mountPoint: string;
+  fstype: string;
+}
+
+/** Parses /proc/self/mountinfo (octal escapes in paths decoded), in the kernel's order. */
+export function parseMountinfo(text: string): MountinfoEntry[] {
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const out: MountinfoEntry[] = [];
+  for (const line of text.split('\n')) {
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-');
+    if (dash < 6) continue;
+    out.push({ id: Number(fields[0]), root: unescape(fields[3]!), mountPoint: unescape(fields[4]!), fstype: fields[dash + 1]! });
+  }
+  return out;
+}
+
+export function hasMountNamespace(config: ContainerConfig): boolean {
+  return config.namespaces.some((n) => n.type === 'mount');
+}
+
+/**
+ * Makes the rootfs the container's "/": pivot_root, or a move and chroot with --no-pivot, or only a
+ * chroot for a container without a mount namespace (as runc).
+ */
 export function enterRootfs(ctx: RootfsContext): void {
   const { sys, config } = ctx;
+  if (!hasMountNamespace(config)) {
+    if (ctx.noPivot) throw new Error('--no-pivot needs a mount namespace of its own (it would move the host\'s mounts)');
+    sys.chdir(config.rootfs);
+    sys.chroot('.');
+    sys.chdir('/');
+    return;
+  }
   if (ctx.noPivot) {
+    hideHostPseudoFilesystems(ctx);
     sys.chdir(config.rootfs);
     sys.mount(config.rootfs, '/', null, MS.MOVE, null);
     sys.chroot('.');

@@ -57,6 +57,9 @@ export interface MountConfig {
   propagation: number[];
   /** Filesystem-specific options, joined with commas. */
   data: string;
+  /** MOUNT_ATTR_* set/cleared recursively after mounting (rro, rnosuid, …); absent for none. */
+  recAttrSet?: number;
+  recAttrClr?: number;
 }
 
 export interface DeviceConfig {

@@ -221,7 +221,8 @@ function mounts(v: unknown, bundle: string): MountConfig[] {
       source = path.resolve(bundle, source);
       if (!fs.existsSync(source)) fail(`mounts[${i}] (${destination}): bind source ${source} does not exist`);
     }
-    return { destination, source, type, bind, flags: parsed.flags, propagation: parsed.propagation, data: parsed.data };
+    const rec = parsed.recAttrSet || parsed.recAttrClr ? { recAttrSet: parsed.recAttrSet, recAttrClr: parsed.recAttrClr } : {};
+    return { destination, source, type, bind, flags: parsed.flags, propagation: parsed.propagation, data: parsed.data, ...rec };
   });
 }
 
@@ -258,8 +259,10 @@ function deviceRules(v: unknown, specDevices: DeviceConfig[]): DeviceRule[] {
       if (!isObject(r)) fail(`linux.resources.devices[${i}] must be an object`);
       const type = (optStr(r.type, `linux.resources.devices[${i}].type`) ?? 'a') as DeviceRule['type'];
       if (!['a', 'c', 'b'].includes(type)) fail(`linux.resources.devices[${i}]: unknown type ${JSON.stringify(type)}`);
-      const access = optStr(r.access, `linux.resources.devices[${i}].access`) ?? 'rwm';
-      if (!/^[rwm]*$/.test(access)) fail(`linux.resources.devices[${i}]: access must be made of r, w and m`);
+      const access = optStr(r.access, `linux.resources.devices[${i}].access`) ?? '';
+      // runc refuses an empty or missing access (its words), rather than reading it as "rwm"
+      if (access === '') fail(`linux.resources.devices[${i}]: device access at ${i} field cannot be empty`);
+      if (!/^[rwm]+$/.test(access)) fail(`linux.resources.devices[${i}]: access must be made of r, w and m`);
       rules.push({
         allow: bool(r.allow, `linux.resources.devices[${i}].allow`),
         type,
@@ -503,7 +506,6 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
   if (hostname && !ns.some((n) => n.type === 'uts')) fail('hostname is set but the container has no uts namespace');
   const domainname = optStr(spec.domainname, 'domainname');
   if (domainname && !ns.some((n) => n.type === 'uts')) fail('domainname is set but the container has no uts namespace');
-  if (!ns.some((n) => n.type === 'mount')) fail('linux.namespaces must include a mount namespace');
 
   let rootfsPropagation = MS.SLAVE | MS.REC;
   const prop = optStr(linux.rootfsPropagation, 'linux.rootfsPropagation');
@@ -546,6 +548,13 @@ export function convertSpec(spec: Spec, opts: ConvertOptions): ContainerConfig {
     hooks: hooks(spec.hooks),
     annotations: isObject(spec.annotations) ? Object.fromEntries(Object.entries(spec.annotations).map(([k, v]) => [k, str(v, `annotations.${k}`)])) : {},
   };
+  if (!ns.some((n) => n.type === 'mount')) {
+    // runc accepts a config without a mount namespace: the spec's mounts are then made on the host,
+    // under the rootfs, and the process is chrooted into it. Masks need a namespace (runc's words);
+    // a read-only root or --no-pivot would change host mounts, which runc-ts never does.
+    if (config.maskedPaths.length || config.readonlyPaths.length) fail('unable to restrict sys entries without a private MNT namespace');
+    if (config.readonlyRootfs) fail('root.readonly needs a mount namespace of its own (runc-ts never remounts a host filesystem)');
+  }
   if (hostname) config.hostname = hostname;
   if (domainname) config.domainname = domainname;
   const sc = seccomp(linux.seccomp);

@@ -25,6 +25,8 @@ export interface ContainerState {
   config: ContainerConfig;
   /** True when runc-ts created the network namespace etc. with --no-pivot, for exec to match. */
   noPivot: boolean;
+  /** Mounts create made on the host (a container without a mount namespace), detached on delete. */
+  hostMounts?: string[];
 }
 
 export class StateStore {

@@ -80,6 +80,22 @@ export const PR = {
 export const PR_CAP_AMBIENT_RAISE = 2;
 export const PR_CAP_AMBIENT_CLEAR_ALL = 4;
 
+/** mount_setattr(2) attributes and flag. */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  _ATIME: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+export const AT_RECURSIVE = 0x8000;
+export const AT_FDCWD = -100;
+
 export const SYS = {
   capget: 125,
   capset: 126,
@@ -89,6 +105,7 @@ export const SYS = {
   seccomp: 317,
   pidfd_open: 434,
   pidfd_send_signal: 424,
+  mount_setattr: 442,
 } as const;
 
 export const AF_UNIX = 1;

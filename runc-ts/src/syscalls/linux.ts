@@ -2,7 +2,7 @@
 // declared on first use, so a command pays only for the calls it makes (start/kill/state: none).
 import * as fs from 'node:fs';
 import type * as Koffi from 'koffi';
-import { AF_UNIX, MS, SCM_RIGHTS, SOL_SOCKET, SOCK_CLOEXEC, SOCK_STREAM, SYS } from './constants.js';
+import { AF_UNIX, AT_FDCWD, MS, SCM_RIGHTS, SOL_SOCKET, SOCK_CLOEXEC, SOCK_STREAM, SYS } from './constants.js';
 import { SyscallError } from './syscall-error.js';
 import type { Syscalls } from './syscalls.js';
 
@@ -188,6 +188,13 @@ export const linux: Syscalls = {
   },
   umount2(target, flags) {
     check('umount2', fn('umount2', 'int umount2(const char *target, int flags)')(target, flags), target);
+  },
+  mountSetattr(target, flags, attrSet, attrClr) {
+    const attr = Buffer.alloc(32); // struct mount_attr: attr_set, attr_clr, propagation, userns_fd
+    attr.writeBigUInt64LE(BigInt(attrSet), 0);
+    attr.writeBigUInt64LE(BigInt(attrClr), 8);
+    const f = fn('syscall', 'long syscall(long nr, ...)');
+    check('mount_setattr', f(SYS.mount_setattr, 'int', AT_FDCWD, 'const char *', target, 'unsigned int', flags, 'void *', attr, 'size_t', attr.length), target);
   },
   pivotRoot(newRoot, putOld) {
     check('pivot_root', fn('syscall', 'long syscall(long nr, ...)')(SYS.pivot_root, 'const char *', newRoot, 'const char *', putOld), newRoot);

@@ -32,6 +32,8 @@ export interface Syscalls {
   // file system
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
+  /** mount_setattr(2) on `target` and, with AT_RECURSIVE, every mount below it. */
+  mountSetattr(target: string, flags: number, attrSet: number, attrClr: number): void;
   pivotRoot(newRoot: string, putOld: string): void;
   chroot(path: string): void;
   chdir(path: string): void;

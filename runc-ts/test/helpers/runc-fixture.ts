@@ -54,13 +54,18 @@ export class RuncFixture {
    * container inherits runc-ts's stdio, and a pipe would stay open as long as the container runs.
    */
   runc(args: string[], opts: { timeoutMs?: number } = {}): Result {
+    return this.runTool(RUNC_TS, this.root, args, opts);
+  }
+
+  /** Runs `bin --root root args` to completion (output through files, as `runc` says why). */
+  protected runTool(bin: string, root: string, args: string[], opts: { timeoutMs?: number } = {}): Result {
     const out = path.join(this.tmp, `out-${++this.calls}`);
     const err = `${out}.err`;
     const outFd = fs.openSync(out, 'w');
     const errFd = fs.openSync(err, 'w');
     let r: SpawnSyncReturns<Buffer>;
     try {
-      r = spawnSync(RUNC_TS, ['--root', this.root, ...args], { stdio: ['ignore', outFd, errFd], timeout: opts.timeoutMs ?? 60_000 });
+      r = spawnSync(bin, ['--root', root, ...args], { stdio: ['ignore', outFd, errFd], timeout: opts.timeoutMs ?? 60_000 });
     } finally {
       fs.closeSync(outFd);
       fs.closeSync(errFd);

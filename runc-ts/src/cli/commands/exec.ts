@@ -56,6 +56,7 @@ export const command: Command = {
   summary: 'execute new process inside the container',
   usage: '[command options] <container-id> <command> [command options]  ||  --process FILE <container-id>',
   stopAtCommand: true,
+  failureCode: 255,
   options: {
     'console-socket': { type: 'string' },
     cwd: { type: 'string' },

@@ -23,7 +23,7 @@ export const command: Command = {
     'no-pivot': 'do not use pivot root to jail process inside rootfs',
     'no-new-keyring': 'do not create a new session keyring for the container',
     'preserve-fds': 'pass N additional file descriptors to the container',
-    keep: 'accepted for compatibility; the container is deleted after it exits unless detached',
+    keep: 'do not delete the container after it exits',
   },
   async run({ values, positionals }, rt) {
     const id = oneId('run', positionals);
@@ -35,6 +35,7 @@ export const command: Command = {
       ...(consoleSocket !== undefined ? { consoleSocket } : {}),
       ...(pidFile !== undefined ? { pidFile } : {}),
       detach: values.detach === true,
+      keep: values.keep === true,
       noPivot: values['no-pivot'] === true,
       noNewKeyring: values['no-new-keyring'] === true,
       preserveFds: int(values['preserve-fds'], 'preserve-fds') ?? 0,
