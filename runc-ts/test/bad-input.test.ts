@@ -96,3 +96,9 @@ test('operations on unknown containers and bad flags', async () => {
   expect(fx.runc(['--systemd-cgroup', 'list']).stderr).toMatch(/--systemd-cgroup is not supported/);
   expect(fx.runc(['frobnicate']).code).toBe(1);
 });
+
+test('a cwd that is a file: the error names the container path, never the host rootfs', async () => {
+  const { stderr } = await failingCreate(withSpec((s) => (s.process.cwd = '/etc/passwd')));
+  expect(stderr).toMatch(/mkdir \/etc\/passwd: not a directory$/);
+  expect(stderr).not.toMatch(/rootfs/);
+});

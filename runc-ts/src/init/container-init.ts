@@ -87,7 +87,16 @@ export function runInit(ctx: InitContext): never {
       beforeCgroupMount: () => parent.inCgroups(),
     };
     prepareRootfs(rootfsCtx);
-    fs.mkdirSync(secureJoin(config.rootfs, proc.cwd), { recursive: true, mode: 0o755 });
+    try {
+      fs.mkdirSync(secureJoin(config.rootfs, proc.cwd), { recursive: true, mode: 0o755 });
+    } catch (err) {
+      // As runc says it (it makes the cwd inside the jail): the container's path, never the host's.
+      // Node's text is "ENOTDIR: not a directory, mkdir '<host path>'": keep only the reason.
+      // A recursive mkdir fails with EEXIST only where the path is a file: Go's MkdirAll says ENOTDIR.
+      const e = err as NodeJS.ErrnoException;
+      const reason = e.code === 'EEXIST' ? 'not a directory' : (/^[A-Z]+: ([^,]+)/.exec(e.message)?.[1] ?? e.message);
+      throw new Error(`mkdir ${proc.cwd}: ${reason}`);
+    }
     if (hasRuntimeHooks(ctx)) {
       // prestart and createRuntime run in the runtime's namespaces: the parent runs them.
       sync.send({ t: 'hooks' });
