@@ -145,3 +145,17 @@ max_concurrent_downloads = 5
     expect(applyLabelPaths({}, {}, ['spec']).rest).toEqual(['spec']);
   });
 });
+
+describe('registry error bodies as one readable line', () => {
+  const { registryErrorText } = require('../src/core/remotes/registry-errors.js') as typeof import('../src/core/remotes/registry-errors.js');
+  test('the distribution spec form: the messages, joined', () => {
+    expect(registryErrorText('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"x"}}]}\n')).toBe('manifest unknown');
+    expect(registryErrorText('{"errors":[{"code":"DENIED"},{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')).toBe('denied; repository name not known to registry');
+  });
+  test('anything else: its first line, tags stripped, cut short', () => {
+    expect(registryErrorText('<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>')).toBe('502 Bad Gateway');
+    expect(registryErrorText('x'.repeat(500))).toHaveLength(201);
+    expect(registryErrorText('  ')).toBe('');
+    expect(registryErrorText('{"not":"errors"}')).toBe('{"not":"errors"}');
+  });
+});

@@ -9,6 +9,7 @@ import { MANIFEST_ACCEPT } from '../images/media-types.js';
 import { MAX_MANIFEST_BYTES, sniffMediaType, type Descriptor } from '../images/manifest.js';
 import { objectOf, type Reference } from '../images/reference.js';
 import type { Endpoint, RegistryHosts } from './hosts.js';
+import { registryErrorText } from './registry-errors.js';
 import { TokenAuth, type Fetch } from './token-auth.js';
 
 export interface RegistryClientOptions {
@@ -116,8 +117,8 @@ export class RegistryClient {
         continue;
       }
       if (res.ok || (res.status >= 300 && res.status < 400)) return res;
-      const text = await bodyText(res);
-      const msg = `${opts.what}: ${describe(res.status)} from ${ep.base}${text ? `: ${text.trim()}` : ''}`;
+      const text = registryErrorText(await bodyText(res));
+      const msg = `${opts.what}: ${describe(res.status)} from ${ep.base}${text ? `: ${text}` : ''}`;
       if (res.status === 404) last = notFound(msg);
       else if (res.status === 401 || res.status === 403) last = new StackError(res.status === 401 ? 'unauthenticated' : 'permission-denied', msg);
       else if (res.status === 416) last = new StackError('out-of-range', msg);
