@@ -47,7 +47,11 @@ export function register(r: Router, e: Engine): void {
     for await (const l of records) {
       const text = Buffer.from(timestamps ? `${l.time} ${l.log}` : l.log);
       const ok = res.write(tty ? text : frame(l.stream === 'stderr' ? STDERR : STDOUT, text));
-      if (!ok) await new Promise((resolve) => res.once('drain', resolve));
+      // A client that stops reading and leaves never drains: its 'close' ends the wait as well.
+      if (!ok && !ac.signal.aborted) await new Promise((resolve) => {
+        res.once('drain', resolve);
+        ac.signal.addEventListener('abort', resolve, { once: true });
+      });
       if (ac.signal.aborted) break;
     }
     res.end();

@@ -166,7 +166,7 @@ export class ExecManager {
       throw err;
     }
     const conn = await hijack();
-    const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true });
+    const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true, keepOnLeave: true });
     delete e.attach;
     if (r.exitStatus !== undefined) {
       // The exit code is recorded before the client's stream ends (it inspects the exec next); the
@@ -176,10 +176,9 @@ export class ExecManager {
       await removed;
       return;
     }
-    void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
-      (w) => this.finish(e, w.exitStatus),
-      () => this.finish(e, 137),
-    );
+    // The client left or detached: as with dockerd the process runs on, its output dropped. The
+    // stream is read to the exit rather than cancelled, which also gives the exit code.
+    void attach.exitStatus().then((status) => this.finish(e, status ?? 137));
     conn.end();
   }
 

@@ -110,6 +110,7 @@ export class HttpContext {
   stream(status: number, contentType: string): ServerResponse {
     const res = this.plain();
     this.answered = true;
+    res.on('error', () => res.destroy());
     res.writeHead(status, { 'Content-Type': contentType });
     res.flushHeaders();
     return res;
@@ -131,7 +132,11 @@ export class HttpContext {
     const res = this.plain();
     res.writeHead(200, { 'Content-Type': contentType });
     res.flushHeaders();
-    return Duplex.from({ readable: this.req, writable: res });
+    const conn = Duplex.from({ readable: this.req, writable: res });
+    // A client that leaves makes the pair fail ('aborted', EPIPE): that ends this stream, never the
+    // daemon (an 'error' nobody listens for is thrown). Handlers see it as 'close'.
+    conn.on('error', () => conn.destroy());
+    return conn;
   }
 }
 
