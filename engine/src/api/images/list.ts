@@ -9,9 +9,11 @@ export function repoTags(img: Pick<ListedImage, 'names'>): string[] {
   return img.names.filter((n) => !n.includes('@')).map(familiarName);
 }
 
+/** The `repo@digest` names only: a registry is known to hold the image under them (pull, push). */
 export function repoDigests(img: Pick<ListedImage, 'records'>): string[] {
   const out = new Set<string>();
   for (const r of img.records) {
+    if (!r.name.includes('@')) continue;
     try {
       out.add(`${familiarRepository(parseReference(r.name))}@${r.target.digest}`);
     } catch {

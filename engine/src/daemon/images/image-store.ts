@@ -243,6 +243,17 @@ export class ImageStore {
     }
   }
 
+  /**
+   * Records that a repository holds this image under its digest (a pull, a push that completed): a
+   * `repo@digest` name, which is what RepoDigests lists. Tags and loads record none, as in Docker.
+   */
+  async recordRepoDigest(name: string): Promise<void> {
+    const rec = (await this.records()).find((r) => r.name === name);
+    if (!rec) return;
+    const ref = parseReference(name);
+    await this.tag(rec.target, `${repository(ref)}@${rec.target.digest}`);
+  }
+
   async untag(name: string): Promise<void> {
     try {
       await this.c.images.delete({ name, sync: false });
