@@ -93,7 +93,8 @@ export class ContainerManager {
     this.store.saveOrRetry(rec, (id, err) => this.log.error(`container ${id}: cannot write its state (kept in memory, retrying): ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  private attributes(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+  /** A container event's attributes as dockerd sets them: labels, image, name, then the event's own. */
+  attributes(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
     return { ...rec.Config.Labels, image: rec.Config.Image, name: rec.Name.slice(1), ...extra };
   }
 
@@ -411,11 +412,13 @@ export class ContainerManager {
     // The signal goes first: a state write that fails (a full disk) must not keep it from the container.
     rec.HasBeenManuallyStopped = true;
     await this.signal(rec, stopSignal);
+    this.events.publish('container', 'kill', rec.ID, this.attributes(rec, { signal: String(stopSignal) }));
     this.persist(rec);
     if (rec.State.Status === 'paused') await this.c.tasks.resume({ containerId: rec.ID }).catch(() => undefined);
     if (!(await exited)) {
       const killed = this.waiters.exitWithin(rec.ID, 30_000);
       await this.signal(rec, 9);
+      this.events.publish('container', 'kill', rec.ID, this.attributes(rec, { signal: '9' }));
       if (!(await killed)) throw new ApiError(500, `container ${rec.ID} did not exit after SIGKILL`);
     }
     this.events.publish('container', 'stop', rec.ID, this.attributes(rec));
