@@ -487,13 +487,14 @@ export class ContainerManager {
   // ---- wait, remove ---------------------------------------------------------------------------
 
   /** Docker's wait conditions; registered before this returns its promise. */
-  wait(ref: string, condition: string): Promise<WaitResult> {
+  /** An aborted signal (the client left) withdraws the wait. */
+  wait(ref: string, condition: string, signal?: AbortSignal): Promise<WaitResult> {
     const rec = this.store.get(ref);
-    if (condition === 'removed') return this.waiters.add(rec.ID, 'removed');
-    if (condition === 'next-exit') return this.waiters.add(rec.ID, 'next-exit');
+    if (condition === 'removed') return this.waiters.add(rec.ID, 'removed', signal);
+    if (condition === 'next-exit') return this.waiters.add(rec.ID, 'next-exit', signal);
     if (condition && condition !== 'not-running') throw badRequest(`invalid condition: "${condition}"`);
     if (!isRunningState(rec) && rec.State.Status !== 'restarting') return Promise.resolve({ StatusCode: rec.State.ExitCode, Error: null });
-    return this.waiters.add(rec.ID, 'next-exit');
+    return this.waiters.add(rec.ID, 'next-exit', signal);
   }
 
   async remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> {

@@ -158,6 +158,7 @@ function readUpgradeBody(req: IncomingMessage, up: { socket: Socket; head: Buffe
       if (buf.length < length) return false;
       up.socket.off('data', onData);
       up.socket.off('end', onEnd);
+      up.socket.off('close', onEnd);
       up.socket.pause();
       const rest = buf.subarray(length);
       if (rest.length) up.socket.unshift(rest);
@@ -172,5 +173,7 @@ function readUpgradeBody(req: IncomingMessage, up: { socket: Socket; head: Buffe
     if (done()) return;
     up.socket.on('data', onData);
     up.socket.on('end', onEnd);
+    // A client that resets the connection sends no end: its close ends the wait as well.
+    up.socket.on('close', onEnd);
   });
 }
