@@ -1,5 +1,8 @@
-// Container events beside Debian's dockerd 20.10: the same exec, kill and stop on both, and the
-// events each reports (exec_create, exec_start, exec_die, kill, die, stop) with their attributes.
+// Beside Debian's dockerd 20.10: the same exec, kill and stop on both, and the events each reports
+// (exec_create, exec_start, exec_die, kill, die, stop) with their attributes; and what `docker logs`
+// says of a json-file log with a damaged record (a deliberate difference: dockerd stops there in
+// silence, exit 0; engined reports it in the stream and goes on).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
 import { startStack, type Stack } from './support/stack.js';
@@ -61,3 +64,37 @@ test('exec_create, exec_start, exec_die, kill, die, stop: as dockerd reports the
   expect(ours).toEqual(theirs);
   expect(ours).toContain('exec_die {"execID":"<exec id>","exitCode":"3","image":"busybox","name":"ev","team":"a"}');
 }, 120_000);
+
+test('a damaged json-file record: docker logs reports it as dockerd does', async () => {
+  const damage = async (run: Run, runFlags: string[]) => {
+    expect((await run(['run', '-d', '--name', 'torn', ...runFlags, 'busybox', 'sh', '-c', 'echo one; echo two'])).code).toBe(0);
+    expect((await run(['wait', 'torn'])).stdout.trim()).toBe('0');
+    const logPath = (await run(['inspect', '-f', '{{.LogPath}}', 'torn'])).stdout.trim();
+    // A record cut short with the next one glued to it, then a whole one.
+    fs.appendFileSync(logPath, `{"log":"torn-rec{"log":"glued\\n","stream":"stdout","time":"2026-01-01T00:00:00.000000000Z"}\n`);
+    fs.appendFileSync(logPath, `{"log":"after\\n","stream":"stdout","time":"2026-01-01T00:00:01.000000000Z"}\n`);
+    const r = await run(['logs', 'torn']);
+    await run(['rm', 'torn']);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+  const ours = await damage((a) => s.docker(a), []);
+  const theirs = await damage((a) => dockerd!.docker(a), ['--network', 'none']);
+  // dockerd 20.10 ends the logs at the damage and says nothing.
+  expect(theirs).toEqual({ code: 0, stdout: 'one\ntwo\n', stderr: '' });
+  // The same records up to the damage; then the error, which the docker client raises (it stops
+  // reading there; `engine logs` goes on to the records after it).
+  expect(ours.stdout).toBe(theirs.stdout);
+  expect(ours.code).toBe(1);
+  expect(ours.stderr).toMatch(/^error from daemon in stream: Error grabbing logs: damaged log record in [a-f0-9]{64}-json\.log: /);
+  const engine = await (async () => {
+    expect((await s.engine(['run', '-d', '--name', 'torn2', 'busybox', 'sh', '-c', 'echo one'])).code).toBe(0);
+    await s.engine(['wait', 'torn2']);
+    const logPath = (await s.engine(['inspect', '-f', '{{.LogPath}}', 'torn2'])).stdout.trim();
+    fs.appendFileSync(logPath, `{"log":"torn-rec\n{"log":"after\\n","stream":"stdout","time":"2026-01-01T00:00:01.000000000Z"}\n`);
+    const r = await s.engine(['logs', 'torn2']);
+    await s.engine(['rm', 'torn2']);
+    return r;
+  })();
+  expect({ code: engine.code, stdout: engine.stdout }).toEqual({ code: 1, stdout: 'one\nafter\n' });
+  expect(engine.stderr).toMatch(/^error from daemon in stream: Error grabbing logs: damaged log record/);
+}, 60_000);
