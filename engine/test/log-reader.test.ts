@@ -1,5 +1,5 @@
 // The json-file log reader: whole records come back as records, anything else as damage to report
-// (never dropped in silence), in file order; tail and filters keep the damage they pass over.
+// (never dropped in silence), in file order, rotated files included.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
