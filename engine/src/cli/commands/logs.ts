@@ -53,6 +53,8 @@ export const logs: CommandModule<GlobalArgs, Args> = {
         if (c.Config.Tty) process.stdout.write(chunk);
         else decoder.push(chunk);
       }
+      // stdout may be asynchronous (a pipe from the startup snapshot): exiting at once lost the tail.
+      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
       if (damaged) exit(1);
     } catch (err) {
       fail(err);
@@ -60,3 +62,8 @@ export const logs: CommandModule<GlobalArgs, Args> = {
     exit(0);
   },
 };
+
+/** Resolves once everything written to out before it has been handed to the OS. */
+function flushed(out: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => out.write('', () => resolve()));
+}

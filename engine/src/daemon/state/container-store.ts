@@ -66,16 +66,11 @@ export class ContainerStore {
     } catch (err) {
       if (!this.unsaved.has(rec.ID)) report(rec.ID, err);
       this.unsaved.add(rec.ID);
-      this.retryLater(report);
+      this.retryLater();
     }
   }
 
-  /** Containers whose last state is not on disk yet. */
-  get unsavedIds(): string[] {
-    return [...this.unsaved];
-  }
-
-  private retryLater(report: (id: string, err: unknown) => void): void {
+  private retryLater(): void {
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -91,7 +86,7 @@ export class ContainerStore {
           // still failing: reported once already
         }
       }
-      if (this.unsaved.size) this.retryLater(report);
+      if (this.unsaved.size) this.retryLater();
     }, RETRY_MS);
     this.retryTimer.unref();
   }
