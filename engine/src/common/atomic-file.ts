@@ -6,14 +6,22 @@ import * as path from 'node:path';
 export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', mode);
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w', mode);
+    try {
+      // write(2) may write less than asked (a nearly full disk): a short file must never be renamed.
+      for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off, buf.length - off);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // A failed write (ENOSPC) leaves the old file and gives back the space the temp file took.
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
-  fs.renameSync(tmp, file);
   const dfd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(dfd);

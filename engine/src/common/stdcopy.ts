@@ -3,6 +3,8 @@
 export const STDIN = 0;
 export const STDOUT = 1;
 export const STDERR = 2;
+/** The daemon's own error inside the stream (logs it could not read); clients raise it. */
+export const SYSTEMERR = 3;
 
 export function frame(stream: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(8);

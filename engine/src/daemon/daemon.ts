@@ -93,7 +93,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const networks = new NetworkAttachers([new NoneHostAttacher()], config.bridge === 'none' ? 'none' : 'bridge');
   networks.add(new BridgeAttacher(net));
   const containers = new ContainerManager(containerd, store, images, volumes, events, networks, config, log);
-  const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers), volumes, events, net, log };
+  const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers, events), volumes, events, net, log };
   await containers.restore();
   containers.watchOom();
   const server = new ApiServer(buildRouter(engine), log);

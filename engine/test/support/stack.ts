@@ -117,7 +117,7 @@ export async function serveBusybox(s: Stack, registry: Registry, ref: string): P
   await pushOciLayout(registry, path.join(s.dir, 'busybox-image'), ref);
 }
 
-export async function startStack(opts: { daemonJson?: Record<string, unknown>; loadBusybox?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { daemonJson?: Record<string, unknown>; loadBusybox?: boolean; /** A tmpfs of this size (mount's size=) as the data root, to fill up. */ dataRootSize?: string } = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-test-'));
   const tag = path.basename(dir).replace(/[^\w-]/g, '');
   const netnsName = `entest-${tag.slice(-8)}`;
@@ -243,6 +243,10 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     },
   };
   try {
+    if (opts.dataRootSize) {
+      fs.mkdirSync(dataRoot, { mode: 0o711 });
+      sh(['mount', '-t', 'tmpfs', '-o', `size=${opts.dataRootSize},mode=0711`, 'tmpfs', dataRoot]);
+    }
     await s.startContainerd();
     await s.startEngined();
     if (opts.loadBusybox !== false) {

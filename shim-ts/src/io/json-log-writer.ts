@@ -1,6 +1,7 @@
 // The container log: Docker's json-file format, one {"log","stream","time"} record per line, with
 // size-based rotation (<path>, <path>.1, … <path>.N). A failed write (a full disk) is reported once
-// and the record dropped: the container must keep running whatever happens to its log.
+// and the record dropped: the container must keep running whatever happens to its log. Every record
+// lands whole or not at all: a short write is cut back off, so no torn record is glued to the next.
 import * as fs from 'node:fs';
 
 export interface JsonLogOptions {
@@ -23,6 +24,8 @@ export class JsonLogWriter {
   private fd: number;
   private size: number;
   private failing = false;
+  /** The file ends inside a record that could not be finished yet. */
+  private tornTail = false;
 
   readonly path: string;
 
@@ -33,14 +36,50 @@ export class JsonLogWriter {
     this.path = opts.path;
     this.fd = fs.openSync(opts.path, 'a', 0o640);
     this.size = fs.fstatSync(this.fd).size;
+    this.endTornTail();
+  }
+
+  /**
+   * A log left by a writer that died mid-record ends without a newline: end that line so the torn
+   * record stays one damaged line (readers report it) instead of swallowing the next record.
+   */
+  private endTornTail(): void {
+    if (this.size === 0) return;
+    const last = Buffer.alloc(1);
+    const rfd = fs.openSync(this.opts.path, 'r');
+    try {
+      fs.readSync(rfd, last, 0, 1, this.size - 1);
+    } finally {
+      fs.closeSync(rfd);
+    }
+    if (last[0] === 0x0a) return;
+    try {
+      this.size += fs.writeSync(this.fd, '\n');
+    } catch {
+      // a full disk: the next record's write ends it instead (see write)
+      this.tornTail = true;
+    }
   }
 
   write(stream: 'stdout' | 'stderr', line: Buffer, epochMs: number): void {
     const record = Buffer.from(`${JSON.stringify({ log: line.toString('utf8'), stream, time: logTimestamp(epochMs) })}\n`);
     try {
       if (this.opts.maxSize && this.size > 0 && this.size + record.length > this.opts.maxSize) this.rotate();
-      fs.writeSync(this.fd, record);
-      this.size += record.length;
+      const data = this.tornTail ? Buffer.concat([Buffer.from('\n'), record]) : record;
+      const n = fs.writeSync(this.fd, data);
+      if (n < data.length) {
+        // Out of space part-way: take the part back (the file ends at the last whole record).
+        try {
+          fs.ftruncateSync(this.fd, this.size);
+        } catch {
+          // cannot cut it back: the next record starts on a new line instead
+          this.size += n;
+          this.tornTail = true;
+        }
+        throw Object.assign(new Error(`short write (${n} of ${data.length} bytes)`), { code: 'ENOSPC' });
+      }
+      this.size += data.length;
+      this.tornTail = false;
       if (this.failing) {
         this.failing = false;
         this.onError(`log ${this.opts.path}: writing again`);

@@ -34,8 +34,11 @@ export function register(r: Router, e: Engine): void {
   });
   r.post('/containers/{id}/wait', async (ctx) => {
     // Registered before anything is awaited, so a start sent right after cannot outrun it.
-    const result = e.containers.wait(ctx.param('id'), ctx.query.get('condition') ?? '');
+    const left = new AbortController();
+    const result = e.containers.wait(ctx.param('id'), ctx.query.get('condition') ?? '', left.signal);
     const res = ctx.stream(200, 'application/json');
+    // A client that leaves before the exit takes its wait with it.
+    res.on('close', () => left.abort());
     const r = await result;
     res.end(`${JSON.stringify(r)}\n`);
   });

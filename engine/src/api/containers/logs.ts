@@ -3,8 +3,8 @@
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest } from '../../daemon/http/api-error.js';
-import { readLogs } from '../../daemon/containers/log-reader.js';
-import { frame, STDERR, STDOUT } from '../../common/stdcopy.js';
+import { isDamage, readLogs } from '../../daemon/containers/log-reader.js';
+import { frame, STDERR, STDOUT, SYSTEMERR } from '../../common/stdcopy.js';
 
 function seconds(v: string | null, name: string): number | undefined {
   if (v === null || v === '' || v === '0') return undefined;
@@ -45,9 +45,24 @@ export function register(r: Router, e: Engine): void {
       signal: ac.signal,
     });
     for await (const l of records) {
+      if (isDamage(l)) {
+        // As dockerd: the error goes in the stream (frame type 3, which clients raise); a TTY's
+        // raw stream has no place for it, so the answer is cut off instead of looking complete.
+        e.log.warn(`logs ${rec.ID}: ${l.damage}`);
+        if (tty) {
+          res.destroy();
+          return;
+        }
+        res.write(frame(SYSTEMERR, Buffer.from(`Error grabbing logs: ${l.damage}`)));
+        continue;
+      }
       const text = Buffer.from(timestamps ? `${l.time} ${l.log}` : l.log);
       const ok = res.write(tty ? text : frame(l.stream === 'stderr' ? STDERR : STDOUT, text));
-      if (!ok) await new Promise((resolve) => res.once('drain', resolve));
+      // A client that stops reading and leaves never drains: its 'close' ends the wait as well.
+      if (!ok && !ac.signal.aborted) await new Promise((resolve) => {
+        res.once('drain', resolve);
+        ac.signal.addEventListener('abort', resolve, { once: true });
+      });
       if (ac.signal.aborted) break;
     }
     res.end();

@@ -3,15 +3,17 @@ import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest } from '../../daemon/http/api-error.js';
 import { familiarName, familiarRepository, parseReference } from '../../common/reference.js';
-import type { ResolvedImage } from '../../daemon/images/image-store.js';
+import type { ListedImage } from '../../daemon/images/image-store.js';
 
-export function repoTags(img: ResolvedImage): string[] {
+export function repoTags(img: Pick<ListedImage, 'names'>): string[] {
   return img.names.filter((n) => !n.includes('@')).map(familiarName);
 }
 
-export function repoDigests(img: ResolvedImage): string[] {
+/** The `repo@digest` names only: a registry is known to hold the image under them (pull, push). */
+export function repoDigests(img: Pick<ListedImage, 'records'>): string[] {
   const out = new Set<string>();
   for (const r of img.records) {
+    if (!r.name.includes('@')) continue;
     try {
       out.add(`${familiarRepository(parseReference(r.name))}@${r.target.digest}`);
     } catch {
@@ -39,7 +41,7 @@ export function register(r: Router, e: Engine): void {
     for (const l of filters.get('label') ?? []) {
       const [k, v] = l.split('=', 2) as [string, string | undefined];
       list = list.filter((i) => {
-        const labels = i.config.config?.Labels ?? {};
+        const labels = i.labels ?? {};
         return k in labels && (v === undefined || labels[k] === v);
       });
     }
@@ -55,7 +57,7 @@ export function register(r: Router, e: Engine): void {
         Size: i.size,
         SharedSize: -1,
         VirtualSize: i.size,
-        Labels: i.config.config?.Labels ?? null,
+        Labels: i.labels,
         Containers: ctx.flag('shared-size') ? containers.filter((c) => c.Image === i.id).length : -1,
       })),
     );

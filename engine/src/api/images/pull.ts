@@ -97,6 +97,7 @@ export function register(r: Router, e: Engine): void {
               break;
           }
         }
+        if (!ref.digest) await e.images.recordRepoDigest(name);
         if (digest) send({ status: `Digest: ${digest}` });
         send({ status: `Status: ${downloaded ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` });
         e.events.publish('image', 'pull', familiarString(ref), { name: familiarString(ref) });

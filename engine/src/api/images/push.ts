@@ -32,6 +32,8 @@ export function register(r: Router, e: Engine): void {
         else if (p.status === 'uploaded') send({ status: 'Pushed', progressDetail: {}, id });
         else if (p.status === 'exists') send({ status: 'Layer already exists', progressDetail: {}, id });
       }
+      // Only now does the registry hold it: a push that failed leaves no RepoDigest behind.
+      await e.images.recordRepoDigest(name);
       const t = ref.tag ?? 'latest';
       send({ status: `${t}: digest: ${record.target.digest} size: ${record.target.size}` });
       send({ progressDetail: {}, aux: { Tag: t, Digest: record.target.digest, Size: record.target.size } });

@@ -19,20 +19,26 @@ async function removeImage(e: Engine, input: string, force: boolean): Promise<Ar
   const running = users.find((c) => c.State.Status === 'running' || c.State.Status === 'paused');
   const out: Array<Record<string, string>> = [];
   if (asName && img.names.includes(asName)) {
-    const last = img.names.length === 1;
+    // Digest names (repo@sha256:…) do not keep an image: removing its last tag removes them too.
+    const others = img.names.filter((n) => n !== asName);
+    const last = others.every((n) => n.includes('@'));
     if (last && users.length && !force) {
       throw conflict(`conflict: unable to remove repository reference "${input}" (must force) - container ${short(users[0]!.ID)} is using its referenced image ${short(img.id)}`);
     }
-    await e.images.untag(asName);
-    out.push({ Untagged: familiarName(asName) });
-    e.events.publish('image', 'untag', img.id, { name: familiarName(asName) });
+    for (const n of last && !running ? [asName, ...others] : [asName]) {
+      await e.images.untag(n);
+      out.push({ Untagged: familiarName(n) });
+      e.events.publish('image', 'untag', img.id, { name: familiarName(n) });
+    }
     if (last && !running) {
       out.push({ Deleted: img.id });
       e.events.publish('image', 'delete', img.id, { name: img.id });
     }
     return out;
   }
-  if (img.names.length > 1 && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
+  // As dockerd, by repository: busybox:latest and busybox@sha256:… are one.
+  const repos = new Set(img.names.map((n) => n.replace(/@.*$/, '').replace(/:[^:/]*$/, '')));
+  if (repos.size > 1 && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
   if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.ID)}`);
   if (users.length && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.ID)}`);
   for (const n of img.names) {

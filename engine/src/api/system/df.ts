@@ -26,7 +26,7 @@ export function register(r: Router, e: Engine): void {
       Size: i.size,
       SharedSize: -1,
       VirtualSize: i.size,
-      Labels: i.config.config?.Labels ?? {},
+      Labels: i.labels ?? {},
       Containers: containers.filter((c) => c.Image === i.id).length,
     }));
     const containerViews = [];

@@ -50,7 +50,7 @@ export function register(r: Router, e: Engine): void {
     const res = ctx.stream(200, 'application/json');
     const send = (ev: EngineEvent) => {
       if (until !== undefined && ev.timeNano > until) return;
-      if (matches(ev, filters)) res.write(`${JSON.stringify(ev)}\n`);
+      if (!res.writableEnded && matches(ev, filters)) res.write(`${JSON.stringify(ev)}\n`);
     };
     if (since !== undefined) for (const ev of e.events.since(since)) send(ev);
     if (until !== undefined && until <= Date.now() * 1e6) {

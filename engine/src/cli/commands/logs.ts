@@ -1,6 +1,6 @@
 // engine logs [-f] [--tail N] [--since T] [--until T] [-t] CONTAINER
 import type { Argv, CommandModule } from 'yargs';
-import { FrameDecoder, STDERR } from '../../common/stdcopy.js';
+import { FrameDecoder, STDERR, SYSTEMERR } from '../../common/stdcopy.js';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
@@ -41,14 +41,29 @@ export const logs: CommandModule<GlobalArgs, Args> = {
       const res = await client.stream('GET', `/containers/${encodeURIComponent(a.container)}/logs`, {
         query: { stdout: true, stderr: true, follow: a.follow, tail: a.tail, since: sinceValue(a.since), until: sinceValue(a.until), timestamps: a.timestamps },
       });
-      const decoder = new FrameDecoder((s, p) => (s === STDERR ? process.stderr : process.stdout).write(p));
+      let damaged = false;
+      const decoder = new FrameDecoder((s, p) => {
+        // The daemon's own error (a damaged record it skipped): said on stderr, and the exit code.
+        if (s === SYSTEMERR) {
+          damaged = true;
+          process.stderr.write(`error from daemon in stream: ${p.toString()}\n`);
+        } else (s === STDERR ? process.stderr : process.stdout).write(p);
+      });
       for await (const chunk of res as AsyncIterable<Buffer>) {
         if (c.Config.Tty) process.stdout.write(chunk);
         else decoder.push(chunk);
       }
+      // stdout may be asynchronous (a pipe from the startup snapshot): exiting at once lost the tail.
+      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+      if (damaged) exit(1);
     } catch (err) {
       fail(err);
     }
     exit(0);
   },
 };
+
+/** Resolves once everything written to out before it has been handed to the OS. */
+function flushed(out: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => out.write('', () => resolve()));
+}

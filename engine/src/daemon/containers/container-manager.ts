@@ -88,7 +88,13 @@ export class ContainerManager {
     }
   }
 
-  private attributes(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+  /** Records a state change that already happened; a full disk is logged and retried, not thrown. */
+  private persist(rec: ContainerRecord): void {
+    this.store.saveOrRetry(rec, (id, err) => this.log.error(`container ${id}: cannot write its state (kept in memory, retrying): ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** A container event's attributes as dockerd sets them: labels, image, name, then the event's own. */
+  attributes(rec: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
     return { ...rec.Config.Labels, image: rec.Config.Image, name: rec.Name.slice(1), ...extra };
   }
 
@@ -349,13 +355,9 @@ export class ContainerManager {
       delete rec.NetNsPath;
       this.events.publish('container', 'die', id, this.attributes(rec, { exitCode: String(exitStatus) }));
       const restart = shouldRestart(rec.HostConfig.RestartPolicy, exitStatus, rec.HasBeenManuallyStopped, rec.RestartCount);
-      if (restart) {
-        rec.State.Status = 'restarting';
-        this.store.save(rec);
-        this.scheduleRestart(rec, ranFor);
-      } else {
-        this.store.save(rec);
-      }
+      if (restart) rec.State.Status = 'restarting';
+      this.persist(rec);
+      if (restart) this.scheduleRestart(rec, ranFor);
       this.waiters.notify(id, 'next-exit', { StatusCode: exitStatus, Error: null });
       if (!restart && rec.HostConfig.AutoRemove) void this.remove(id, { force: true, volumes: true }).catch((e: unknown) => this.log.warn(`auto-remove ${id}: ${String(e)}`));
     });
@@ -372,7 +374,7 @@ export class ContainerManager {
           this.events.publish('container', 'restart', cur.ID, this.attributes(cur));
         } catch (err) {
           cur.State.Status = 'exited';
-          this.store.save(cur);
+          this.persist(cur);
           this.log.warn(`restart ${cur.ID}: ${err instanceof Error ? err.message : String(err)}`);
         }
       });
@@ -385,7 +387,7 @@ export class ContainerManager {
     const rec = this.store.find(id);
     if (rec && rec.State.Status !== 'running' && rec.State.Status !== 'paused' && Date.now() - Date.parse(rec.State.FinishedAt) < 10_000 && !rec.State.OOMKilled) {
       rec.State.OOMKilled = true;
-      this.store.save(rec);
+      this.persist(rec);
     }
     this.events.publish('container', 'oom', id, rec ? this.attributes(rec) : {});
   }
@@ -399,21 +401,24 @@ export class ContainerManager {
         this.restarts.cancel(rec.ID);
         rec.HasBeenManuallyStopped = true;
         rec.State.Status = 'exited';
-        this.store.save(rec);
+        this.persist(rec);
       });
       return;
     }
     if (!isRunningState(rec)) throw notModified();
-    rec.HasBeenManuallyStopped = true;
-    this.store.save(rec);
     const timeout = timeoutSec ?? rec.Config.StopTimeout ?? 10;
     const stopSignal = parseSignal(rec.Config.StopSignal, 'SIGTERM');
     const exited = this.waiters.exitWithin(rec.ID, timeout < 0 ? -1 : timeout * 1000);
+    // The signal goes first: a state write that fails (a full disk) must not keep it from the container.
+    rec.HasBeenManuallyStopped = true;
     await this.signal(rec, stopSignal);
+    this.events.publish('container', 'kill', rec.ID, this.attributes(rec, { signal: String(stopSignal) }));
+    this.persist(rec);
     if (rec.State.Status === 'paused') await this.c.tasks.resume({ containerId: rec.ID }).catch(() => undefined);
     if (!(await exited)) {
       const killed = this.waiters.exitWithin(rec.ID, 30_000);
       await this.signal(rec, 9);
+      this.events.publish('container', 'kill', rec.ID, this.attributes(rec, { signal: '9' }));
       if (!(await killed)) throw new ApiError(500, `container ${rec.ID} did not exit after SIGKILL`);
     }
     this.events.publish('container', 'stop', rec.ID, this.attributes(rec));
@@ -431,10 +436,10 @@ export class ContainerManager {
     const rec = this.store.get(ref);
     const sig = parseSignal(signalName, 'SIGKILL');
     if (!isRunningState(rec)) throw conflict(`Cannot kill container: ${ref}: Container ${rec.ID} is not running`);
-    rec.HasBeenManuallyStopped = true;
-    this.store.save(rec);
     const exited = sig === 9 ? this.waiters.exitWithin(rec.ID, 10_000) : undefined;
+    rec.HasBeenManuallyStopped = true;
     await this.signal(rec, sig);
+    this.persist(rec);
     if (rec.State.Status === 'paused' && sig === 9) await this.c.tasks.resume({ containerId: rec.ID }).catch(() => undefined);
     this.events.publish('container', 'kill', rec.ID, this.attributes(rec, { signal: String(sig) }));
     if (exited) await exited;
@@ -482,13 +487,14 @@ export class ContainerManager {
   // ---- wait, remove ---------------------------------------------------------------------------
 
   /** Docker's wait conditions; registered before this returns its promise. */
-  wait(ref: string, condition: string): Promise<WaitResult> {
+  /** An aborted signal (the client left) withdraws the wait. */
+  wait(ref: string, condition: string, signal?: AbortSignal): Promise<WaitResult> {
     const rec = this.store.get(ref);
-    if (condition === 'removed') return this.waiters.add(rec.ID, 'removed');
-    if (condition === 'next-exit') return this.waiters.add(rec.ID, 'next-exit');
+    if (condition === 'removed') return this.waiters.add(rec.ID, 'removed', signal);
+    if (condition === 'next-exit') return this.waiters.add(rec.ID, 'next-exit', signal);
     if (condition && condition !== 'not-running') throw badRequest(`invalid condition: "${condition}"`);
     if (!isRunningState(rec) && rec.State.Status !== 'restarting') return Promise.resolve({ StatusCode: rec.State.ExitCode, Error: null });
-    return this.waiters.add(rec.ID, 'next-exit');
+    return this.waiters.add(rec.ID, 'next-exit', signal);
   }
 
   async remove(ref: string, opts: { force: boolean; volumes: boolean }): Promise<void> {

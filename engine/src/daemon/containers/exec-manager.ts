@@ -11,6 +11,7 @@ import type { OciProcess } from '../../oci/runtime-spec.js';
 import { readRootfsFile } from '../../oci/rootfs-reader.js';
 import { resolveUser } from '../../oci/user.js';
 import { SNAPSHOTTER } from '../containerd/client.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { ContainerManager } from './container-manager.js';
 import { mergeEnv } from './create-config.js';
 import { jsonAny, PROCESS_TYPE_URL } from './spec-any.js';
@@ -46,7 +47,15 @@ export class ExecManager {
   constructor(
     private readonly c: Containerd,
     private readonly containers: ContainerManager,
+    private readonly events: EventBus,
   ) {}
+
+  /** dockerd's exec events: `exec_create: <cmd>`, `exec_start: <cmd>`, `exec_die`, each with execID. */
+  private publish(e: ExecState, action: string, extra: Record<string, string> = {}): void {
+    const rec = this.containers.store.find(e.ContainerID);
+    const attrs = rec ? this.containers.attributes(rec, { execID: e.ID, ...extra }) : { execID: e.ID, ...extra };
+    this.events.publish('container', action, e.ContainerID, attrs);
+  }
 
   create(rec: ContainerRecord, body: Record<string, unknown>): string {
     if (rec.State.Status === 'paused') throw conflict(`Container ${rec.ID} is paused, unpause the container before exec`);
@@ -76,6 +85,7 @@ export class ExecManager {
       Pid: 0,
       started: false,
     });
+    this.publish(this.execs.get(id)!, `exec_create: ${(cmd as string[]).join(' ')}`);
     return id;
   }
 
@@ -121,6 +131,7 @@ export class ExecManager {
     const rec = this.containers.store.get(e.ContainerID);
     if (rec.State.Status !== 'running') throw conflict(`Container ${rec.ID} is not running`);
     e.started = true;
+    this.publish(e, `exec_start: ${e.config.Cmd.join(' ')}`);
     const spec = await this.processSpec(rec, e);
     await this.c.tasks.exec({ containerId: rec.ID, execId: e.ID, stdin: e.config.AttachStdin ? 'attach:' : '', stdout: '', stderr: '', terminal: e.config.Tty, spec: jsonAny(PROCESS_TYPE_URL, spec) });
     return rec;
@@ -130,6 +141,7 @@ export class ExecManager {
   private finish(e: ExecState, status: number): Promise<void> {
     e.Running = false;
     e.ExitCode = status;
+    this.publish(e, 'exec_die', { exitCode: String(status) });
     return this.c.tasks.deleteProcess({ containerId: e.ContainerID, execId: e.ID }).then(
       () => undefined,
       () => undefined,
@@ -166,7 +178,7 @@ export class ExecManager {
       throw err;
     }
     const conn = await hijack();
-    const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true });
+    const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true, keepOnLeave: true });
     delete e.attach;
     if (r.exitStatus !== undefined) {
       // The exit code is recorded before the client's stream ends (it inspects the exec next); the
@@ -176,10 +188,9 @@ export class ExecManager {
       await removed;
       return;
     }
-    void this.c.tasks.wait({ containerId: e.ContainerID, execId: e.ID }).then(
-      (w) => this.finish(e, w.exitStatus),
-      () => this.finish(e, 137),
-    );
+    // The client left or detached: as with dockerd the process runs on, its output dropped. The
+    // stream is read to the exit rather than cancelled, which also gives the exit code.
+    void attach.exitStatus().then((status) => this.finish(e, status ?? 137));
     conn.end();
   }
 

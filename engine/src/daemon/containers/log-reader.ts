@@ -1,6 +1,7 @@
 // Reads a container's json-file log (written by the shim, rotated as <log>, <log>.1 … <log>.N):
 // tail, since/until, and follow that survives rotation and ends when the container stops.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface LogRecord {
   log: string;
@@ -22,19 +23,39 @@ export interface LogOptions {
   signal: AbortSignal;
 }
 
+/** A line that is not a whole record (a writer that died mid-record, a damaged file): reported, not skipped. */
+export interface LogDamage {
+  damage: string;
+}
+
+export type LogEntry = LogRecord | LogDamage;
+
+export function isDamage(e: LogEntry): e is LogDamage {
+  return 'damage' in e;
+}
+
 function timeOf(r: LogRecord): number {
   return Date.parse(r.time) / 1000;
 }
 
-function parseLines(text: string): LogRecord[] {
-  const out: LogRecord[] = [];
+function isRecord(v: unknown): v is LogRecord {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  return typeof r.log === 'string' && (r.stream === 'stdout' || r.stream === 'stderr') && typeof r.time === 'string' && !Number.isNaN(Date.parse(r.time));
+}
+
+export function parseLines(text: string, file: string): LogEntry[] {
+  const out: LogEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
+    let v: unknown;
     try {
-      out.push(JSON.parse(line) as LogRecord);
-    } catch {
-      // a torn last line (a crash mid-write) is skipped
+      v = JSON.parse(line);
+    } catch (err) {
+      out.push({ damage: `damaged log record in ${file}: ${(err as Error).message}` });
+      continue;
     }
+    out.push(isRecord(v) ? v : { damage: `damaged log record in ${file}: not a json-file record` });
   }
   return out;
 }
@@ -48,13 +69,15 @@ function rotatedFiles(logPath: string): string[] {
   return files;
 }
 
-export async function* readLogs(logPath: string, o: LogOptions): AsyncGenerator<LogRecord> {
-  const wanted = (r: LogRecord) =>
-    (r.stream === 'stdout' ? o.stdout : o.stderr) && (o.since === undefined || timeOf(r) >= o.since) && (o.until === undefined || timeOf(r) <= o.until);
-  let records: LogRecord[] = [];
+export async function* readLogs(logPath: string, o: LogOptions): AsyncGenerator<LogEntry> {
+  const file = path.basename(logPath);
+  const wanted = (r: LogEntry) =>
+    isDamage(r) ||
+    ((r.stream === 'stdout' ? o.stdout : o.stderr) && (o.since === undefined || timeOf(r) >= o.since) && (o.until === undefined || timeOf(r) <= o.until));
+  let records: LogEntry[] = [];
   for (const f of rotatedFiles(logPath)) {
     try {
-      records.push(...parseLines(fs.readFileSync(f, 'utf8')));
+      records.push(...parseLines(fs.readFileSync(f, 'utf8'), path.basename(f)));
     } catch {
       // rotated away while reading
     }
@@ -73,7 +96,7 @@ export async function* readLogs(logPath: string, o: LogOptions): AsyncGenerator<
       fd = undefined;
     }
   };
-  const readNew = (): LogRecord[] => {
+  const readNew = (): LogEntry[] => {
     if (fd === undefined) openCurrent();
     if (fd === undefined) return [];
     const size = fs.fstatSync(fd).size;
@@ -88,7 +111,7 @@ export async function* readLogs(logPath: string, o: LogOptions): AsyncGenerator<
     const text = partial + buf.subarray(0, n).toString('utf8');
     const cut = text.lastIndexOf('\n');
     partial = text.slice(cut + 1);
-    return parseLines(text.slice(0, cut + 1));
+    return parseLines(text.slice(0, cut + 1), file);
   };
   try {
     records.push(...readNew());

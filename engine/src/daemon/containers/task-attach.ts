@@ -22,6 +22,7 @@ export class TaskAttach {
   private readonly requests = new AsyncQueue<Req>();
   private readonly responses: AsyncIterator<AttachResponse>;
   private closed = false;
+  private exit: number | undefined;
 
   private constructor(c: Containerd, open: AttachOpen) {
     this.requests.push({ kind: { case: 'open', value: open } });
@@ -39,8 +40,11 @@ export class TaskAttach {
     return a;
   }
 
-  next(): Promise<IteratorResult<AttachResponse>> {
-    return this.responses.next();
+  /** Responses in order (concurrent calls queue: the stream is an async generator). */
+  async next(): Promise<IteratorResult<AttachResponse>> {
+    const r = await this.responses.next();
+    if (!r.done && r.value.kind.case === 'exit') this.exit = r.value.kind.value.exitStatus;
+    return r;
   }
 
   stdin(data: Buffer): void {
@@ -53,6 +57,22 @@ export class TaskAttach {
 
   resize(width: number, height: number): void {
     if (!this.closed) this.requests.push({ kind: { case: 'resize', value: { width, height } } });
+  }
+
+  /**
+   * Reads (and drops) the rest of the output until the process exits: its status, or undefined if
+   * the stream ended first. Lets a process whose client left run on without cancelling the stream.
+   */
+  async exitStatus(): Promise<number | undefined> {
+    try {
+      // A reader that stopped early may have taken the exit message: next() keeps it.
+      while (this.exit === undefined && !(await this.next()).done);
+    } catch {
+      // the stream failed: the exit is unknown
+    } finally {
+      this.close();
+    }
+    return this.exit;
   }
 
   close(): void {
@@ -71,6 +91,11 @@ export interface BridgeOptions {
   detachKeys: number[];
   /** Close the process's stdin when the client ends its input (docker run -i: StdinOnce). */
   stdinOnce: boolean;
+  /**
+   * When the client leaves or detaches, leave the stream open (stdin closed) for the caller, who
+   * reads it to the exit (exec); otherwise it is closed.
+   */
+  keepOnLeave?: boolean;
 }
 
 export interface BridgeResult {
@@ -85,7 +110,9 @@ export function bridge(conn: Duplex, a: TaskAttach, o: BridgeOptions): Promise<B
     const finish = (r: BridgeResult) => {
       if (done) return;
       done = true;
-      a.close();
+      if (r.exitStatus === undefined && o.keepOnLeave) {
+        if (o.stdin) a.closeStdin();
+      } else a.close();
       conn.off('data', onData);
       resolve(r);
     };
@@ -108,7 +135,7 @@ export function bridge(conn: Duplex, a: TaskAttach, o: BridgeOptions): Promise<B
     conn.resume();
     void (async () => {
       try {
-        for (let r = await a.next(); !r.done; r = await a.next()) {
+        for (let r = await a.next(); !r.done && !done; r = await a.next()) {
           const k = r.value.kind;
           if (k.case === 'stdout' && o.stdout) conn.write(o.tty ? Buffer.from(k.value) : frame(STDOUT, Buffer.from(k.value)));
           else if (k.case === 'stderr' && o.stderr) conn.write(o.tty ? Buffer.from(k.value) : frame(STDERR, Buffer.from(k.value)));

@@ -11,12 +11,32 @@ export interface WaitResult {
 export class Waiters {
   private readonly byId = new Map<string, Array<{ cond: WaitCondition; resolve: (r: WaitResult) => void }>>();
 
-  add(id: string, cond: WaitCondition): Promise<WaitResult> {
+  /**
+   * Resolves at the condition. An aborted signal (the client left, a timeout) withdraws the waiter,
+   * whose promise then never settles: nothing waits on it any more, and nothing is kept for it.
+   */
+  add(id: string, cond: WaitCondition, signal?: AbortSignal): Promise<WaitResult> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return;
+      const w = { cond, resolve };
       const list = this.byId.get(id) ?? [];
-      list.push({ cond, resolve });
+      list.push(w);
       this.byId.set(id, list);
+      signal?.addEventListener('abort', () => this.withdraw(id, w), { once: true });
     });
+  }
+
+  /** How many waiters a container has (for tests and leak checks). */
+  count(id: string): number {
+    return this.byId.get(id)?.length ?? 0;
+  }
+
+  private withdraw(id: string, w: { cond: WaitCondition; resolve: (r: WaitResult) => void }): void {
+    const list = this.byId.get(id);
+    if (!list) return;
+    const keep = list.filter((x) => x !== w);
+    if (keep.length) this.byId.set(id, keep);
+    else this.byId.delete(id);
   }
 
   notify(id: string, cond: WaitCondition, result: WaitResult): void {
@@ -38,9 +58,11 @@ export class Waiters {
       return true;
     }
     let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new AbortController();
     const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const r = await Promise.race([this.add(id, 'next-exit').then(() => true as const), timeout]);
+    const r = await Promise.race([this.add(id, 'next-exit', gaveUp.signal).then(() => true as const), timeout]);
     clearTimeout(timer);
+    gaveUp.abort();
     return r;
   }
 }

@@ -110,6 +110,7 @@ export class HttpContext {
   stream(status: number, contentType: string): ServerResponse {
     const res = this.plain();
     this.answered = true;
+    res.on('error', () => res.destroy());
     res.writeHead(status, { 'Content-Type': contentType });
     res.flushHeaders();
     return res;
@@ -131,7 +132,11 @@ export class HttpContext {
     const res = this.plain();
     res.writeHead(200, { 'Content-Type': contentType });
     res.flushHeaders();
-    return Duplex.from({ readable: this.req, writable: res });
+    const conn = Duplex.from({ readable: this.req, writable: res });
+    // A client that leaves makes the pair fail ('aborted', EPIPE): that ends this stream, never the
+    // daemon (an 'error' nobody listens for is thrown). Handlers see it as 'close'.
+    conn.on('error', () => conn.destroy());
+    return conn;
   }
 }
 
@@ -153,6 +158,7 @@ function readUpgradeBody(req: IncomingMessage, up: { socket: Socket; head: Buffe
       if (buf.length < length) return false;
       up.socket.off('data', onData);
       up.socket.off('end', onEnd);
+      up.socket.off('close', onEnd);
       up.socket.pause();
       const rest = buf.subarray(length);
       if (rest.length) up.socket.unshift(rest);
@@ -167,5 +173,7 @@ function readUpgradeBody(req: IncomingMessage, up: { socket: Socket; head: Buffe
     if (done()) return;
     up.socket.on('data', onData);
     up.socket.on('end', onEnd);
+    // A client that resets the connection sends no end: its close ends the wait as well.
+    up.socket.on('close', onEnd);
   });
 }

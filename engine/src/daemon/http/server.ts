@@ -27,6 +27,8 @@ export class ApiServer {
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse | undefined, upgrade: { socket: Socket; head: Buffer } | undefined): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://engine');
     let ctx: HttpContext | undefined;
+    // A client that drops mid-request errors the request stream; readers see it end or fail instead.
+    req.on('error', () => undefined);
     try {
       const { version, path: p } = splitVersion(url.pathname);
       ctx = new HttpContext(req, url.searchParams, version, res, upgrade);

@@ -17,7 +17,8 @@ export interface ImageRecord {
   labels: Record<string, string>;
 }
 
-export interface ResolvedImage {
+/** An image as listed: everything but its config, of which only the summary is kept. */
+export interface ListedImage {
   /** sha256:<config digest> */
   id: string;
   /** Stored names (docker.io/library/busybox:latest) that point at this config. */
@@ -25,7 +26,7 @@ export interface ResolvedImage {
   records: ImageRecord[];
   manifestDigest: string;
   manifest: Manifest;
-  config: ImageConfig;
+  labels: Record<string, string> | null;
   /** The snapshot key of the top layer (absent for an image with no layers). */
   chainId: string | undefined;
   /** Sum of the compressed layer sizes. */
@@ -33,8 +34,27 @@ export interface ResolvedImage {
   created: Date;
 }
 
+export interface ResolvedImage extends ListedImage {
+  config: ImageConfig;
+}
+
+/** What a list needs from a config; small whatever the config's size (history, env…). */
+interface ConfigSummary {
+  labels: Record<string, string> | null;
+  created: string | undefined;
+  chainId: string | undefined;
+}
+
+/** Blobs above this size are read each time they are needed rather than kept parsed in memory. */
+const BLOB_CACHE_MAX_BYTES = 256 * 1024;
+const BLOB_CACHE_ENTRIES = 2000;
+
 export class ImageStore {
   private readonly blobs = new Map<string, unknown>();
+  /** Reads under way: concurrent requests for one blob share a read (and a parse). */
+  private readonly reading = new Map<string, Promise<unknown>>();
+  /** Per config digest: a config never changes under its digest, so neither does its summary. */
+  private readonly summaries = new Map<string, ConfigSummary>();
 
   constructor(private readonly c: Containerd) {}
 
@@ -48,10 +68,37 @@ export class ImageStore {
   private async readJson<T>(digest: string): Promise<T> {
     const hit = this.blobs.get(digest);
     if (hit !== undefined) return hit as T;
-    const v = JSON.parse((await this.readBlob(digest)).toString('utf8')) as T;
-    if (this.blobs.size > 2000) this.blobs.clear();
-    this.blobs.set(digest, v);
-    return v;
+    const under = this.reading.get(digest);
+    if (under) return under as Promise<T>;
+    const read = (async () => {
+      const raw = await this.readBlob(digest);
+      const v = JSON.parse(raw.toString('utf8')) as T;
+      if (raw.length <= BLOB_CACHE_MAX_BYTES) {
+        if (this.blobs.size >= BLOB_CACHE_ENTRIES) this.blobs.clear();
+        this.blobs.set(digest, v);
+      }
+      return v;
+    })();
+    this.reading.set(digest, read);
+    try {
+      return await read;
+    } finally {
+      this.reading.delete(digest);
+    }
+  }
+
+  private summarize(id: string, config: ImageConfig): ConfigSummary {
+    let sum = this.summaries.get(id);
+    if (!sum) {
+      sum = { labels: config.config?.Labels ?? null, created: config.created, chainId: chainId(config.rootfs?.diff_ids ?? []) };
+      this.summaries.set(id, sum);
+    }
+    return sum;
+  }
+
+  private async summaryOf(manifest: Manifest): Promise<ConfigSummary> {
+    const id = manifest.config.digest;
+    return this.summaries.get(id) ?? this.summarize(id, await this.configOf(manifest));
   }
 
   async records(): Promise<ImageRecord[]> {
@@ -95,6 +142,7 @@ export class ImageStore {
       }
     }
     const withRecords = same.length ? same : records;
+    const sum = this.summarize(id, config);
     return {
       id,
       names: withRecords.map((r) => r.name),
@@ -102,16 +150,17 @@ export class ImageStore {
       manifestDigest: digest,
       manifest,
       config,
-      chainId: chainId(config.rootfs?.diff_ids ?? []),
+      labels: sum.labels,
+      chainId: sum.chainId,
       size: manifest.layers.reduce((s, l) => s + l.size, 0),
-      created: config.created ? new Date(config.created) : first.createdAt,
+      created: sum.created ? new Date(sum.created) : first.createdAt,
     };
   }
 
   /** Every image (one entry per config), skipping records whose content is gone. */
-  async list(): Promise<ResolvedImage[]> {
+  async list(): Promise<ListedImage[]> {
     const all = await this.records();
-    const byId = new Map<string, ResolvedImage>();
+    const byId = new Map<string, ListedImage>();
     for (const r of all) {
       try {
         const { digest, manifest } = await this.manifestOf(r.target);
@@ -122,17 +171,17 @@ export class ImageStore {
           seen.records.push(r);
           continue;
         }
-        const config = await this.configOf(manifest);
+        const sum = await this.summaryOf(manifest);
         byId.set(id, {
           id,
           names: [r.name],
           records: [r],
           manifestDigest: digest,
           manifest,
-          config,
-          chainId: chainId(config.rootfs?.diff_ids ?? []),
+          labels: sum.labels,
+          chainId: sum.chainId,
           size: manifest.layers.reduce((s, l) => s + l.size, 0),
-          created: config.created ? new Date(config.created) : r.createdAt,
+          created: sum.created ? new Date(sum.created) : r.createdAt,
         });
       } catch {
         // content gone or unreadable: not listed
@@ -192,6 +241,17 @@ export class ImageStore {
       if (!isGrpcCode(err, Code.ALREADY_EXISTS)) throw err;
       await this.c.images.update({ image, updateMask: { paths: ['target'] } });
     }
+  }
+
+  /**
+   * Records that a repository holds this image under its digest (a pull, a push that completed): a
+   * `repo@digest` name, which is what RepoDigests lists. Tags and loads record none, as in Docker.
+   */
+  async recordRepoDigest(name: string): Promise<void> {
+    const rec = (await this.records()).find((r) => r.name === name);
+    if (!rec) return;
+    const ref = parseReference(name);
+    await this.tag(rec.target, `${repository(ref)}@${rec.target.digest}`);
   }
 
   async untag(name: string): Promise<void> {

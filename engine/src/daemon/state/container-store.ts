@@ -8,10 +8,13 @@ import type { ContainerRecord } from './container-record.js';
 
 const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const CONFIG_FILE = 'config.v2.json';
+const RETRY_MS = 1000;
 
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly names = new Map<string, string>();
+  private readonly unsaved = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly root: string) {
     fs.mkdirSync(root, { recursive: true, mode: 0o710 });
@@ -48,6 +51,44 @@ export class ContainerStore {
     fs.mkdirSync(this.dir(rec.ID), { recursive: true, mode: 0o710 });
     writeFileAtomic(path.join(this.dir(rec.ID), CONFIG_FILE), JSON.stringify(rec));
     this.byId.set(rec.ID, rec);
+    this.unsaved.delete(rec.ID);
+  }
+
+  /**
+   * For state changes that already happened (a signal sent, an exit seen): the record in memory
+   * takes the change at once; a write that fails (a full disk) is reported and retried every
+   * RETRY_MS until it lands, so the action never waits on, or fails for, the disk.
+   */
+  saveOrRetry(rec: ContainerRecord, report: (id: string, err: unknown) => void): void {
+    this.byId.set(rec.ID, rec);
+    try {
+      this.save(rec);
+    } catch (err) {
+      if (!this.unsaved.has(rec.ID)) report(rec.ID, err);
+      this.unsaved.add(rec.ID);
+      this.retryLater();
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      for (const id of this.unsaved) {
+        const rec = this.byId.get(id);
+        if (!rec) {
+          this.unsaved.delete(id);
+          continue;
+        }
+        try {
+          this.save(rec);
+        } catch {
+          // still failing: reported once already
+        }
+      }
+      if (this.unsaved.size) this.retryLater();
+    }, RETRY_MS);
+    this.retryTimer.unref();
   }
 
   /** By full ID, name (with or without the slash) or unique ID prefix. */
@@ -88,6 +129,7 @@ export class ContainerStore {
     const rec = this.byId.get(id);
     if (rec && this.names.get(rec.Name) === id) this.names.delete(rec.Name);
     this.byId.delete(id);
+    this.unsaved.delete(id);
     fs.rmSync(this.dir(id), { recursive: true, force: true });
   }
 }
