@@ -87,6 +87,9 @@ test('load of an archive whose content already exists succeeds (ours and dockerd
   // dockerd's own save (its legacy layout: <id>/layer.tar, <config>.json, manifest.json).
   const archive = path.join(s.dir, 'dockerd-save.tar');
   expect((await theirs(['save', '-o', archive, 'busybox:latest'])).code).toBe(0);
-  const r = await ours(['load', '-i', archive]);
-  expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: 'Loaded image: busybox:latest\n', stderr: '' });
+  // Twice: the second time its legacy layer.tar (stored by no expected digest) already exists.
+  for (let i = 0; i < 2; i++) {
+    const r = await ours(['load', '-i', archive]);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: 'Loaded image: busybox:latest\n', stderr: '' });
+  }
 }, 120_000);

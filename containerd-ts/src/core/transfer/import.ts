@@ -73,7 +73,17 @@ async function ingestArchive(deps: TransferDeps, ctx: Ctx, input: AsyncIterable<
             if (expected) stored.set(name, { digest: expected, size: h.size });
             return;
           }
-          const digest = await (w as NsContentWriter).commit(h.size, expected, {});
+          const writer = w as NsContentWriter;
+          // Taken before the commit consumes the hash: a legacy layer.tar has no name to expect it by.
+          const written = writer.digest();
+          let digest: Digest;
+          try {
+            digest = await writer.commit(h.size, expected, {});
+          } catch (err) {
+            // The same bytes are stored already (a second load of one archive): that is success.
+            if (!isAlreadyExists(err)) throw err;
+            digest = expected ?? written;
+          }
           stored.set(name, { digest, size: h.size });
           report({ id: digest, status: 'importing', total: h.size, offset: h.size });
         }),
