@@ -217,7 +217,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
 
     trace('forked');
     if (createsNamespace(config, 'user')) {
-      sync.expect('userns', timeout, warn);
+      expectFromChild(() => sync.expect('userns', timeout, warn), sys, childPid);
       writeIdMaps(childPid, config.uidMappings, config.gidMappings);
       sync.send({ t: 'maps-done' });
     }
