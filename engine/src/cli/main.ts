@@ -37,9 +37,14 @@ import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
-import { completing, type GlobalArgs } from './context.js';
+import { completing, errorText, type GlobalArgs } from './context.js';
+import { usageFailure } from './usage-errors.js';
 
 const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
+const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.map((c) => String(c.command).split(' ')[0]!)]);
+
+/** The command line being parsed, for usage errors (set by main() at run time, never in the snapshot). */
+let commandLine: readonly string[] = [];
 
 /**
  * The parser with every command. Built once per process (by the startup snapshot at build time), so
@@ -51,7 +56,7 @@ export function cli(): yargs.Argv<GlobalArgs> {
     .usage('Usage: engine [OPTIONS] COMMAND')
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine socket (unix:///path or tcp://host:port); default $ENGINE_HOST or unix:///run/engine/engine.sock' })
     .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
-    .strictCommands()
+    .strict()
     .demandCommand(1, 'engine: a command is required. See engine --help.')
     .recommendCommands()
     .help('help')
@@ -61,8 +66,9 @@ export function cli(): yargs.Argv<GlobalArgs> {
       // A half-typed command line is what completion is for: no usage errors then.
       if (completing()) return;
       if (err) throw err;
-      process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
-      process.exit(125);
+      const f = usageFailure(msg, commandLine, KNOWN_COMMANDS);
+      process.stderr.write(f.text);
+      process.exit(f.code);
     });
   for (const c of COMMANDS) y = y.command(c as never);
   const withScript = y;
@@ -88,13 +94,20 @@ function skipHelpCache(parser: unknown): void {
 
 /** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
 export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
+  commandLine = argv;
   await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }
 
-/** main() for an entry point: an error escaping a command is printed as one line, exit status 1. */
+/**
+ * main() for an entry point: an error escaping a command, even from a stream callback after the
+ * handler returned (a daemon that goes away mid-attach), is printed as one line, never a stack trace.
+ */
 export function runCli(argv: readonly string[], parser?: yargs.Argv<GlobalArgs>): void {
-  main(argv, parser).catch((err: unknown) => {
-    process.stderr.write(`engine: ${err instanceof Error ? err.message : String(err)}\n`);
+  const die = (err: unknown) => {
+    process.stderr.write(`${errorText(err)}\n`);
     process.exit(1);
-  });
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+  main(argv, parser).catch(die);
 }

@@ -1,6 +1,7 @@
 // engine create: a container that is not started.
 import type { Argv, CommandModule } from 'yargs';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { DaemonUnreachableError, isConnectionError } from '../api-client.js';
+import { api, exit, fail, reportError, type GlobalArgs } from '../context.js';
 import { createContainer } from '../container-create.js';
 import { containerOptions, createBody, UsageError, type ContainerArgs } from '../options/container-options.js';
 
@@ -17,7 +18,9 @@ export const create: CommandModule<GlobalArgs, GlobalArgs & ContainerArgs> = {
         process.stderr.write(`engine: ${err.message}.\n`);
         exit(125);
       }
-      fail(err);
+      if (isConnectionError(err) || err instanceof DaemonUnreachableError) fail(err);
+      reportError('create', err, true);
+      exit(125);
     }
     exit(0);
   },

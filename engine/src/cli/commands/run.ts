@@ -1,7 +1,6 @@
 // engine run: create (pulling the image if needed), attach, start, wait — or start detached.
 import type { Argv, CommandModule } from 'yargs';
-import { ApiError } from '../api-client.js';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { api, exit, reportError, type GlobalArgs } from '../context.js';
 import { createContainer } from '../container-create.js';
 import { containerOptions, createBody, UsageError, type ContainerArgs } from '../options/container-options.js';
 import { runSession } from '../streams/attach-session.js';
@@ -32,8 +31,12 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
     const text = Buffer.concat(parts).toString('utf8');
     return text ? (JSON.parse(text) as { StatusCode: number }).StatusCode : 0;
   })();
+  let started!: (ok: boolean) => void;
+  const startedOk = new Promise<void>((resolve, reject) => (started = (ok) => (ok ? resolve() : reject(new Error('not started')))));
+  startedOk.catch(() => undefined);
   const session = runSession(conn, {
     tty: o.tty,
+    started: startedOk,
     stdin: o.stdin,
     resize: (w, h) => client.call('POST', `/containers/${id}/resize`, { query: { w, h } }),
     ...(o.sigProxy ? { proxySignal: (sig: NodeJS.Signals) => client.call('POST', `/containers/${id}/kill`, { query: { signal: sig } }) } : {}),
@@ -41,12 +44,15 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
   if (o.start) {
     try {
       await client.call('POST', `/containers/${id}/start`);
+      started(true);
     } catch (err) {
+      started(false);
       conn.destroy();
-      process.stderr.write(`${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
+      reportError('run', err, false);
       return startFailureCode(err);
     }
   }
+  if (!o.start) started(true);
   await session;
   // With stdin attached the stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on.
   if (!o.stdin) return waited;
@@ -87,13 +93,14 @@ export const run: CommandModule<GlobalArgs, RunArgs> = {
     try {
       id = await createContainer(client, body, args.name);
     } catch (err) {
-      fail(err, 'engine: ');
+      reportError('run', err, true);
+      exit(startFailureCode(err));
     }
     if (args.detach) {
       try {
         await client.call('POST', `/containers/${id}/start`);
       } catch (err) {
-        process.stderr.write(`engine: ${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
+        reportError('run', err, false);
         exit(startFailureCode(err));
       }
       process.stdout.write(`${id}\n`);

@@ -7,8 +7,10 @@ import { FrameDecoder, STDERR } from '../../common/stdcopy.js';
 export interface SessionOptions {
   tty: boolean;
   stdin: boolean;
-  /** Called with the terminal size at start and on every SIGWINCH (for -t). */
+  /** Called with the terminal size once the process runs and on every SIGWINCH (for -t). */
   resize?: (width: number, height: number) => Promise<unknown>;
+  /** Settles when the process has been started (run/start attach before the start): the first resize waits for it. */
+  started?: Promise<unknown>;
   /** Forwards a signal the CLI receives to the container (--sig-proxy without -t). */
   proxySignal?: (signal: NodeJS.Signals) => Promise<unknown>;
 }
@@ -26,7 +28,9 @@ export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
     }
     if (o.tty && o.resize && process.stdout.isTTY) {
       const send = () => void o.resize?.(process.stdout.columns, process.stdout.rows).catch(() => undefined);
-      send();
+      // The process starts with the terminal's size, not 0x0: the first resize goes as soon as it
+      // runs, retried like docker's client does while the daemon cannot resize it yet.
+      void (o.started ?? Promise.resolve()).then(() => initialResize(o.resize!), () => undefined);
       process.on('SIGWINCH', send);
       cleanups.push(() => process.off('SIGWINCH', send));
     }
@@ -65,4 +69,16 @@ export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
     conn.on('close', finish);
     conn.on('error', finish);
   });
+}
+
+/** The first resize, retried a few times with a growing pause while it fails (the process may not exist yet). */
+async function initialResize(resize: (width: number, height: number) => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    try {
+      await resize(process.stdout.columns, process.stdout.rows);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 10 * attempt));
+    }
+  }
 }
