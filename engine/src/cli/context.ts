@@ -48,6 +48,18 @@ export function reportError(command: string, err: unknown, withHelp: boolean): v
   process.stderr.write(`engine: ${text}${text.endsWith('.') ? '' : '.'}\n${withHelp ? `See 'engine ${command} --help'.\n` : ''}`);
 }
 
+/**
+ * docker flags the engine cannot honour (the daemon has no data for them): refused by name, never
+ * accepted and ignored. `flags` maps each flag to the reason.
+ */
+export function refuse(command: string, args: object, flags: Record<string, string>): void {
+  for (const [flag, why] of Object.entries(flags)) {
+    if (!(args as Record<string, unknown>)[flag]) continue;
+    process.stderr.write(`engine: ${command} --${flag} is not supported: ${why}\n`);
+    exit(125);
+  }
+}
+
 export function exit(code: number): never {
   client?.close();
   process.exit(code);

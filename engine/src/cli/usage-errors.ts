@@ -44,14 +44,19 @@ function plural(n: number): string {
   return n === 1 ? '1 argument' : `${n} arguments`;
 }
 
-/** Docker's text and exit code for a yargs failure message on this command line. */
-export function usageFailure(message: string, argv: readonly string[], known: ReadonlySet<string>): UsageFailure {
+/** Docker's text and exit code for a yargs failure message on this command line; `known` holds every command name (`run`, `image ls`). */
+export function usageFailure(message: string, argv: readonly string[], known: ReadonlySet<string>, unknownFlag?: string): UsageFailure {
   const words = commandWords(argv);
   const name = ['engine', ...words].join(' ');
   const seeHelp = `See '${name} --help'.`;
+  // An unknown flag found before yargs' own complaint (it took the image for its value).
+  if (unknownFlag) return { text: `${unknownFlag}\n${seeHelp}\n`, code: 125 };
   const unknownCommand = /^Unknown commands?: (.*)$/.exec(message);
   if (words[0] !== undefined && !known.has(words[0]) && (unknownCommand || /^Did you mean/.test(message))) {
     return { text: `engine: '${words[0]}' is not a engine command.\nSee 'engine --help'\n`, code: 1 };
+  }
+  if (words.length === 2 && !known.has(words.join(' '))) {
+    return { text: `engine: '${words[1]}' is not a engine ${words[0]} command.\nSee 'engine ${words[0]} --help'.\n`, code: 1 };
   }
   const unknownArgs = /^Unknown arguments?: (.*)$/.exec(message);
   if (unknownArgs) {

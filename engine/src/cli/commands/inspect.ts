@@ -1,13 +1,14 @@
 // engine inspect [--type container|image|volume|network] [--format …] NAME…
 import type { Argv, CommandModule } from 'yargs';
 import { ApiError } from '../api-client.js';
-import { api, exit, type GlobalArgs } from '../context.js';
+import { api, errorText, exit, refuse, type GlobalArgs } from '../context.js';
 import { renderTemplate } from '../format/template.js';
 
 interface Args extends GlobalArgs {
   names: string[];
   type?: string | undefined;
   format?: string | undefined;
+  size: boolean;
 }
 
 const PATHS: Record<string, (n: string) => string> = {
@@ -24,8 +25,10 @@ export const inspect: CommandModule<GlobalArgs, Args> = {
     (y as Argv<GlobalArgs>)
       .positional('names', { type: 'string', array: true, demandOption: true })
       .option('type', { type: 'string', choices: ['container', 'image', 'volume', 'network'], describe: 'only this kind of object' })
-      .option('format', { alias: 'f', type: 'string', describe: 'Go template' }) as unknown as Argv<Args>,
+      .option('format', { alias: 'f', type: 'string', describe: 'Go template' })
+      .option('size', { alias: 's', type: 'boolean', default: false, describe: 'display total file sizes (not supported)' }) as unknown as Argv<Args>,
   handler: async (a) => {
+    refuse('inspect', a, { size: 'engined does not compute container sizes' });
     const client = api(a);
     const found: unknown[] = [];
     let failed = false;
@@ -37,7 +40,7 @@ export const inspect: CommandModule<GlobalArgs, Args> = {
           break;
         } catch (err) {
           if (!(err instanceof ApiError && err.status === 404)) {
-            process.stderr.write(`Error response from daemon: ${(err as Error).message}\n`);
+            process.stderr.write(`${errorText(err)}\n`);
             exit(1);
           }
         }

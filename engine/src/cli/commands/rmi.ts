@@ -1,7 +1,6 @@
 // engine rmi [-f] IMAGE…
 import type { Argv, CommandModule } from 'yargs';
-import { ApiError } from '../api-client.js';
-import { api, exit, type GlobalArgs } from '../context.js';
+import { api, errorText, exit, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
   images: string[];
@@ -20,7 +19,7 @@ export const rmi: CommandModule<GlobalArgs, Args> = {
         for (const it of items) for (const [k, v] of Object.entries(it)) process.stdout.write(`${k}: ${v}\n`);
       } catch (err) {
         failed = true;
-        process.stderr.write(`${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
+        process.stderr.write(`${errorText(err)}\n`);
       }
     }
     exit(failed ? 1 : 0);
