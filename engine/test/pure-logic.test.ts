@@ -83,7 +83,7 @@ test('templates and tables', () => {
   expect(renderTemplate('{{json .Labels}}', row)).toBe('{"a":"1"}');
   expect(renderTemplate('{{join .List ","}} {{upper .Names}}', row)).toBe('x,y WEB');
   expect(renderTemplate('{{.Missing}}', row)).toBe('<no value>');
-  expect(tabulate([['A', 'BB'], ['ccc', 'd']])).toBe('A     BB\nccc   d');
+  expect(tabulate([['A', 'BB'], ['ccc', 'd']])).toBe('A         BB\nccc       d');
 });
 
 test("argv splitting keeps the container's own flags", () => {
