@@ -21,12 +21,14 @@ describe('Go templates on inspect data (maps)', () => {
   const t = (tpl: string) => renderTemplate(tpl, inspected);
   test('fields, missing keys and nil', () => {
     expect(t('{{.Name}} {{.State.Pid}}')).toBe('/web 4321');
-    expect(t('{{.Nope}} {{.Config.Entrypoint}}')).toBe('<no value> <no value>');
+    expect(t('{{.Config.Entrypoint}} {{index .Config.Labels "none"}}')).toBe('<no value> <no value>');
+    expect(() => t('{{.Nope}}')).toThrow(/executing "" at <.Nope>: map has no entry for key "Nope"/);
     expect(t('{{.Config.Labels}} {{.Config.Cmd}}')).toBe('map[com.x:y k:v] [sh -c x]');
-    expect(() => t('{{.Nope.Deeper}}')).toThrow(/nil pointer evaluating interface \{\}\.Deeper/);
+    expect(t('{{.State}}')).toBe('{true 4321 0}');
+    expect(() => t('{{.Config.Entrypoint.Deeper}}')).toThrow(/nil pointer evaluating interface \{\}\.Deeper/);
   });
-  test('float64 numbers print as Go prints them', () => {
-    expect(t('{{.HostConfig.Memory}}')).toBe('1.073741824e+09');
+  test('numbers: integers as docker typed structs print them, other float64s as Go does', () => {
+    expect(t('{{.HostConfig.Memory}}')).toBe('1073741824');
     expect(goFloat(123456)).toBe('123456');
     expect(goFloat(1e6)).toBe('1e+06');
     expect(goFloat(0.5)).toBe('0.5');
@@ -39,7 +41,7 @@ describe('Go templates on inspect data (maps)', () => {
     expect(t('{{range .Mounts}}m{{else}}none{{end}}')).toBe('none');
     expect(t('{{if .State.Running}}up{{else}}down{{end}}')).toBe('up');
     expect(t('{{if not .State.Running}}a{{else if .Name}}b{{else}}c{{end}}')).toBe('b');
-    expect(t('{{with .Config}}{{len .Env}}{{end}}{{with .Nope}}x{{else}}y{{end}}')).toBe('2y');
+    expect(t('{{with .Config}}{{len .Env}}{{end}}{{with .Config.Entrypoint}}x{{else}}y{{end}}')).toBe('2y');
     expect(t('{{$n := .Name}}{{range .Config.Env}}{{$n}}{{end}}')).toBe('/web/web');
     expect(t('{{$x := 1}}{{$x = 2}}{{$x}} {{$.Name}}')).toBe('2 /web');
   });
@@ -47,7 +49,7 @@ describe('Go templates on inspect data (maps)', () => {
     expect(t('{{index .Config.Labels "com.x"}} {{index .Config.Cmd 1}} {{index .Config.Labels "none"}}')).toBe('y -c <no value>');
     expect(t('{{len .Config.Env}} {{len .Name}} {{.Config.Cmd | len}}')).toBe('2 4 3');
     expect(t('{{printf "%s-%d|%5s|%-4d|%q|%v" .Name 3 "x" 7 "q" .Config.Cmd}}')).toBe('/web-3|    x|7   |"q"|[sh -c x]');
-    expect(t('{{json .Config.Cmd}} {{json .Config.Labels}} {{json .Nope}}')).toBe('["sh","-c","x"] {"k":"v","com.x":"y"} null');
+    expect(t('{{json .Config.Cmd}} {{json .Config.Labels}} {{json .Config.Entrypoint}}')).toBe('["sh","-c","x"] {"k":"v","com.x":"y"} null');
     expect(t('{{join .Config.Cmd "+"}} {{split "a,b" ","}} {{lower "AbC"}} {{upper .Name}} {{title "hello world"}}')).toBe('sh+-c+x [a b] abc /WEB Hello World');
     expect(t('{{eq .Name "/x" "/web"}} {{ne 1 2}} {{lt 1 2}} {{ge "b" "a"}} {{and 1 0}} {{or 0 "z"}}')).toBe('true true true true 0 z');
     expect(t('{{(index .Config.Cmd 0) | upper}} {{.Name | printf "<%s>"}}')).toBe('SH </web>');

@@ -30,12 +30,21 @@ export function isConnectionError(err: unknown): boolean {
   return (code !== undefined && CONNECTION_CODES.has(code)) || err.message === 'aborted' || err.message === 'socket hang up';
 }
 
+/** docker's client words a 404 for a named object its own way: `Error: No such container: x`. */
+export class ObjectNotFoundError extends Error {
+  constructor(object: string, id: string) {
+    super(`Error: No such ${object}: ${id}`);
+  }
+}
+
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | string[]>;
   body?: unknown;
   headers?: Record<string, string>;
   /** A raw body stream (image load). */
   stream?: NodeJS.ReadableStream;
+  /** The object a 404 means is missing (ObjectNotFoundError), as docker's client reports it. */
+  notFound?: { object: string; id: string };
 }
 
 /** node:http on first use: it cannot be loaded into the CLI's startup snapshot (it is loaded when a client is made). */
@@ -124,6 +133,10 @@ export class ApiClient {
   /** A call whose answer is JSON (or empty); non-2xx statuses throw ApiError (304 does not). */
   async call<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     const res = await this.raw(method, path, o);
+    if (res.statusCode === 404 && o.notFound) {
+      res.resume();
+      throw new ObjectNotFoundError(o.notFound.object, o.notFound.id);
+    }
     if ((res.statusCode ?? 500) >= 400) return ApiClient.fail(res);
     const text = await ApiClient.text(res).catch((err: unknown) => Promise.reject(this.unreachable(err)));
     return (text.trim() ? JSON.parse(text) : undefined) as T;

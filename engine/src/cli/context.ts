@@ -1,5 +1,5 @@
 // What every command gets: the API client for -H/ENGINE_HOST, and the exit with Docker's codes.
-import { ApiClient, ApiError, DaemonUnreachableError, isConnectionError } from './api-client.js';
+import { ApiClient, ApiError, DaemonUnreachableError, isConnectionError, ObjectNotFoundError } from './api-client.js';
 import { defaultHost } from './host.js';
 
 export interface GlobalArgs {
@@ -32,7 +32,7 @@ export function api(args: GlobalArgs): ApiClient {
  */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
-  if (err instanceof DaemonUnreachableError) return err.message;
+  if (err instanceof DaemonUnreachableError || err instanceof ObjectNotFoundError) return err.message;
   if (isConnectionError(err)) return new DaemonUnreachableError(client?.describe() ?? defaultHost()).message;
   return err instanceof Error ? err.message : String(err);
 }

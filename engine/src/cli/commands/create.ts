@@ -1,7 +1,6 @@
 // engine create: a container that is not started.
 import type { Argv, CommandModule } from 'yargs';
-import { DaemonUnreachableError, isConnectionError } from '../api-client.js';
-import { api, exit, fail, reportError, type GlobalArgs } from '../context.js';
+import { api, exit, fail, type GlobalArgs } from '../context.js';
 import { createContainer } from '../container-create.js';
 import { containerOptions, createBody, UsageError, type ContainerArgs } from '../options/container-options.js';
 
@@ -18,9 +17,8 @@ export const create: CommandModule<GlobalArgs, GlobalArgs & ContainerArgs> = {
         process.stderr.write(`engine: ${err.message}.\n`);
         exit(125);
       }
-      if (isConnectionError(err) || err instanceof DaemonUnreachableError) fail(err);
-      reportError('create', err, true);
-      exit(125);
+      // docker create (20.10) reports daemon errors plainly, exit status 1; only run uses 125.
+      fail(err);
     }
     exit(0);
   },

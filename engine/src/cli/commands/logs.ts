@@ -40,7 +40,7 @@ export const logs: CommandModule<GlobalArgs, Args> = {
     refuse('logs', a, { details: 'the json-file log keeps no log attributes' });
     const client = api(a);
     try {
-      const c = await client.call<{ Config: { Tty: boolean } }>('GET', `/containers/${encodeURIComponent(a.container)}/json`);
+      const c = await client.call<{ Config: { Tty: boolean } }>('GET', `/containers/${encodeURIComponent(a.container)}/json`, { notFound: { object: 'container', id: a.container } });
       const res = await client.stream('GET', `/containers/${encodeURIComponent(a.container)}/logs`, {
         query: { stdout: true, stderr: true, follow: a.follow, tail: a.tail, since: sinceValue(a.since), until: sinceValue(a.until), timestamps: a.timestamps },
       });

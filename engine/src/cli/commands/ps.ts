@@ -30,6 +30,9 @@ interface Summary {
   NetworkSettings?: { Networks?: Record<string, unknown> };
 }
 
+/** docker ps checks its template before listing, in its own words. */
+const PS_TEMPLATE_WORDS = { parse: 'failed to parse template', exec: 'failed to execute template' };
+
 export function filtersQuery(list: readonly string[]): string | undefined {
   if (!list.length) return undefined;
   const f: Record<string, string[]> = {};
@@ -59,7 +62,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
     const last = a.latest ? 1 : a.last;
     let list: Summary[];
     try {
-      list = await api(a).call<Summary[]>('GET', '/containers/json', { query: { all: a.all || last !== undefined, filters: filtersQuery(a.filter), limit: last } });
+      list = await api(a).call<Summary[]>('GET', '/containers/json', { query: { all: a.all, filters: filtersQuery(a.filter), limit: last } });
     } catch (err) {
       fail(err);
     }
@@ -82,6 +85,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
         Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
         Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
         Mounts: c.Mounts.map((m) => m.Name ?? m.Source).join(','),
+        Label: (k: unknown) => c.Labels?.[String(k)] ?? '',
       };
     });
     printFormatted(rows, a.format, 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}', {
@@ -95,7 +99,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
       Ports: 'PORTS',
       Names: 'NAMES',
       Networks: 'NETWORKS',
-    });
+    }, PS_TEMPLATE_WORDS);
     exit(0);
   },
 };

@@ -15,7 +15,7 @@ export const rmi: CommandModule<GlobalArgs, Args> = {
     let failed = false;
     for (const i of a.images) {
       try {
-        const items = await api(a).call<Array<Record<string, string>>>('DELETE', `/images/${i}`, { query: { force: a.force } });
+        const items = await api(a).call<Array<Record<string, string>>>('DELETE', `/images/${i}`, { query: { force: a.force }, notFound: { object: 'image', id: i } });
         for (const it of items) for (const [k, v] of Object.entries(it)) process.stdout.write(`${k}: ${v}\n`);
       } catch (err) {
         failed = true;

@@ -89,6 +89,9 @@ export const run: CommandModule<GlobalArgs, RunArgs> = {
       }
       throw err;
     }
+    // The terminal's size at create (docker's ConsoleSize, [height, width]), for a daemon that
+    // starts the console with it; the first resize after the start sets it either way.
+    if (args.tty && process.stdout.isTTY) (body.HostConfig as Record<string, unknown>).ConsoleSize = [process.stdout.rows, process.stdout.columns];
     let id: string;
     try {
       id = await createContainer(client, body, args.name);

@@ -34,21 +34,26 @@ export function inParallel<T>(names: readonly string[], fn: (name: string) => Pr
 
 /**
  * Applies fn to each name and exits. `parallel`: all requests go out at once (docker's stop, kill,
- * rm, pause, unpause), the names are still printed in the order given.
+ * rm, pause, unpause), the names are still printed in the order given. `failedSummary`: a last
+ * error line listing the names that failed (`failed to start containers`).
  */
-export async function eachContainer(names: readonly string[], fn: (name: string) => Promise<unknown>, print = true, parallel = false): Promise<never> {
-  let failed = false;
+export async function eachContainer(names: readonly string[], fn: (name: string) => Promise<unknown>, print = true, parallel = false, failedSummary?: string): Promise<never> {
+  const failed: string[] = [];
   const calls = parallel ? inParallel(names, fn) : undefined;
+  // Every failure is reported below, in order: none may count as unhandled before its turn.
+  for (const c of calls ?? []) c.catch(() => undefined);
   for (const [i, n] of names.entries()) {
     try {
       await (calls ? calls[i] : fn(n));
       if (print) process.stdout.write(`${n}\n`);
     } catch (err) {
-      failed = true;
+      failed.push(n);
       process.stderr.write(`${errorText(err)}\n`);
     }
   }
-  exit(failed ? 1 : 0);
+  // docker start ends with one line naming every container that did not start.
+  if (failed.length && failedSummary) process.stderr.write(`Error: ${failedSummary}: ${failed.join(', ')}\n`);
+  exit(failed.length ? 1 : 0);
 }
 
 export interface Names extends GlobalArgs {

@@ -3,7 +3,7 @@
 // JSON (inspect: a missing key prints <no value>, numbers are float64 and print like %v does) and
 // the list commands' rows (Go structs there: an unknown field is an error, methods such as
 // `.Label "k"` are functions on the row).
-import { parseTemplate, TemplateError, type ControlNode, type Operand, type Pipeline, type TemplateNode } from './template-parse.js';
+import { parseTemplate, TemplateError, TemplateExecError, type ControlNode, type Operand, type Pipeline, type TemplateNode } from './template-parse.js';
 
 export interface ExecOptions {
   /** Rows are structs: an unknown field is an error, numbers are integers. */
@@ -28,14 +28,23 @@ export function goFloat(n: number): string {
 export function goValue(v: unknown, o: ExecOptions = {}, top = true): string {
   if (v === undefined || (v === null && top)) return '<no value>';
   if (v === null) return '<nil>';
-  if (typeof v === 'number') return o.struct && Number.isInteger(v) ? String(v) : goFloat(v);
+  // docker runs inspect templates on its typed structs first: integers print as integers.
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : goFloat(v);
   if (Array.isArray(v)) return `[${v.map((x) => goValue(x, o, false)).join(' ')}]`;
+  // A Go struct prints as {v1 v2 …} in field order, a map as map[k:v …] by key: objects whose keys
+  // are all exported-field names (RestartPolicy, State) are taken for structs.
+  if (typeof v === 'object' && isStructLike(v as object)) return `{${Object.values(v as object).map((x) => goValue(x, o, false)).join(' ')}}`;
   if (typeof v === 'object')
     return `map[${Object.keys(v as object)
       .sort()
       .map((k) => `${k}:${goValue((v as Record<string, unknown>)[k], o, false)}`)
       .join(' ')}]`;
   return String(v);
+}
+
+function isStructLike(v: object): boolean {
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => /^[A-Z][A-Za-z0-9]*$/.test(k));
 }
 
 function truthy(v: unknown): boolean {
@@ -110,7 +119,7 @@ export function sprintf(format: string, args: readonly unknown[], o: ExecOptions
 function compare(op: string, a: unknown, b: unknown): boolean {
   if (op === 'eq') return a === b || (a == null && b == null);
   if (op === 'ne') return !(a === b || (a == null && b == null));
-  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) throw new TemplateError(`template: error calling ${op}: incompatible types for comparison`);
+  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) throw new TemplateExecError(`template: error calling ${op}: incompatible types for comparison`);
   const x = a as number | string;
   const y = b as number | string;
   return op === 'lt' ? x < y : op === 'le' ? x <= y : op === 'gt' ? x > y : x >= y;
@@ -120,19 +129,19 @@ function length(v: unknown): number {
   if (typeof v === 'string') return Buffer.byteLength(v);
   if (Array.isArray(v)) return v.length;
   if (v && typeof v === 'object') return Object.keys(v).length;
-  throw new TemplateError(`template: error calling len: len of ${v == null ? 'nil pointer' : `type ${typeName(v)}`}`);
+  throw new TemplateExecError(`template: error calling len: len of ${v == null ? 'nil pointer' : `type ${typeName(v)}`}`);
 }
 
 function indexOf(v: unknown, keys: readonly unknown[]): unknown {
   let cur = v;
   for (const k of keys) {
     if (Array.isArray(cur) || typeof cur === 'string') {
-      if (typeof k !== 'number') throw new TemplateError(`template: error calling index: cannot index slice/array with type ${typeName(k)}`);
-      if (k < 0 || k >= cur.length) throw new TemplateError(`template: error calling index: index out of range: ${k}`);
+      if (typeof k !== 'number') throw new TemplateExecError(`template: error calling index: cannot index slice/array with type ${typeName(k)}`);
+      if (k < 0 || k >= cur.length) throw new TemplateExecError(`template: error calling index: index out of range: ${k}`);
       cur = typeof cur === 'string' ? Buffer.from(cur)[k] : cur[k];
     } else if (cur && typeof cur === 'object') {
       cur = Object.prototype.hasOwnProperty.call(cur, String(k)) ? (cur as Record<string, unknown>)[String(k)] : null;
-    } else throw new TemplateError(`template: error calling index: index of untyped nil`);
+    } else throw new TemplateExecError(`template: error calling index: index of untyped nil`);
   }
   return cur;
 }
@@ -154,7 +163,7 @@ function builtins(o: ExecOptions): Record<string, TemplateFunc> {
     not: (a) => !truthy(a),
     len: (a) => length(a),
     index: (a, ...keys) => indexOf(a, keys),
-    slice: (a, i = 0, j) => (typeof a === 'string' || Array.isArray(a) ? a.slice(i as number, j as number | undefined) : (() => { throw new TemplateError(`template: error calling slice: can't slice item of type ${typeName(a)}`); })()),
+    slice: (a, i = 0, j) => (typeof a === 'string' || Array.isArray(a) ? a.slice(i as number, j as number | undefined) : (() => { throw new TemplateExecError(`template: error calling slice: can't slice item of type ${typeName(a)}`); })()),
     print: (...a) => print(a),
     printf: (f, ...a) => sprintf(String(f), a, o),
     println: (...a) => `${a.map((x) => goValue(x, o, false)).join(' ')}\n`,
@@ -171,7 +180,7 @@ function builtins(o: ExecOptions): Record<string, TemplateFunc> {
     json: (a) => JSON.stringify(a ?? null),
     split: (s, sep) => str(s, o).split(str(sep, o)),
     join: (list, sep) => {
-      if (!Array.isArray(list)) throw new TemplateError(`template: error calling join: wrong type for value; expected []string; got ${typeName(list)}`);
+      if (!Array.isArray(list)) throw new TemplateExecError(`template: error calling join: wrong type for value; expected []string; got ${typeName(list)}`);
       return list.map((x) => str(x, o)).join(str(sep, o));
     },
     title: (s) => title(str(s, o)),
@@ -227,7 +236,7 @@ class Exec {
     else if (v && typeof v === 'object') entries = Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]);
     else if (v === null || v === undefined) entries = [];
     else if (typeof v === 'number' && Number.isInteger(v) && this.o.struct) entries = Array.from({ length: Math.max(0, v) }, (_, i) => [i, i]);
-    else throw new TemplateError(`template: :1: range can't iterate over ${goValue(v, this.o)}`);
+    else throw new TemplateExecError(`template: :1: range can't iterate over ${goValue(v, this.o)}`);
     if (!entries.length) this.walk(n.otherwise, dot);
     for (const [k, x] of entries) {
       this.vars.length = mark;
@@ -248,7 +257,7 @@ class Exec {
     if (p.vars.length) {
       if (p.assign) {
         const slot = [...this.vars].reverse().find(([name]) => name === p.vars[0]);
-        if (!slot) throw new TemplateError(`template: :1: undefined variable: ${p.vars[0]}`);
+        if (!slot) throw new TemplateExecError(`template: :1: undefined variable: ${p.vars[0]}`);
         slot[1] = v;
       } else this.vars.push([p.vars[0]!, v]);
     }
@@ -260,7 +269,7 @@ class Exec {
     const args = () => [...rest.map((a) => this.operand(a, dot, [])), ...final];
     if (head!.k === 'ident') {
       const fn = this.funcs[head!.name];
-      if (!fn) throw new TemplateError(`template: :1: function "${head!.name}" not defined`);
+      if (!fn) throw new TemplateExecError(`template: :1: function "${head!.name}" not defined`);
       return fn(...args());
     }
     if (head!.k === 'field' || head!.k === 'var' || head!.k === 'pipe') {
@@ -270,7 +279,7 @@ class Exec {
       }
       return this.operand(head!, dot, []);
     }
-    if (rest.length || final.length) throw new TemplateError(`template: :1: can't give argument to non-function ${goValue(this.operand(head!, dot, []), this.o)}`);
+    if (rest.length || final.length) throw new TemplateExecError(`template: :1: can't give argument to non-function ${goValue(this.operand(head!, dot, []), this.o)}`);
     return this.operand(head!, dot, []);
   }
 
@@ -280,14 +289,14 @@ class Exec {
         return a.value;
       case 'ident': {
         const fn = this.funcs[a.name];
-        if (!fn) throw new TemplateError(`template: :1: function "${a.name}" not defined`);
+        if (!fn) throw new TemplateExecError(`template: :1: function "${a.name}" not defined`);
         return fn();
       }
       case 'field':
         return this.chain(dot, a.chain, args, '');
       case 'var': {
         const slot = [...this.vars].reverse().find(([name]) => name === a.name);
-        if (!slot) throw new TemplateError(`template: :1: undefined variable "${a.name}"`);
+        if (!slot) throw new TemplateExecError(`template: :1: undefined variable "${a.name}"`);
         return this.chain(slot[1], a.chain, args, a.name);
       }
       case 'pipe':
@@ -297,21 +306,22 @@ class Exec {
 
   private chain(start: unknown, names: readonly string[], args: unknown[], prefix: string): unknown {
     let cur = start;
-    if (!names.length && args.length) throw new TemplateError(`template: :1: can't give argument to non-function ${prefix || '.'}`);
+    if (!names.length && args.length) throw new TemplateExecError(`template: :1: can't give argument to non-function ${prefix || '.'}`);
     names.forEach((name, i) => {
       const at = `<${prefix}.${names.slice(0, i + 1).join('.')}>`;
       const last = i === names.length - 1;
-      if (cur === null || cur === undefined) throw new TemplateError(`template: :1: executing "" at ${at}: nil pointer evaluating interface {}.${name}`);
-      if (typeof cur !== 'object' || Array.isArray(cur)) throw new TemplateError(`template: :1: executing "" at ${at}: can't evaluate field ${name} in type ${typeName(cur)}`);
+      if (cur === null || cur === undefined) throw new TemplateExecError(`template: :1: executing "" at ${at}: nil pointer evaluating interface {}.${name}`);
+      if (typeof cur !== 'object' || Array.isArray(cur)) throw new TemplateExecError(`template: :1: executing "" at ${at}: can't evaluate field ${name} in type ${typeName(cur)}`);
       const obj = cur as Record<string, unknown>;
       const has = Object.prototype.hasOwnProperty.call(obj, name);
-      if (!has && this.o.struct) throw new TemplateError(`template: :1: executing "" at ${at}: can't evaluate field ${name}`);
+      // docker executes with missingkey=error: an unknown key is an error for maps too.
+      if (!has) throw new TemplateExecError(`template: :1: executing "" at ${at}: ${this.o.struct ? `can't evaluate field ${name}` : `map has no entry for key "${name}"`}`);
       const v = has ? obj[name] : undefined;
       if (typeof v === 'function') {
         cur = (v as TemplateFunc)(...(last ? args : []));
         return;
       }
-      if (last && args.length) throw new TemplateError(`template: :1: executing "" at ${at}: ${name} has arguments but cannot be invoked as function`);
+      if (last && args.length) throw new TemplateExecError(`template: :1: executing "" at ${at}: ${name} has arguments but cannot be invoked as function`);
       cur = v;
     });
     return cur;
@@ -320,7 +330,12 @@ class Exec {
 
 /** Parses and runs `template` on `data`. */
 export function executeTemplate(template: string, data: unknown, o: ExecOptions = {}): string {
-  return new Exec(data, o).run(parseTemplate(template));
+  return executeParsed(parseTemplate(template), data, o);
 }
 
-export { TemplateError };
+/** Runs a parsed template on `data` (a command parses once and runs it on every object). */
+export function executeParsed(template: readonly TemplateNode[], data: unknown, o: ExecOptions = {}): string {
+  return new Exec(data, o).run(template);
+}
+
+export { TemplateError, TemplateExecError };

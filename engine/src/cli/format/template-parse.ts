@@ -30,7 +30,11 @@ export interface ControlNode {
   otherwise: TemplateNode[];
 }
 
+/** A template that does not parse (docker inspect: status 64). */
 export class TemplateError extends Error {}
+
+/** A template that parsed but failed on the data (an unknown field of a row, len of a number…). */
+export class TemplateExecError extends TemplateError {}
 
 interface Token {
   t: 'field' | 'var' | 'string' | 'number' | 'ident' | '(' | ')' | '|' | ':=' | '=' | ',';
@@ -38,6 +42,9 @@ interface Token {
   /** The token follows the previous one with no space (a field chain after `)` or on `$x`). */
   joined: boolean;
 }
+
+/** The functions a --format template may call (Go's builtins and docker's): others fail at parse, as in Go. */
+export const FUNCTION_NAMES = new Set(['and', 'or', 'not', 'len', 'index', 'slice', 'print', 'printf', 'println', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'html', 'js', 'urlquery', 'json', 'split', 'join', 'title', 'lower', 'upper', 'pad', 'truncate']);
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
 
@@ -155,6 +162,7 @@ class PipelineParser {
         if (tok.v === 'true' || tok.v === 'false') return { k: 'literal', value: tok.v === 'true' };
         if (tok.v === 'nil') return { k: 'literal', value: null };
         if (KEYWORDS.has(tok.v)) throw new TemplateError(`template: :1: unexpected <${tok.v}> in command`);
+        if (!FUNCTION_NAMES.has(tok.v)) throw new TemplateError(`template: :1: function "${tok.v}" not defined`);
         return { k: 'ident', name: tok.v };
       case '(': {
         const cmds = this.commands();
