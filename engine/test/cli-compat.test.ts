@@ -212,6 +212,8 @@ test('run -it and exec -it give the process the terminal size as soon as it runs
   const waitForSize = (size: string) => `i=0; until [ "$(stty size 2>/dev/null)" = "${size}" ]; do i=$((i+1)); [ $i -gt 200 ] && exit 9; sleep 0.05; done; echo sized`;
   const r = await underPty(`stty cols 91 rows 37; ${ENGINE_BIN} -H ${s.host} run -it --rm busybox sh -c '${waitForSize('37 91')}'`, []);
   expect({ code: r.code, out: r.stdout.trim() }).toEqual({ code: 0, out: 'sized' });
-  const e = await underPty(`stty cols 83 rows 29; ${ENGINE_BIN} -H ${s.host} exec -it live sh -c '${waitForSize('29 83')}'`, []);
+  await s.engine(['run', '-d', '--name', 'ttyhost', 'busybox', 'sleep', '600']);
+  const e = await underPty(`stty cols 83 rows 29; ${ENGINE_BIN} -H ${s.host} exec -it ttyhost sh -c '${waitForSize('29 83')}'`, []);
   expect({ code: e.code, out: e.stdout.trim() }).toEqual({ code: 0, out: 'sized' });
+  await s.engine(['rm', '-f', 'ttyhost']);
 }, 60_000);

@@ -22,7 +22,8 @@ describe('Go templates on inspect data (maps)', () => {
   test('fields, missing keys and nil', () => {
     expect(t('{{.Name}} {{.State.Pid}}')).toBe('/web 4321');
     expect(t('{{.Config.Entrypoint}} {{index .Config.Labels "none"}}')).toBe('<no value> <no value>');
-    expect(() => t('{{.Nope}}')).toThrow(/executing "" at <.Nope>: map has no entry for key "Nope"/);
+    expect(() => t('{{.Nope}}')).toThrow('template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"');
+    expect(() => t('{{.Name}}\n {{.Config.Nope}}')).toThrow('template: :2:3: executing "" at <.Config.Nope>: map has no entry for key "Nope"');
     expect(t('{{.Config.Labels}} {{.Config.Cmd}}')).toBe('map[com.x:y k:v] [sh -c x]');
     expect(t('{{.State}}')).toBe('{true 4321 0}');
     expect(() => t('{{.Config.Entrypoint.Deeper}}')).toThrow(/nil pointer evaluating interface \{\}\.Deeper/);

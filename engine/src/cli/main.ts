@@ -45,7 +45,7 @@ import { usageFailure } from './usage-errors.js';
 
 const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, container, image];
 /** Every command name, `run` … and `image ls` (sub-commands with their group), for usage errors. */
-const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => ['subcommands' in c ? c.subcommands.map((s) => `${n} ${s}`) : [], n].flat()))]);
+const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => [n, ...('subcommands' in c ? c.subcommands.map((sub) => `${n} ${sub}`) : [])]))]);
 
 /** The flags of the commands whose own arguments follow a positional (argv-split's concern). */
 const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));

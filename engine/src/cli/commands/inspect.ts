@@ -61,14 +61,18 @@ export const inspect: CommandModule<GlobalArgs, Args> = {
       } else found.push(hit);
     }
     if (!template) process.stdout.write(`${JSON.stringify(found, null, 4)}\n`);
+    // As docker: what rendered before a failing object is still printed (a lone newline if nothing).
+    let rendered = '';
     for (const f of template ? found : []) {
       try {
-        process.stdout.write(`${executeParsed(template!, f)}\n`);
+        rendered += `${executeParsed(template!, f)}\n`;
       } catch (err) {
+        process.stdout.write(rendered || '\n');
         process.stderr.write(`template parsing error: ${(err as Error).message}\n`);
         exit(1);
       }
     }
+    process.stdout.write(rendered);
     exit(failed ? 1 : 0);
   },
 };

@@ -37,6 +37,7 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
   const session = runSession(conn, {
     tty: o.tty,
     started: startedOk,
+    detachKeys: o.detachKeys,
     stdin: o.stdin,
     resize: (w, h) => client.call('POST', `/containers/${id}/resize`, { query: { w, h } }),
     ...(o.sigProxy ? { proxySignal: (sig: NodeJS.Signals) => client.call('POST', `/containers/${id}/kill`, { query: { signal: sig } }) } : {}),
@@ -53,14 +54,11 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
     }
   }
   if (!o.start) started(true);
-  await session;
-  // With stdin attached the stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on.
-  if (!o.stdin) return waited;
-  const state = await client.call<{ State: { Running: boolean } }>('GET', `/containers/${id}/json`).catch(() => undefined);
-  if (state?.State.Running) {
-    const raced = await Promise.race([waited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
-    if (raced === undefined) return 0;
-    return raced;
+  // The stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on, status 0.
+  const { detached } = await session;
+  if (detached) {
+    waited.catch(() => undefined);
+    return 0;
   }
   return waited;
 }

@@ -293,35 +293,36 @@ class Exec {
         return fn();
       }
       case 'field':
-        return this.chain(dot, a.chain, args, '');
+        return this.chain(dot, a.chain, args, '', a.loc);
       case 'var': {
         const slot = [...this.vars].reverse().find(([name]) => name === a.name);
         if (!slot) throw new TemplateExecError(`template: :1: undefined variable "${a.name}"`);
-        return this.chain(slot[1], a.chain, args, a.name);
+        return this.chain(slot[1], a.chain, args, a.name, a.loc);
       }
       case 'pipe':
-        return this.chain(this.pipeline(a.pipe, dot), a.chain, args, '');
+        return this.chain(this.pipeline(a.pipe, dot), a.chain, args, '', a.loc);
     }
   }
 
-  private chain(start: unknown, names: readonly string[], args: unknown[], prefix: string): unknown {
+  private chain(start: unknown, names: readonly string[], args: unknown[], prefix: string, loc: string): unknown {
     let cur = start;
-    if (!names.length && args.length) throw new TemplateExecError(`template: :1: can't give argument to non-function ${prefix || '.'}`);
+    if (!names.length && args.length) throw new TemplateExecError(`template: :${loc}: can't give argument to non-function ${prefix || '.'}`);
+    // Go names the node's place and the whole node: `:1:2: executing "" at <.Config.Nope>`.
+    const at = `<${prefix}.${names.join('.')}>`;
     names.forEach((name, i) => {
-      const at = `<${prefix}.${names.slice(0, i + 1).join('.')}>`;
       const last = i === names.length - 1;
-      if (cur === null || cur === undefined) throw new TemplateExecError(`template: :1: executing "" at ${at}: nil pointer evaluating interface {}.${name}`);
-      if (typeof cur !== 'object' || Array.isArray(cur)) throw new TemplateExecError(`template: :1: executing "" at ${at}: can't evaluate field ${name} in type ${typeName(cur)}`);
+      if (cur === null || cur === undefined) throw new TemplateExecError(`template: :${loc}: executing "" at ${at}: nil pointer evaluating interface {}.${name}`);
+      if (typeof cur !== 'object' || Array.isArray(cur)) throw new TemplateExecError(`template: :${loc}: executing "" at ${at}: can't evaluate field ${name} in type ${typeName(cur)}`);
       const obj = cur as Record<string, unknown>;
       const has = Object.prototype.hasOwnProperty.call(obj, name);
       // docker executes with missingkey=error: an unknown key is an error for maps too.
-      if (!has) throw new TemplateExecError(`template: :1: executing "" at ${at}: ${this.o.struct ? `can't evaluate field ${name}` : `map has no entry for key "${name}"`}`);
+      if (!has) throw new TemplateExecError(`template: :${loc}: executing "" at ${at}: ${this.o.struct ? `can't evaluate field ${name}` : `map has no entry for key "${name}"`}`);
       const v = has ? obj[name] : undefined;
       if (typeof v === 'function') {
         cur = (v as TemplateFunc)(...(last ? args : []));
         return;
       }
-      if (last && args.length) throw new TemplateExecError(`template: :1: executing "" at ${at}: ${name} has arguments but cannot be invoked as function`);
+      if (last && args.length) throw new TemplateExecError(`template: :${loc}: executing "" at ${at}: ${name} has arguments but cannot be invoked as function`);
       cur = v;
     });
     return cur;

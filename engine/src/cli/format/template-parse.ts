@@ -4,11 +4,11 @@
 // are refused: docker's formats never use them.
 
 export type Operand =
-  | { k: 'field'; chain: string[] }
-  | { k: 'var'; name: string; chain: string[] }
+  | { k: 'field'; chain: string[]; loc: string }
+  | { k: 'var'; name: string; chain: string[]; loc: string }
   | { k: 'literal'; value: string | number | boolean | null }
   | { k: 'ident'; name: string }
-  | { k: 'pipe'; pipe: Pipeline; chain: string[] };
+  | { k: 'pipe'; pipe: Pipeline; chain: string[]; loc: string };
 
 export interface Pipeline {
   /** Variables declared (`:=`) or assigned (`=`) by the pipeline. */
@@ -41,6 +41,8 @@ interface Token {
   v: string;
   /** The token follows the previous one with no space (a field chain after `)` or on `$x`). */
   joined: boolean;
+  /** `line:column` in the template, as Go's errors give a node's place. */
+  loc: string;
 }
 
 /** The functions a --format template may call (Go's builtins and docker's): others fail at parse, as in Go. */
@@ -59,7 +61,14 @@ function unquote(raw: string): string {
   });
 }
 
-function tokenize(action: string): Token[] {
+/** Go's `line:byte` of an offset in the template. */
+function location(src: string, offset: number): string {
+  const before = src.slice(0, offset);
+  const nl = before.lastIndexOf('\n');
+  return `${before.split('\n').length}:${Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1))}`;
+}
+
+function tokenize(action: string, at: (offset: number) => string): Token[] {
   const out: Token[] = [];
   const re = /\s+|"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)'|:=|[()|=,]|\$[\w]*(?:\.[\w]+)*|(?:\.[\w]+)+|\.|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_]\w*|./gy;
   let joined = false;
@@ -72,7 +81,7 @@ function tokenize(action: string): Token[] {
     let t: Token['t'];
     if (s.startsWith('"') || s.startsWith('`')) t = 'string';
     else if (s.startsWith("'")) {
-      out.push({ t: 'number', v: String(unquote(`"${s.slice(1, -1)}"`).charCodeAt(0)), joined });
+      out.push({ t: 'number', v: String(unquote(`"${s.slice(1, -1)}"`).charCodeAt(0)), joined, loc: at(m.index) });
       joined = true;
       continue;
     } else if (s === ':=' || s === '(' || s === ')' || s === '|' || s === '=' || s === ',') t = s;
@@ -81,7 +90,7 @@ function tokenize(action: string): Token[] {
     else if (/^-?\d/.test(s)) t = 'number';
     else if (/^[A-Za-z_]/.test(s)) t = 'ident';
     else throw new TemplateError(`template: :1: unexpected "${s}" in command`);
-    out.push({ t, v: s, joined });
+    out.push({ t, v: s, joined, loc: at(m.index) });
     joined = true;
   }
   return out;
@@ -149,10 +158,10 @@ class PipelineParser {
     const tok = this.toks[this.i++]!;
     switch (tok.t) {
       case 'field':
-        return { k: 'field', chain: tok.v === '.' ? [] : tok.v.slice(1).split('.') };
+        return { k: 'field', chain: tok.v === '.' ? [] : tok.v.slice(1).split('.'), loc: tok.loc };
       case 'var': {
         const [name, ...chain] = tok.v.split('.');
-        return { k: 'var', name: name!, chain };
+        return { k: 'var', name: name!, chain, loc: tok.loc };
       }
       case 'string':
         return { k: 'literal', value: unquote(tok.v) };
@@ -168,7 +177,7 @@ class PipelineParser {
         const cmds = this.commands();
         if (this.toks[this.i]?.t !== ')') throw new TemplateError('template: :1: unclosed left paren');
         this.i++;
-        return { k: 'pipe', pipe: { vars: [], assign: false, cmds }, chain: this.chainAfter() };
+        return { k: 'pipe', pipe: { vars: [], assign: false, cmds }, chain: this.chainAfter(), loc: tok.loc };
       }
       default:
         throw new TemplateError(`template: :1: unexpected "${tok.v}" in operand`);
@@ -176,15 +185,15 @@ class PipelineParser {
   }
 }
 
-function parsePipeline(src: string, allowDecl = true): Pipeline {
-  const toks = tokenize(src);
+function parsePipeline(src: string, at: (offset: number) => string = () => '1:0', allowDecl = true): Pipeline {
+  const toks = tokenize(src, at);
   if (!toks.length) throw new TemplateError('template: :1: missing value for command');
   return new PipelineParser(toks).parse(allowDecl);
 }
 
 /** Splits a template into text and actions, applying the trim markers and dropping comments. */
-function lex(src: string): Array<{ text: string } | { action: string }> {
-  const items: Array<{ text: string } | { action: string }> = [];
+function lex(src: string): Array<{ text: string } | { action: string; offset: number }> {
+  const items: Array<{ text: string } | { action: string; offset: number }> = [];
   let pos = 0;
   let trimNext = false;
   while (pos <= src.length) {
@@ -209,7 +218,7 @@ function lex(src: string): Array<{ text: string } | { action: string }> {
     const trimmed = body.trim();
     if (trimmed.startsWith('/*')) {
       if (!trimmed.endsWith('*/')) throw new TemplateError('template: :1: unclosed comment');
-    } else items.push({ action: trimmed });
+    } else items.push({ action: trimmed, offset: inner + body.indexOf(trimmed) });
     pos = close + 2;
   }
   return items;
@@ -244,21 +253,22 @@ export function parseTemplate(src: string): TemplateNode[] {
         continue;
       }
       const a = item.action;
+      const at = (o: number) => location(src, item.offset + o);
       const word = /^(\w+)\b\s*([\s\S]*)$/.exec(a);
       const kw = word?.[1];
       if (kw === 'end' || kw === 'else') {
         if (depth === 0) throw new TemplateError(`template: :1: unexpected {{${kw}}}`);
         return { nodes, stop: a };
       }
-      if (kw === 'if' || kw === 'with' || kw === 'range') nodes.push(control(kw, word![2]!, depth));
+      if (kw === 'if' || kw === 'with' || kw === 'range') nodes.push(control(kw, word![2]!, depth, (o) => at(a.length - word![2]!.length + o)));
       else if (kw === 'define' || kw === 'template' || kw === 'block' || kw === 'break' || kw === 'continue') throw new TemplateError(`template: {{${kw}}} is not supported in --format`);
-      else nodes.push({ k: 'action', pipe: parsePipeline(a) });
+      else nodes.push({ k: 'action', pipe: parsePipeline(a, at) });
     }
     if (depth > 0) throw new TemplateError('template: :1: unexpected EOF');
     return { nodes };
   };
-  const control = (kind: 'if' | 'with' | 'range', src: string, depth: number): TemplateNode => {
-    const pipe = parsePipeline(src);
+  const control = (kind: 'if' | 'with' | 'range', head: string, depth: number, at: (offset: number) => string): TemplateNode => {
+    const pipe = parsePipeline(head, at);
     const body = list(depth + 1);
     let otherwise: TemplateNode[] = [];
     if (body.stop !== undefined && body.stop !== 'end') {
@@ -266,7 +276,7 @@ export function parseTemplate(src: string): TemplateNode[] {
       if (rest.startsWith('if ') || rest.startsWith('with ')) {
         // `{{else if x}}`: a nested if that the same {{end}} closes.
         const inner = rest.startsWith('if ') ? 'if' : 'with';
-        otherwise = [control(inner, rest.slice(inner.length), depth)];
+        otherwise = [control(inner, rest.slice(inner.length), depth, () => at(0))];
         return { k: kind, pipe, body: body.nodes, otherwise };
       }
       if (rest) throw new TemplateError(`template: :1: unexpected "${rest}" in else`);

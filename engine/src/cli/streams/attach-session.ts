@@ -2,6 +2,7 @@
 // pumped in (the terminal in raw mode for -t), window size changes sent as resizes, and signals
 // proxied to the container when there is no TTY.
 import type { Duplex } from 'node:stream';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../../common/detach-keys.js';
 import { FrameDecoder, STDERR } from '../../common/stdcopy.js';
 
 export interface SessionOptions {
@@ -13,13 +14,21 @@ export interface SessionOptions {
   started?: Promise<unknown>;
   /** Forwards a signal the CLI receives to the container (--sig-proxy without -t). */
   proxySignal?: (signal: NodeJS.Signals) => Promise<unknown>;
+  /** The detach sequence the engine acts on (--detach-keys; default ctrl-p,ctrl-q): watched on stdin to tell a detach from an exit. */
+  detachKeys?: string | undefined;
+}
+
+export interface SessionEnd {
+  /** The user typed the detach sequence: the process runs on. */
+  detached: boolean;
 }
 
 const PROXIED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 /** Pumps stdio over a hijacked connection until the engine closes it. */
-export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
+export function runSession(conn: Duplex, o: SessionOptions): Promise<SessionEnd> {
   return new Promise((resolve) => {
+    let detached = false;
     const cleanups: Array<() => void> = [];
     const stdinTty = o.tty && o.stdin && process.stdin.isTTY;
     if (stdinTty) {
@@ -42,7 +51,12 @@ export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
       }
     }
     if (o.stdin) {
-      const onData = (d: Buffer) => conn.write(d);
+      // The engine detaches on the sequence; the client only notes that it was typed.
+      const scanner = new DetachScanner(parseDetachKeys(o.detachKeys ?? DEFAULT_DETACH_KEYS));
+      const onData = (d: Buffer) => {
+        if (scanner.scan(d).detach) detached = true;
+        conn.write(d);
+      };
       const onEnd = () => conn.end();
       process.stdin.on('data', onData);
       process.stdin.on('end', onEnd);
@@ -63,7 +77,7 @@ export function runSession(conn: Duplex, o: SessionOptions): Promise<void> {
       if (done) return;
       done = true;
       for (const c of cleanups.reverse()) c();
-      resolve();
+      resolve({ detached });
     };
     conn.on('end', finish);
     conn.on('close', finish);
