@@ -136,9 +136,9 @@ test('a broken --format template is an error with a non-zero status, as in docke
   }
 }, 60_000);
 
-test('exec of a missing command: 127, as docker', async () => {
+test('exec of a missing command: 126, as docker 20.10 on dockerd (cli-exit-codes)', async () => {
   const r = await s.engine(['exec', 'live', 'no-such-binary']);
-  expect(r).toEqual({ code: 127, stdout: '', stderr: 'Error response from daemon: exec: "no-such-binary": executable file not found in $PATH\n' });
+  expect(r).toEqual({ code: 126, stdout: '', stderr: 'Error response from daemon: exec: "no-such-binary": executable file not found in $PATH\n' });
 }, 30_000);
 
 test('a run whose command is missing: 127', async () => {

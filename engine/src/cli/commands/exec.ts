@@ -3,7 +3,6 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../api-client.js';
 import { api, errorText, exit, fail, type GlobalArgs } from '../context.js';
-import { startFailureCode } from './run.js';
 import { runSession } from '../streams/attach-session.js';
 import { commandOf } from '../options/container-options.js';
 
@@ -67,10 +66,10 @@ export const exec: CommandModule<GlobalArgs, Args> = {
         const size = a.tty && process.stdout.isTTY ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] } : {};
         conn = await client.hijack(`/exec/${Id}/start`, { body: { Detach: false, Tty: a.tty, ...size } });
       } catch (err) {
-        // The process did not start: docker's 127 for a missing command, 126 for one it cannot run.
+        // The process did not start (missing or not executable): 126, as docker 20.10's exec.
         if (!(err instanceof ApiError)) throw err;
         process.stderr.write(`${errorText(err)}\n`);
-        exit(startFailureCode(err));
+        exit(126);
       }
       await runSession(conn, { tty: a.tty, stdin: a.interactive, resize: (w, h) => client.call('POST', `/exec/${Id}/resize`, { query: { w, h } }) });
       const info = await client.call<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${Id}/json`);

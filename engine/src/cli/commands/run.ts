@@ -31,29 +31,23 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
     const text = Buffer.concat(parts).toString('utf8');
     return text ? (JSON.parse(text) as { StatusCode: number }).StatusCode : 0;
   })();
-  let started!: (ok: boolean) => void;
-  const startedOk = new Promise<void>((resolve, reject) => (started = (ok) => (ok ? resolve() : reject(new Error('not started')))));
-  startedOk.catch(() => undefined);
+  // Attached before the start, so no output is lost; the first resize waits for the start.
+  const start = o.start ? client.call('POST', `/containers/${id}/start`) : Promise.resolve();
   const session = runSession(conn, {
     tty: o.tty,
-    started: startedOk,
+    started: start,
     detachKeys: o.detachKeys,
     stdin: o.stdin,
     resize: (w, h) => client.call('POST', `/containers/${id}/resize`, { query: { w, h } }),
     ...(o.sigProxy ? { proxySignal: (sig: NodeJS.Signals) => client.call('POST', `/containers/${id}/kill`, { query: { signal: sig } }) } : {}),
   });
-  if (o.start) {
-    try {
-      await client.call('POST', `/containers/${id}/start`);
-      started(true);
-    } catch (err) {
-      started(false);
-      conn.destroy();
-      reportError('run', err, false);
-      return startFailureCode(err);
-    }
+  try {
+    await start;
+  } catch (err) {
+    conn.destroy();
+    reportError('run', err, false);
+    return startFailureCode(err);
   }
-  if (!o.start) started(true);
   // The stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on, status 0.
   const { detached } = await session;
   if (detached) {
