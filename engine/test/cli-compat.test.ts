@@ -57,6 +57,11 @@ const USAGE: Array<readonly string[]> = [
   ['container', 'ls', '--bogus'],
   ['image', 'ls', '-z'],
   ['volume', 'rm'],
+  ['rename', 'a'],
+  ['rename', 'a', 'b', 'c'],
+  ['container', 'logs'],
+  ['port'],
+  ['images', 'a', 'b'],
   ['bogus'],
 ];
 

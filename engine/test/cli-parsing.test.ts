@@ -111,7 +111,11 @@ describe('usage errors as docker words them', () => {
   });
   test('arguments and commands: 1', () => {
     expect(usageFailure('Unknown command: foo', ['ps', 'foo'], known)).toEqual({ text: `"engine ps" accepts no arguments.\nSee 'engine ps --help'.\n`, code: 1 });
-    expect(usageFailure('Not enough non-option arguments: got 0, need at least 1', ['stop'], known)).toEqual({ text: `"engine stop" requires at least 1 argument.\nSee 'engine stop --help'.\n`, code: 1 });
+    const arities = new Map([['stop', { min: 1, max: Infinity }], ['rename', { min: 2, max: 2 }], ['port', { min: 1, max: 2 }], ['images', { min: 0, max: 1 }]]);
+    expect(usageFailure('Not enough non-option arguments: got 0, need at least 1', ['stop'], known, undefined, arities)).toEqual({ text: `"engine stop" requires at least 1 argument.\nSee 'engine stop --help'.\n`, code: 1 });
+    expect(usageFailure('Unknown argument: c', ['rename', 'a', 'b', 'c'], known, undefined, arities).text).toMatch(/^"engine rename" requires exactly 2 arguments\./);
+    expect(usageFailure('Not enough non-option arguments: got 0, need at least 1', ['port'], known, undefined, arities).text).toMatch(/^"engine port" requires at least 1 and at most 2 arguments\./);
+    expect(usageFailure('Unknown argument: b', ['images', 'a', 'b'], known, undefined, arities).text).toMatch(/^"engine images" requires at most 1 argument\./);
     expect(usageFailure('Unknown command: bogus', ['bogus'], known)).toEqual({ text: "engine: 'bogus' is not a engine command.\nSee 'engine --help'\n", code: 1 });
     expect(usageFailure('Not enough non-option arguments: got 0, need at least 1', ['volume', 'bogus'], known).text).toBe("engine: 'bogus' is not a engine volume command.\nSee 'engine volume --help'.\n");
   });

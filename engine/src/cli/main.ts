@@ -35,17 +35,25 @@ import { version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
 import { container } from './commands/container/index.js';
 import { image } from './commands/image/index.js';
-import { commandNames } from './commands/management.js';
+import { arity, commandNames } from './commands/management.js';
 import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { recordFlags, splitCommandArgs, unknownFlag, type FlagSet } from './argv-split.js';
 import { completing, errorText, type GlobalArgs } from './context.js';
-import { usageFailure } from './usage-errors.js';
+import { usageFailure, type Arity } from './usage-errors.js';
 
 const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, container, image];
 /** Every command name, `run` … and `image ls` (sub-commands with their group), for usage errors. */
 const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => [n, ...('subcommands' in c ? c.subcommands.map((sub) => `${n} ${sub}`) : [])]))]);
+
+/** How many arguments each command takes (docker: `requires exactly 2 arguments`, `accepts no arguments`). */
+const ARITY: ReadonlyMap<string, Arity> = new Map(
+  COMMANDS.flatMap((c) => [
+    ...commandNames(c).map((n) => [n, arity(c)] as const),
+    ...('modules' in c ? c.modules.flatMap((m) => commandNames(c).flatMap((g) => commandNames(m).map((n) => [`${g} ${n}`, arity(m)] as const))) : []),
+  ]),
+);
 
 /** The flags of the commands whose own arguments follow a positional (argv-split's concern). */
 const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
@@ -73,7 +81,7 @@ export function cli(): yargs.Argv<GlobalArgs> {
       // A half-typed command line is what completion is for: no usage errors then.
       if (completing()) return;
       if (err) throw err;
-      const f = usageFailure(msg, commandLine, KNOWN_COMMANDS, unknownFlag(commandLine, FLAGS));
+      const f = usageFailure(msg, commandLine, KNOWN_COMMANDS, unknownFlag(commandLine, FLAGS), ARITY);
       process.stderr.write(f.text);
       process.exit(f.code);
     });

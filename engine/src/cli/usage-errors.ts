@@ -45,7 +45,22 @@ function plural(n: number): string {
 }
 
 /** Docker's text and exit code for a yargs failure message on this command line; `known` holds every command name (`run`, `image ls`). */
-export function usageFailure(message: string, argv: readonly string[], known: ReadonlySet<string>, unknownFlag?: string): UsageFailure {
+/** How many arguments a command takes (max Infinity: no limit). */
+export interface Arity {
+  min: number;
+  max: number;
+}
+
+/** docker's words for a wrong number of arguments (cobra's ExactArgs, NoArgs, RequiresMinArgs, RequiresRangeArgs…). */
+function argumentsWanted(a: Arity): string {
+  if (a.max === 0) return 'accepts no arguments';
+  if (a.min === a.max) return `requires exactly ${plural(a.min)}`;
+  if (a.max === Infinity) return `requires at least ${plural(a.min)}`;
+  if (a.min === 0) return `requires at most ${plural(a.max)}`;
+  return `requires at least ${a.min} and at most ${plural(a.max)}`;
+}
+
+export function usageFailure(message: string, argv: readonly string[], known: ReadonlySet<string>, unknownFlag?: string, arities: ReadonlyMap<string, Arity> = new Map()): UsageFailure {
   const words = commandWords(argv);
   const name = ['engine', ...words].join(' ');
   const seeHelp = `See '${name} --help'.`;
@@ -58,23 +73,19 @@ export function usageFailure(message: string, argv: readonly string[], known: Re
   if (words.length === 2 && !known.has(words.join(' '))) {
     return { text: `engine: '${words[1]}' is not a engine ${words[0]} command.\nSee 'engine ${words[0]} --help'.\n`, code: 1 };
   }
+  const arity = arities.get(words.join(' ')) ?? { min: 0, max: 0 };
+  const wrongCount = { text: `"${name}" ${argumentsWanted(arity)}.\n${seeHelp}\n`, code: 1 };
   const unknownArgs = /^Unknown arguments?: (.*)$/.exec(message);
   if (unknownArgs) {
     const flag = typedFlag(argv, unknownArgs[1]!.split(', '));
-    if (flag) return { text: `${flag}\n${seeHelp}\n`, code: 125 };
-    return { text: `"${name}" accepts no arguments.\n${seeHelp}\n`, code: 1 };
+    return flag ? { text: `${flag}\n${seeHelp}\n`, code: 125 } : wrongCount;
   }
   // `engine ps foo`: yargs takes the extra word for a sub-command.
-  if (unknownCommand) return { text: `"${name}" accepts no arguments.\n${seeHelp}\n`, code: 1 };
-  const tooFew = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(message);
-  if (tooFew) {
+  if (unknownCommand) return wrongCount;
+  if (/^Not enough non-option arguments/.test(message)) {
     if (words.length === 1 && MANAGEMENT_COMMANDS.has(words[0]!)) return { text: `"${name}" requires a sub-command.\n${seeHelp}\n`, code: 1 };
-    return { text: `"${name}" requires at least ${plural(Number(tooFew[2]))}.\n${seeHelp}\n`, code: 1 };
+    return wrongCount;
   }
-  const tooMany = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(message);
-  if (tooMany) {
-    const max = Number(tooMany[2]);
-    return { text: max === 0 ? `"${name}" accepts no arguments.\n${seeHelp}\n` : `"${name}" requires at most ${plural(max)}.\n${seeHelp}\n`, code: 1 };
-  }
+  if (/^Too many non-option arguments/.test(message)) return wrongCount;
   return { text: `engine: ${message.replace(/\n+$/, '')}\n${seeHelp}\n`, code: 125 };
 }

@@ -10,12 +10,21 @@ type AnyCommand = CommandModule<any, any>;
 export interface CommandGroup extends CommandModule<GlobalArgs, GlobalArgs> {
   /** The sub-command names and aliases, for usage errors. */
   subcommands: string[];
+  /** The sub-commands' modules (their usage strings tell usage errors how many arguments each takes). */
+  modules: readonly AnyCommand[];
 }
 
 /** The names a command module answers to: its first word and its aliases. */
 export function commandNames(c: AnyCommand): string[] {
   const forms = [...(Array.isArray(c.command) ? c.command : [c.command ?? '']), ...(Array.isArray(c.aliases) ? c.aliases : c.aliases ? [c.aliases] : [])];
   return forms.map((f) => String(f).split(' ')[0]!).filter(Boolean);
+}
+
+/** How many arguments a command takes, from its usage string (`rename <container> <name>`: 2 to 2; `..`: no maximum). */
+export function arity(c: AnyCommand): { min: number; max: number } {
+  const usage = String(Array.isArray(c.command) ? c.command[0] : c.command);
+  const min = (usage.match(/</g) ?? []).length;
+  return { min, max: usage.includes('..') ? Infinity : min + (usage.match(/\[/g) ?? []).length };
 }
 
 export function group(name: string, describe: string, subs: readonly AnyCommand[]): CommandGroup {
@@ -29,6 +38,7 @@ export function group(name: string, describe: string, subs: readonly AnyCommand[
     },
     handler: () => undefined,
     subcommands: subs.flatMap(commandNames),
+    modules: subs,
   };
 }
 
