@@ -69,7 +69,8 @@ describe('containerd-ts pulls, pushes, imports and exports images', () => {
   test('push back to the registry and pull again by digest', async () => {
     const src = `${registry.host}/test/multi:v1`;
     const dst = `${registry.host}/pushed/multi:v2`;
-    const p = await ctrTs(daemon, ['images', 'push', src, dst]);
+    // ctr's order: the remote reference first, then the local image.
+    const p = await ctrTs(daemon, ['images', 'push', dst, src]);
     expect(p.code).toBe(0);
     expect(p.stderr).toMatch(/uploaded|exists/);
     const res = await fetch(`${registry.url}/v2/pushed/multi/manifests/v2`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });

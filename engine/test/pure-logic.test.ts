@@ -82,8 +82,8 @@ test('templates and tables', () => {
   expect(renderTemplate('{{.ID}}\\t{{.Names}}', row)).toBe('abc\tweb');
   expect(renderTemplate('{{json .Labels}}', row)).toBe('{"a":"1"}');
   expect(renderTemplate('{{join .List ","}} {{upper .Names}}', row)).toBe('x,y WEB');
-  expect(renderTemplate('{{.Missing}}', row)).toBe('<no value>');
-  expect(tabulate([['A', 'BB'], ['ccc', 'd']])).toBe('A     BB\nccc   d');
+  expect(() => renderTemplate('{{.Missing}}', row)).toThrow(/map has no entry for key "Missing"/);
+  expect(tabulate([['A', 'BB'], ['ccc', 'd']])).toBe('A         BB\nccc       d');
 });
 
 test("argv splitting keeps the container's own flags", () => {

@@ -13,12 +13,38 @@ export class ApiError extends Error {
   }
 }
 
+/** The daemon is not there (no socket, refused) or went away mid-call: docker's one line. */
+export class DaemonUnreachableError extends Error {
+  constructor(host: string) {
+    super(`Cannot connect to the engine daemon at ${host}. Is the daemon running?`);
+  }
+}
+
+const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ENOTCONN']);
+
+/** True for errors that mean the connection to the daemon failed or was cut (not an API answer). */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  // node reports a response cut short as 'aborted' (code ECONNRESET) and a request cut short as 'socket hang up'.
+  return (code !== undefined && CONNECTION_CODES.has(code)) || err.message === 'aborted' || err.message === 'socket hang up';
+}
+
+/** docker's client words a 404 for a named object its own way: `Error: No such container: x`. */
+export class ObjectNotFoundError extends Error {
+  constructor(object: string, id: string) {
+    super(`Error: No such ${object}: ${id}`);
+  }
+}
+
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | string[]>;
   body?: unknown;
   headers?: Record<string, string>;
   /** A raw body stream (image load). */
   stream?: NodeJS.ReadableStream;
+  /** The object a 404 means is missing (ObjectNotFoundError), as docker's client reports it. */
+  notFound?: { object: string; id: string };
 }
 
 /** node:http on first use: it cannot be loaded into the CLI's startup snapshot (it is loaded when a client is made). */
@@ -59,7 +85,8 @@ export class ApiClient {
     this.agent.destroy();
   }
 
-  private describe(): string {
+  /** The daemon's address as the user gives it (`unix:///run/engine/engine.sock`). */
+  describe(): string {
     return 'socketPath' in this.target ? `unix://${this.target.socketPath}` : `tcp://${this.target.host}:${this.target.port}`;
   }
 
@@ -75,13 +102,15 @@ export class ApiClient {
     if (o.stream) headers['Content-Type'] = 'application/x-tar';
     return new Promise((resolve, reject) => {
       const req = nodeHttp().request({ ...this.target, agent: this.agent, method, path: `${API_PREFIX}${path}${queryString(o.query)}`, headers }, resolve);
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new Error(`Cannot connect to the engine at ${this.describe()}. Is engined running?`));
-        else reject(err);
-      });
+      req.on('error', (err) => reject(this.unreachable(err)));
       if (o.stream) o.stream.pipe(req);
       else req.end(body);
     });
+  }
+
+  /** A connection failure as DaemonUnreachableError; any other error as it is. */
+  unreachable(err: unknown): unknown {
+    return isConnectionError(err) ? new DaemonUnreachableError(this.describe()) : err;
   }
 
   private static async text(res: Http.IncomingMessage): Promise<string> {
@@ -104,8 +133,12 @@ export class ApiClient {
   /** A call whose answer is JSON (or empty); non-2xx statuses throw ApiError (304 does not). */
   async call<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     const res = await this.raw(method, path, o);
+    if (res.statusCode === 404 && o.notFound) {
+      res.resume();
+      throw new ObjectNotFoundError(o.notFound.object, o.notFound.id);
+    }
     if ((res.statusCode ?? 500) >= 400) return ApiClient.fail(res);
-    const text = await ApiClient.text(res);
+    const text = await ApiClient.text(res).catch((err: unknown) => Promise.reject(this.unreachable(err)));
     return (text.trim() ? JSON.parse(text) : undefined) as T;
   }
 
@@ -135,7 +168,7 @@ export class ApiClient {
         if ((res.statusCode ?? 500) >= 400) ApiClient.fail(res).catch(reject);
         else reject(new Error(`the engine did not upgrade the connection (HTTP ${res.statusCode ?? '?'})`));
       });
-      req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new Error(`Cannot connect to the engine at ${this.describe()}. Is engined running?`) : err));
+      req.on('error', (err) => reject(this.unreachable(err)));
       req.end(body);
     });
   }

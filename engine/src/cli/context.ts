@@ -1,5 +1,6 @@
 // What every command gets: the API client for -H/ENGINE_HOST, and the exit with Docker's codes.
-import { ApiClient, ApiError } from './api-client.js';
+import { ApiClient, ApiError, DaemonUnreachableError, isConnectionError, ObjectNotFoundError } from './api-client.js';
+import { defaultHost } from './host.js';
 
 export interface GlobalArgs {
   host?: string | undefined;
@@ -23,11 +24,40 @@ export function api(args: GlobalArgs): ApiClient {
   return client;
 }
 
-/** Daemon errors print as docker's do; the process exits 125 for them (1 for others). */
-export function fail(err: unknown, prefix = ''): never {
-  const message = err instanceof ApiError ? `Error response from daemon: ${err.message}` : err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${prefix}${message}\n`);
-  process.exit(err instanceof ApiError ? 125 : 1);
+/**
+ * How an error ends a command, as docker's client ends it: daemon answers as `Error response from
+ * daemon: …`, a missing or vanished daemon as one `Cannot connect…` line, anything else as its
+ * message. The exit status is 1, or `code` (125 for run/create, as docker) for daemon answers and
+ * connection failures.
+ */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
+  if (err instanceof DaemonUnreachableError || err instanceof ObjectNotFoundError) return err.message;
+  if (isConnectionError(err)) return new DaemonUnreachableError(client?.describe() ?? defaultHost()).message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function fail(err: unknown, prefix = '', code = 1): never {
+  process.stderr.write(`${prefix}${errorText(err)}\n`);
+  exit(code);
+}
+
+/** docker's reportError for run/create: `engine: MESSAGE.` and, for errors before the container exists, the help hint. */
+export function reportError(command: string, err: unknown, withHelp: boolean): void {
+  const text = errorText(err);
+  process.stderr.write(`engine: ${text}${text.endsWith('.') ? '' : '.'}\n${withHelp ? `See 'engine ${command} --help'.\n` : ''}`);
+}
+
+/**
+ * docker flags the engine cannot honour (the daemon has no data for them): refused by name, never
+ * accepted and ignored. `flags` maps each flag to the reason.
+ */
+export function refuse(command: string, args: object, flags: Record<string, string>): void {
+  for (const [flag, why] of Object.entries(flags)) {
+    if (!(args as Record<string, unknown>)[flag]) continue;
+    process.stderr.write(`engine: ${command} --${flag} is not supported: ${why}\n`);
+    exit(125);
+  }
 }
 
 export function exit(code: number): never {

@@ -37,13 +37,33 @@ import { importCmd } from './commands/import.js';
 import { unpause } from './commands/unpause.js';
 import { CLIENT, version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
+import { container } from './commands/container/index.js';
+import { image } from './commands/image/index.js';
+import { arity, commandNames } from './commands/management.js';
 import { wait } from './commands/wait.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
-import { splitCommandArgs } from './argv-split.js';
-import { completing, type GlobalArgs } from './context.js';
+import { recordFlags, splitCommandArgs, unknownFlag, type FlagSet } from './argv-split.js';
+import { completing, errorText, type GlobalArgs } from './context.js';
+import { usageFailure, type Arity } from './usage-errors.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, container, image];
+/** Every command name, `run` … and `image ls` (sub-commands with their group), for usage errors. */
+const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => [n, ...('subcommands' in c ? c.subcommands.map((sub) => `${n} ${sub}`) : [])]))]);
+
+/** How many arguments each command takes (docker: `requires exactly 2 arguments`, `accepts no arguments`). */
+const ARITY: ReadonlyMap<string, Arity> = new Map(
+  COMMANDS.flatMap((c) => [
+    ...commandNames(c).map((n) => [n, arity(c)] as const),
+    ...('modules' in c ? c.modules.flatMap((m) => commandNames(c).flatMap((g) => commandNames(m).map((n) => [`${g} ${n}`, arity(m)] as const))) : []),
+  ]),
+);
+
+/** The flags of the commands whose own arguments follow a positional (argv-split's concern). */
+const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
+
+/** The command line being parsed, for usage errors (set by main() at run time, never in the snapshot). */
+let commandLine: readonly string[] = [];
 
 /**
  * The parser with every command. Built once per process (by the startup snapshot at build time), so
@@ -55,7 +75,7 @@ export function cli(): yargs.Argv<GlobalArgs> {
     .usage('Usage: engine [OPTIONS] COMMAND')
     .option('host', { alias: 'H', type: 'string', global: true, describe: 'engine socket (unix:///path or tcp://host:port); default $ENGINE_HOST or unix:///run/engine/engine.sock' })
     .parserConfiguration({ 'greedy-arrays': false, 'populate--': true })
-    .strictCommands()
+    .strict()
     .demandCommand(1, 'engine: a command is required. See engine --help.')
     .recommendCommands()
     .help('help')
@@ -67,8 +87,9 @@ export function cli(): yargs.Argv<GlobalArgs> {
       // A half-typed command line is what completion is for: no usage errors then.
       if (completing()) return;
       if (err) throw err;
-      process.stderr.write(`engine: ${msg}\nSee 'engine --help'.\n`);
-      process.exit(125);
+      const f = usageFailure(msg, commandLine, KNOWN_COMMANDS, unknownFlag(commandLine, FLAGS), ARITY);
+      process.stderr.write(f.text);
+      process.exit(f.code);
     });
   for (const c of COMMANDS) y = y.command(c as never);
   const withScript = y;
@@ -94,17 +115,20 @@ function skipHelpCache(parser: unknown): void {
 
 /** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
 export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
-  if (argv[0] === '--version' || argv[0] === '-v') {
-    process.stdout.write(`engine version ${CLIENT.Version}, API ${CLIENT.ApiVersion}\n`);
-    return;
-  }
+  commandLine = argv;
   await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }
 
-/** main() for an entry point: an error escaping a command is printed as one line, exit status 1. */
+/**
+ * main() for an entry point: an error escaping a command, even from a stream callback after the
+ * handler returned (a daemon that goes away mid-attach), is printed as one line, never a stack trace.
+ */
 export function runCli(argv: readonly string[], parser?: yargs.Argv<GlobalArgs>): void {
-  main(argv, parser).catch((err: unknown) => {
-    process.stderr.write(`engine: ${err instanceof Error ? err.message : String(err)}\n`);
+  const die = (err: unknown) => {
+    process.stderr.write(`${errorText(err)}\n`);
     process.exit(1);
-  });
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+  main(argv, parser).catch(die);
 }

@@ -17,6 +17,7 @@ export const create: CommandModule<GlobalArgs, GlobalArgs & ContainerArgs> = {
         process.stderr.write(`engine: ${err.message}.\n`);
         exit(125);
       }
+      // docker create (20.10) reports daemon errors plainly, exit status 1; only run uses 125.
       fail(err);
     }
     exit(0);

@@ -1,6 +1,8 @@
 // engine exec [-d] [-i] [-t] [-e] [-u] [-w] [--privileged] CONTAINER COMMAND…
 import type { Argv, CommandModule } from 'yargs';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import type { Duplex } from 'node:stream';
+import { ApiError } from '../api-client.js';
+import { api, errorText, exit, fail, type GlobalArgs } from '../context.js';
 import { runSession } from '../streams/attach-session.js';
 import { commandOf } from '../options/container-options.js';
 
@@ -41,6 +43,7 @@ export const exec: CommandModule<GlobalArgs, Args> = {
     }
     try {
       const { Id } = await client.call<{ Id: string }>('POST', `/containers/${encodeURIComponent(a.container)}/exec`, {
+        notFound: { object: 'container', id: a.container },
         body: {
           AttachStdin: a.interactive && !a.detach,
           AttachStdout: !a.detach,
@@ -58,7 +61,16 @@ export const exec: CommandModule<GlobalArgs, Args> = {
         await client.call('POST', `/exec/${Id}/start`, { body: { Detach: true, Tty: a.tty } });
         exit(0);
       }
-      const conn = await client.hijack(`/exec/${Id}/start`, { body: { Detach: false, Tty: a.tty } });
+      let conn: Duplex;
+      try {
+        const size = a.tty && process.stdout.isTTY ? { ConsoleSize: [process.stdout.rows, process.stdout.columns] } : {};
+        conn = await client.hijack(`/exec/${Id}/start`, { body: { Detach: false, Tty: a.tty, ...size } });
+      } catch (err) {
+        // The process did not start (missing or not executable): 126, as docker 20.10's exec.
+        if (!(err instanceof ApiError)) throw err;
+        process.stderr.write(`${errorText(err)}\n`);
+        exit(126);
+      }
       await runSession(conn, { tty: a.tty, stdin: a.interactive, resize: (w, h) => client.call('POST', `/exec/${Id}/resize`, { query: { w, h } }) });
       const info = await client.call<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${Id}/json`);
       exit(info.ExitCode ?? 0);

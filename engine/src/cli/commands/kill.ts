@@ -7,5 +7,5 @@ export const kill: CommandModule<GlobalArgs, Names & { signal?: string | undefin
   command: 'kill <containers..>',
   describe: 'Kill one or more running containers',
   builder: (y) => names(y).option('signal', { alias: 's', type: 'string', describe: 'signal to send (default KILL)' }),
-  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'kill'), { query: { signal: a.signal } })),
+  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'kill'), { query: { signal: a.signal } }), true, true),
 };

@@ -1,7 +1,7 @@
 // engine logs [-f] [--tail N] [--since T] [--until T] [-t] CONTAINER
 import type { Argv, CommandModule } from 'yargs';
 import { FrameDecoder, STDERR, SYSTEMERR } from '../../common/stdcopy.js';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { api, exit, fail, refuse, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
   container: string;
@@ -10,6 +10,7 @@ interface Args extends GlobalArgs {
   since?: string | undefined;
   until?: string | undefined;
   timestamps: boolean;
+  details: boolean;
 }
 
 /** 10m, 1h30m, RFC 3339, or Unix seconds → what the API takes. */
@@ -33,11 +34,13 @@ export const logs: CommandModule<GlobalArgs, Args> = {
       .option('tail', { alias: 'n', type: 'string', default: 'all', describe: 'number of lines to show from the end' })
       .option('since', { type: 'string', describe: 'since a timestamp or relative time (e.g. 10m)' })
       .option('until', { type: 'string', describe: 'until a timestamp or relative time' })
-      .option('timestamps', { alias: 't', type: 'boolean', default: false, describe: 'show timestamps' }) as unknown as Argv<Args>,
+      .option('timestamps', { alias: 't', type: 'boolean', default: false, describe: 'show timestamps' })
+      .option('details', { type: 'boolean', default: false, describe: 'show extra details provided to logs (not supported)' }) as unknown as Argv<Args>,
   handler: async (a) => {
+    refuse('logs', a, { details: 'the json-file log keeps no log attributes' });
     const client = api(a);
     try {
-      const c = await client.call<{ Config: { Tty: boolean } }>('GET', `/containers/${encodeURIComponent(a.container)}/json`);
+      const c = await client.call<{ Config: { Tty: boolean } }>('GET', `/containers/${encodeURIComponent(a.container)}/json`, { notFound: { object: 'container', id: a.container } });
       const res = await client.stream('GET', `/containers/${encodeURIComponent(a.container)}/logs`, {
         query: { stdout: true, stderr: true, follow: a.follow, tail: a.tail, since: sinceValue(a.since), until: sinceValue(a.until), timestamps: a.timestamps },
       });

@@ -7,5 +7,5 @@ export const pause: CommandModule<GlobalArgs, Names> = {
   command: 'pause <containers..>',
   describe: 'Pause all processes within one or more containers',
   builder: names,
-  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'pause'))),
+  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'pause')), true, true),
 };

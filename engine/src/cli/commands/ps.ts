@@ -1,6 +1,6 @@
-// engine ps [-a] [-q] [--filter k=v] [--format …] [--no-trunc]
+// engine ps [-a] [-q] [-l] [-n N] [--filter k=v] [--format …] [--no-trunc]
 import type { Argv, CommandModule } from 'yargs';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { api, exit, fail, refuse, type GlobalArgs } from '../context.js';
 import { ago } from '../format/human.js';
 import { displayPorts, type PortSummary } from '../format/ports.js';
 import { printFormatted } from '../format/template.js';
@@ -12,6 +12,8 @@ interface Args extends GlobalArgs {
   format?: string | undefined;
   'no-trunc': boolean;
   last?: number | undefined;
+  latest: boolean;
+  size: boolean;
 }
 
 interface Summary {
@@ -27,6 +29,9 @@ interface Summary {
   Ports?: PortSummary[] | null;
   NetworkSettings?: { Networks?: Record<string, unknown> };
 }
+
+/** docker ps checks its template before listing, in its own words. */
+const PS_TEMPLATE_WORDS = { parse: 'failed to parse template', exec: 'failed to execute template' };
 
 export function filtersQuery(list: readonly string[]): string | undefined {
   if (!list.length) return undefined;
@@ -49,11 +54,15 @@ export const ps: CommandModule<GlobalArgs, Args> = {
       .option('filter', { alias: 'f', type: 'string', array: true, default: [], describe: 'filter output (status=, name=, label=, ancestor=, …)' })
       .option('format', { type: 'string', describe: 'Go template, "table …" or "json"' })
       .option('no-trunc', { type: 'boolean', default: false, describe: "don't truncate output" })
-      .option('last', { alias: 'n', type: 'number', describe: 'show n last created containers' }) as unknown as Argv<Args>,
+      .option('last', { alias: 'n', type: 'number', describe: 'show n last created containers' })
+      .option('latest', { alias: 'l', type: 'boolean', default: false, describe: 'show the latest created container' })
+      .option('size', { alias: 's', type: 'boolean', default: false, describe: 'display total file sizes (not supported)' }) as unknown as Argv<Args>,
   handler: async (a) => {
+    refuse('ps', a, { size: 'engined does not compute container sizes' });
+    const last = a.latest ? 1 : a.last;
     let list: Summary[];
     try {
-      list = await api(a).call<Summary[]>('GET', '/containers/json', { query: { all: a.all || a.last !== undefined, filters: filtersQuery(a.filter), limit: a.last } });
+      list = await api(a).call<Summary[]>('GET', '/containers/json', { query: { all: a.all, filters: filtersQuery(a.filter), limit: last } });
     } catch (err) {
       fail(err);
     }
@@ -76,6 +85,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
         Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
         Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
         Mounts: c.Mounts.map((m) => m.Name ?? m.Source).join(','),
+        Label: (k: unknown) => c.Labels?.[String(k)] ?? '',
       };
     });
     printFormatted(rows, a.format, 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}', {
@@ -89,7 +99,7 @@ export const ps: CommandModule<GlobalArgs, Args> = {
       Ports: 'PORTS',
       Names: 'NAMES',
       Networks: 'NETWORKS',
-    });
+    }, PS_TEMPLATE_WORDS);
     exit(0);
   },
 };

@@ -7,5 +7,5 @@ export const rm: CommandModule<GlobalArgs, Names & { force: boolean; volumes: bo
   command: 'rm <containers..>',
   describe: 'Remove one or more containers',
   builder: (y) => names(y).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill a running container first' }).option('volumes', { alias: 'v', type: 'boolean', default: false, describe: 'remove anonymous volumes too' }),
-  handler: (a) => eachContainer(a.containers, (n) => api(a).call('DELETE', `/containers/${encodeURIComponent(n)}`, { query: { force: a.force, v: a.volumes } })),
+  handler: (a) => eachContainer(a.containers, (n) => api(a).call('DELETE', `/containers/${encodeURIComponent(n)}`, { query: { force: a.force, v: a.volumes }, notFound: { object: 'container', id: n } }), true, true),
 };

@@ -1,7 +1,6 @@
 // engine rmi [-f] IMAGE…
 import type { Argv, CommandModule } from 'yargs';
-import { ApiError } from '../api-client.js';
-import { api, exit, type GlobalArgs } from '../context.js';
+import { api, errorText, exit, type GlobalArgs } from '../context.js';
 
 interface Args extends GlobalArgs {
   images: string[];
@@ -16,11 +15,11 @@ export const rmi: CommandModule<GlobalArgs, Args> = {
     let failed = false;
     for (const i of a.images) {
       try {
-        const items = await api(a).call<Array<Record<string, string>>>('DELETE', `/images/${i}`, { query: { force: a.force } });
+        const items = await api(a).call<Array<Record<string, string>>>('DELETE', `/images/${i}`, { query: { force: a.force }, notFound: { object: 'image', id: i } });
         for (const it of items) for (const [k, v] of Object.entries(it)) process.stdout.write(`${k}: ${v}\n`);
       } catch (err) {
         failed = true;
-        process.stderr.write(`${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
+        process.stderr.write(`${errorText(err)}\n`);
       }
     }
     exit(failed ? 1 : 0);

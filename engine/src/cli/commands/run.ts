@@ -1,7 +1,6 @@
 // engine run: create (pulling the image if needed), attach, start, wait — or start detached.
 import type { Argv, CommandModule } from 'yargs';
-import { ApiError } from '../api-client.js';
-import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { api, exit, reportError, type GlobalArgs } from '../context.js';
 import { createContainer } from '../container-create.js';
 import { containerOptions, createBody, UsageError, type ContainerArgs } from '../options/container-options.js';
 import { runSession } from '../streams/attach-session.js';
@@ -32,29 +31,28 @@ export async function attachStartWait(args: GlobalArgs, id: string, o: { tty: bo
     const text = Buffer.concat(parts).toString('utf8');
     return text ? (JSON.parse(text) as { StatusCode: number }).StatusCode : 0;
   })();
+  // Attached before the start, so no output is lost; the first resize waits for the start.
+  const start = o.start ? client.call('POST', `/containers/${id}/start`) : Promise.resolve();
   const session = runSession(conn, {
     tty: o.tty,
+    started: start,
+    detachKeys: o.detachKeys,
     stdin: o.stdin,
     resize: (w, h) => client.call('POST', `/containers/${id}/resize`, { query: { w, h } }),
     ...(o.sigProxy ? { proxySignal: (sig: NodeJS.Signals) => client.call('POST', `/containers/${id}/kill`, { query: { signal: sig } }) } : {}),
   });
-  if (o.start) {
-    try {
-      await client.call('POST', `/containers/${id}/start`);
-    } catch (err) {
-      conn.destroy();
-      process.stderr.write(`${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
-      return startFailureCode(err);
-    }
+  try {
+    await start;
+  } catch (err) {
+    conn.destroy();
+    reportError('run', err, false);
+    return startFailureCode(err);
   }
-  await session;
-  // With stdin attached the stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on.
-  if (!o.stdin) return waited;
-  const state = await client.call<{ State: { Running: boolean } }>('GET', `/containers/${id}/json`).catch(() => undefined);
-  if (state?.State.Running) {
-    const raced = await Promise.race([waited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))]);
-    if (raced === undefined) return 0;
-    return raced;
+  // The stream also ends when the user detaches (ctrl-p ctrl-q): the container runs on, status 0.
+  const { detached } = await session;
+  if (detached) {
+    waited.catch(() => undefined);
+    return 0;
   }
   return waited;
 }
@@ -83,17 +81,21 @@ export const run: CommandModule<GlobalArgs, RunArgs> = {
       }
       throw err;
     }
+    // The terminal's size at create (docker's ConsoleSize, [height, width]), for a daemon that
+    // starts the console with it; the first resize after the start sets it either way.
+    if (args.tty && process.stdout.isTTY) (body.HostConfig as Record<string, unknown>).ConsoleSize = [process.stdout.rows, process.stdout.columns];
     let id: string;
     try {
       id = await createContainer(client, body, args.name);
     } catch (err) {
-      fail(err, 'engine: ');
+      reportError('run', err, true);
+      exit(startFailureCode(err));
     }
     if (args.detach) {
       try {
         await client.call('POST', `/containers/${id}/start`);
       } catch (err) {
-        process.stderr.write(`engine: ${err instanceof ApiError ? `Error response from daemon: ${err.message}` : String(err)}\n`);
+        reportError('run', err, false);
         exit(startFailureCode(err));
       }
       process.stdout.write(`${id}\n`);

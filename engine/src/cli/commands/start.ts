@@ -32,6 +32,6 @@ export const start: CommandModule<GlobalArgs, Args> = {
         fail(err);
       }
     }
-    await eachContainer(args.containers, (n) => client.call('POST', `/containers/${encodeURIComponent(n)}/start`));
+    await eachContainer(args.containers, (n) => client.call('POST', `/containers/${encodeURIComponent(n)}/start`), true, false, 'failed to start containers');
   },
 };

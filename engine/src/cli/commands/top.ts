@@ -17,7 +17,7 @@ export const top: CommandModule<GlobalArgs, Args> = {
     try {
       const psArgs = [...a.psArgs, ...(a['--'] ?? [])].map(String);
       const r = await api(a).call<{ Titles: string[]; Processes: string[][] }>('GET', `/containers/${encodeURIComponent(a.container)}/top`, { query: { ps_args: psArgs.length ? psArgs.join(' ') : undefined } });
-      process.stdout.write(`${tabulate([r.Titles, ...r.Processes])}\n`);
+      process.stdout.write(`${tabulate([r.Titles, ...r.Processes], 20)}\n`);
     } catch (err) {
       fail(err);
     }

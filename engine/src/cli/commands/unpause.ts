@@ -7,5 +7,5 @@ export const unpause: CommandModule<GlobalArgs, Names> = {
   command: 'unpause <containers..>',
   describe: 'Unpause all processes within one or more containers',
   builder: names,
-  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'unpause'))),
+  handler: (a) => eachContainer(a.containers, (n) => api(a).call('POST', containerPath(n, 'unpause')), true, true),
 };

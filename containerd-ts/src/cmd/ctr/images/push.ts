@@ -1,12 +1,13 @@
-// ctr-ts images push NAME [REMOTE]
+// ctr-ts images push REMOTE [LOCAL]: ctr's order, the registry reference first and the local image
+// (default: the same name) second.
 import type { CommandModule } from 'yargs';
 import { out, withClient, type GlobalArgs } from '../common.js';
 import { progressView } from '../progress.js';
 import { credentialsOf } from './pull.js';
 
 interface Args extends GlobalArgs {
-  name: string;
-  remote: string | undefined;
+  remote: string;
+  local: string | undefined;
   platform: string | undefined;
   'plain-http': boolean;
   user: string | undefined;
@@ -14,20 +15,20 @@ interface Args extends GlobalArgs {
 }
 
 export const imagesPush: CommandModule<GlobalArgs, Args> = {
-  command: 'push <name> [remote]',
-  describe: 'push an image to a registry',
+  command: 'push <remote> [local]',
+  describe: 'push an image to a remote',
   builder: (y) =>
     y
-      .positional('name', { type: 'string', demandOption: true })
-      .positional('remote', { type: 'string', describe: 'target reference (default: the image name)' })
-      .option('platform', { type: 'string' })
-      .option('plain-http', { type: 'boolean', default: false })
-      .option('user', { alias: 'u', type: 'string' })
+      .positional('remote', { type: 'string', demandOption: true, describe: 'the reference to push to' })
+      .positional('local', { type: 'string', describe: 'the local image (default: the remote reference)' })
+      .option('platform', { type: 'string', describe: 'push only this platform of an index' })
+      .option('plain-http', { type: 'boolean', default: false, describe: 'allow connections using plain HTTP' })
+      .option('user', { alias: 'u', type: 'string', describe: 'user[:password] registry user and password (password from $CTR_TS_PASSWORD when not given)' })
       .option('plain', { type: 'boolean', default: false }),
   handler: (argv) =>
     withClient(argv, async (c) => {
       const view = progressView(argv.plain);
-      const req: Parameters<typeof c.transfer.push>[0] = { name: argv.name, reference: argv.remote ?? '', platform: argv.platform ?? '', plainHttp: argv['plain-http'] };
+      const req: Parameters<typeof c.transfer.push>[0] = { name: argv.local ?? argv.remote, reference: argv.remote, platform: argv.platform ?? '', plainHttp: argv['plain-http'] };
       const cred = credentialsOf(argv.user);
       if (cred) req.auth = cred;
       let done = '';

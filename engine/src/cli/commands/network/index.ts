@@ -1,6 +1,5 @@
 // engine network COMMAND
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../context.js';
+import { group } from '../management.js';
 import { networkConnect, networkDisconnect } from './connect.js';
 import { networkCreate } from './create.js';
 import { networkInspect } from './inspect.js';
@@ -8,10 +7,4 @@ import { networkLs } from './ls.js';
 import { networkPrune } from './prune.js';
 import { networkRm } from './rm.js';
 
-export const network: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'network <command>',
-  describe: 'Manage networks',
-  builder: (y: Argv<GlobalArgs>) =>
-    y.command(networkCreate).command(networkLs).command(networkInspect).command(networkRm).command(networkConnect).command(networkDisconnect).command(networkPrune).demandCommand(1) as Argv<GlobalArgs>,
-  handler: () => undefined,
-};
+export const network = group('network', 'Manage networks', [networkCreate, networkLs, networkInspect, networkRm, networkConnect, networkDisconnect, networkPrune]);

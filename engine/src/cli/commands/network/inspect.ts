@@ -1,7 +1,7 @@
 // engine network inspect [--format] NETWORK…
 import type { Argv, CommandModule } from 'yargs';
 import { ApiError } from '../../api-client.js';
-import { api, exit, type GlobalArgs } from '../../context.js';
+import { api, errorText, exit, type GlobalArgs } from '../../context.js';
 import { renderTemplate } from '../../format/template.js';
 
 interface Args extends GlobalArgs {
@@ -21,7 +21,7 @@ export const networkInspect: CommandModule<GlobalArgs, Args> = {
         found.push(await api(a).call('GET', `/networks/${encodeURIComponent(n)}`));
       } catch (err) {
         failed = true;
-        process.stderr.write(err instanceof ApiError && err.status === 404 ? `Error: No such network: ${n}\n` : `Error response from daemon: ${(err as Error).message}\n`);
+        process.stderr.write(err instanceof ApiError && err.status === 404 ? `Error: No such network: ${n}\n` : `${errorText(err)}\n`);
       }
     }
     if (a.format) for (const f of found) process.stdout.write(`${renderTemplate(a.format, f)}\n`);

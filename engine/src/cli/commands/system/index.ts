@@ -1,13 +1,7 @@
 // engine system COMMAND
-import type { Argv, CommandModule } from 'yargs';
-import type { GlobalArgs } from '../../context.js';
+import { group } from '../management.js';
 import { systemDf } from './df.js';
 import { info } from '../info.js';
 import { events } from '../events.js';
 
-export const system: CommandModule<GlobalArgs, GlobalArgs> = {
-  command: 'system <command>',
-  describe: 'Manage the engine',
-  builder: (y: Argv<GlobalArgs>) => y.command(systemDf).command(info).command(events).demandCommand(1) as Argv<GlobalArgs>,
-  handler: () => undefined,
-};
+export const system = group('system', 'Manage the engine', [systemDf, info, events]);
