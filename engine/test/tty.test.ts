@@ -51,3 +51,15 @@ test('Ctrl-C is proxied to a container without a TTY', async () => {
   expect(r.stdout).toBe('got-int\n');
   expect(r.code).toBe(130);
 }, 30_000);
+
+test("ConsoleSize: a TTY has the client's size from the process's first instruction (run and exec)", async () => {
+  const create = await s.api('POST', '/v1.41/containers/create?name=sized', JSON.stringify({ Image: 'busybox', Tty: true, Cmd: ['sh', '-c', 'stty size; sleep 300'], HostConfig: { ConsoleSize: [31, 97] } }), { 'Content-Type': 'application/json' });
+  expect(create.status).toBe(201);
+  expect((await s.api('POST', '/v1.41/containers/sized/start')).status).toBe(204);
+  await waitFor(async () => (await s.engine(['logs', 'sized'])).stdout.includes('31 97'), 10_000, 'stty size in the logs');
+  const ex = await s.api('POST', '/v1.41/containers/sized/exec', JSON.stringify({ Cmd: ['stty', 'size'], Tty: true, AttachStdout: true }), { 'Content-Type': 'application/json' });
+  const { Id } = JSON.parse(ex.body) as { Id: string };
+  const started = await s.api('POST', `/v1.41/exec/${Id}/start`, JSON.stringify({ Detach: false, Tty: true, ConsoleSize: [12, 34] }), { 'Content-Type': 'application/json' });
+  expect(started.body).toContain('12 34');
+  await s.engine(['rm', '-f', 'sized']);
+}, 30_000);

@@ -1,6 +1,7 @@
 // Docker's container config and host config → the OCI runtime spec, with dockerd's defaults: default
 // capabilities and seccomp profile, masked and read-only /proc paths, /dev/shm of 64m, the container's
 // own /etc/hosts, /etc/hostname and /etc/resolv.conf, its cgroup under the engine's parent.
+import { consoleSizeOf } from './console-size.js';
 import { badRequest } from '../daemon/http/api-error.js';
 import type { ContainerRecord, MountPoint } from '../daemon/state/container-record.js';
 import { capabilitySet } from './capabilities.js';
@@ -147,6 +148,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     ociVersion: '1.0.2-dev',
     process: {
       terminal: c.Config.Tty,
+      ...(c.Config.Tty && consoleSizeOf(h.ConsoleSize) ? { consoleSize: consoleSizeOf(h.ConsoleSize)! } : {}),
       user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: input.user.additionalGids } : {}) },
       args: processArgs,
       env,

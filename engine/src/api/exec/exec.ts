@@ -1,4 +1,5 @@
 // POST /containers/{id}/exec, POST /exec/{id}/start, GET /exec/{id}/json, POST /exec/{id}/resize
+import { consoleSizeOf } from '../../oci/console-size.js';
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest } from '../../daemon/http/api-error.js';
@@ -13,6 +14,8 @@ export function register(r: Router, e: Engine): void {
   r.post('/exec/{id}/start', async (ctx) => {
     const body = await ctx.json();
     const ex = e.execs.get(ctx.param('id'));
+    const size = consoleSizeOf(body.ConsoleSize);
+    if (size) ex.consoleSize = size;
     if (body.Detach) {
       await e.execs.startDetached(ex.ID);
       ctx.sendText(200, '');

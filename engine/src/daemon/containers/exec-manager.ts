@@ -39,6 +39,8 @@ export interface ExecState {
   Pid: number;
   started: boolean;
   attach?: TaskAttach;
+  /** The client's terminal size at start, when it sent one. */
+  consoleSize?: { height: number; width: number };
 }
 
 export class ExecManager {
@@ -118,6 +120,7 @@ export class ExecManager {
     return {
       ...base,
       terminal: cfg.Tty,
+      ...(cfg.Tty && e.consoleSize ? { consoleSize: e.consoleSize } : {}),
       user,
       args: cfg.Cmd,
       env: mergeEnv(base.env, cfg.Env),
