@@ -1,10 +1,11 @@
 // exec: processes started in a running container (Tasks.Exec), attached through TaskStreams before
 // they start so no output is lost; exit codes kept for exec inspect.
+import { frame, STDOUT } from '../../common/stdcopy.js';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Code, isGrpcCode } from '@stack/proto';
 import type { Containerd } from '../containerd/client.js';
-import { badRequest, conflict, notFound } from '../http/api-error.js';
+import { badRequest, conflict, notFound, statusOf } from '../http/api-error.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { capabilitySet } from '../../oci/capabilities.js';
 import type { OciProcess } from '../../oci/runtime-spec.js';
@@ -178,7 +179,12 @@ export class ExecManager {
       e.Running = true;
     } catch (err) {
       await this.finish(e, 126);
-      throw err;
+      // As dockerd: the stream is taken over first and the error written into it (as stdout), so a
+      // client that asked for an upgrade reads a message, not a JSON body as stream frames.
+      const conn = await hijack();
+      const text = Buffer.from(`${statusOf(err).message}\r\n`);
+      conn.end(cfg.Tty ? text : frame(STDOUT, text));
+      return;
     }
     const conn = await hijack();
     const r = await bridge(conn, attach, { tty: cfg.Tty, stdin: cfg.AttachStdin, stdout: cfg.AttachStdout, stderr: cfg.AttachStderr, detachKeys, stdinOnce: true, keepOnLeave: true });
