@@ -109,3 +109,30 @@ test('the archive API: stat header, errors, noOverwriteDirNonDir', async () => {
   expect(JSON.parse(intoFile.body)).toEqual({ message: 'extraction point is not a directory' });
   ok(await s.docker(['rm', 'api1']));
 }, 60_000);
+
+test('engine cp: both ways, renames, contents of a directory, stdin tar, missing paths', async () => {
+  ok(await s.engine(['create', '--name', 'ecp', 'busybox', 'true']));
+  const dir = path.join(work, 'edir');
+  fs.mkdirSync(path.join(dir, 'in'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'in', 'a'), 'A\n');
+  ok(await s.engine(['cp', dir, 'ecp:/tmp']));
+  ok(await s.engine(['cp', path.join(dir, 'in', 'a'), 'ecp:/tmp/renamed']));
+  ok(await s.engine(['cp', `${dir}/in/.`, 'ecp:/tmp/newdir']));
+  const back = path.join(work, 'eback');
+  fs.mkdirSync(back);
+  ok(await s.engine(['cp', 'ecp:/tmp/edir', back]));
+  expect(fs.readFileSync(path.join(back, 'edir', 'in', 'a'), 'utf8')).toBe('A\n');
+  ok(await s.engine(['cp', 'ecp:/tmp/renamed', path.join(back, 'r')]));
+  expect(fs.readFileSync(path.join(back, 'r'), 'utf8')).toBe('A\n');
+  ok(await s.engine(['cp', 'ecp:/tmp/newdir/.', path.join(back, 'contents')]));
+  expect(fs.readdirSync(path.join(back, 'contents'))).toEqual(['a']);
+  ok(await s.engine(['cp', 'ecp:/tmp/newdir', path.join(back, 'copied-dir')]));
+  expect(fs.readdirSync(path.join(back, 'copied-dir'))).toEqual(['a']);
+  const tarball = await s.engine(['cp', 'ecp:/etc/passwd', '-']);
+  expect(tarball.stdout.slice(0, 6)).toBe('passwd');
+  const missing = await s.engine(['cp', 'ecp:/nope', back]);
+  expect(missing).toMatchObject({ code: 1, stderr: 'Error: No such container:path: ecp:/nope\n' });
+  const intoMissing = await s.engine(['cp', path.join(dir, 'in', 'a'), 'ecp:/no/such/dir/']);
+  expect(intoMissing.code).toBe(1);
+  ok(await s.engine(['rm', 'ecp']));
+}, 60_000);
