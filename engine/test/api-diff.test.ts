@@ -105,6 +105,15 @@ test.each([
   ['POST', `/images/prune?filters=${filters({ foo: ['x'] })}`, ''],
   ['POST', `/images/prune?filters=${filters({ until: ['bogus'] })}`, ''],
   ['POST', `/images/prune?filters=${filters({ dangling: ['true'], until: ['10m'] })}`, ''],
+  ['POST', '/containers/c1/update', '{"Memory":1000}'],
+  ['POST', '/containers/c1/update', '{"RestartPolicy":{"Name":"bogus"}}'],
+  ['POST', '/containers/c1/update', '{"RestartPolicy":{"Name":"always","MaximumRetryCount":2}}'],
+  ['POST', '/containers/c1/update', '{"NanoCpus":500000000,"CpuQuota":50000}'],
+  ['POST', '/containers/c1/update', '{"Memory":16777216,"MemorySwap":8388608}'],
+  ['POST', '/containers/c1/update', '{"CpusetCpus":"64"}'],
+  ['POST', '/containers/c1/update', '{"BlkioWeight":300}'],
+  ['POST', '/containers/c1/update', '{"CpuShares":512,"PidsLimit":50,"RestartPolicy":{"Name":"unless-stopped"}}'],
+  ['POST', '/containers/nope/update', '{}'],
 ])('%s %s %s', async (method, urlPath, body) => {
   const [ref, ours] = await both(method, urlPath, body);
   expect({ status: ours.status, shape: shape(ours.body) }).toEqual({ status: ref.status, shape: shape(ref.body) });

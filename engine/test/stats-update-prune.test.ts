@@ -1,4 +1,5 @@
-// stats and prune through Debian's stock docker client and the engine CLI against engined.
+// stats, update and prune through Debian's stock docker client and the engine CLI against engined.
+import * as fs from 'node:fs';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 let s: Stack;
@@ -49,6 +50,33 @@ test('engine stats --no-stream prints docker\'s table', async () => {
   expect(r).toMatch(/\sbusy\s+[\d.]+%\s+[\d.]+[KM]iB \/ 64MiB\s+[\d.]+%/);
   ok(await s.docker(['rm', '-f', 'busy', 'idle']));
 }, 30_000);
+
+test('update: limits applied to the running task at once, kept for the next start', async () => {
+  ok(await s.engine(['run', '-d', '--name', 'upd', '-m', '64m', 'busybox', 'sleep', '1000']));
+  expect(ok(await s.engine(['update', '-m', '32m', '--cpus', '0.5', '--pids-limit', '20', '--restart', 'on-failure:3', 'upd']))).toBe('upd\n');
+  const cg = (f: string) => s.engine(['exec', 'upd', 'cat', `/sys/fs/cgroup/${f}`]);
+  const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') && !fs.existsSync('/sys/fs/cgroup/memory');
+  if (!v2) {
+    expect(ok(await cg('memory/memory.limit_in_bytes')).trim()).toBe(String(32 * 1024 * 1024));
+    expect(ok(await cg('pids/pids.max')).trim()).toBe('20');
+    expect(ok(await cg('cpu/cpu.cfs_quota_us')).trim()).toBe('50000');
+  }
+  // The stock client sends every field (zeros and an empty restart policy leave values alone).
+  const d = await s.docker(['update', '--memory', '48m', '--memory-swap', '96m', '--cpu-shares', '256', '--blkio-weight', '300', 'upd']);
+  expect(d.code).toBe(0);
+  if (!fs.existsSync('/sys/fs/cgroup/blkio/blkio.weight') && !fs.existsSync('/sys/fs/cgroup/blkio/blkio.bfq.weight')) expect(d.stdout).toMatch(/^upd\nYour kernel does not support Block I\/O weight or the cgroup is not mounted. Weight discarded.\n$/);
+  if (!v2) expect(ok(await cg('cpu/cpu.shares')).trim()).toBe('256');
+  const stats = ok(await s.docker(['stats', '--no-stream', '--format', '{{.MemUsage}}', 'upd']));
+  expect(stats).toMatch(/ \/ 48MiB\n$/);
+  const h = JSON.parse(ok(await s.engine(['inspect', '--format', '{{json .HostConfig}}', 'upd']))) as Record<string, unknown>;
+  expect(h).toMatchObject({ Memory: 48 * 1024 * 1024, MemorySwap: 96 * 1024 * 1024, NanoCpus: 5e8, CpuShares: 256, PidsLimit: 20, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } });
+  // Kept: a restart builds the task from the stored limits.
+  ok(await s.engine(['restart', '-t', '0', 'upd']));
+  if (!v2) expect(ok(await cg('memory/memory.limit_in_bytes')).trim()).toBe(String(48 * 1024 * 1024));
+  const bad = await s.engine(['update', '-m', '1k', 'upd']);
+  expect(bad).toMatchObject({ code: 1, stderr: 'Error response from daemon: Minimum memory limit allowed is 6MB\n' });
+  ok(await s.engine(['rm', '-f', 'upd']));
+}, 60_000);
 
 test('docker system prune -a --volumes -f removes what is unused and reports the space', async () => {
   ok(await s.docker(['create', '--name', 'stopped', '-v', 'prunevol:/data', 'busybox', 'true']));
