@@ -37,6 +37,7 @@ import { wait } from './commands/wait.js';
 import { cp } from './commands/cp.js';
 import { stats } from './commands/stats.js';
 import { update } from './commands/update.js';
+import { search } from './commands/search.js';
 import { container } from './commands/container/index.js';
 import { image } from './commands/image/index.js';
 import { completer } from './completion.js';
@@ -44,7 +45,7 @@ import { completionCommand } from './commands/completion.js';
 import { splitCommandArgs } from './argv-split.js';
 import { completing, type GlobalArgs } from './context.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, cp, stats, update, container, image];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, cp, stats, update, search, container, image];
 
 /**
  * The parser with every command. Built once per process (by the startup snapshot at build time), so
