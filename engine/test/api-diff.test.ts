@@ -161,3 +161,23 @@ test.each([
   expect(ours.status).toBe(ref.status);
   if (method !== 'HEAD' && !ref.body.includes('lstat')) expect(JSON.parse(ours.body)).toEqual(JSON.parse(ref.body));
 });
+
+test('stats of a running container: the same keys at every level docker reads', async () => {
+  for (const run of [dockerd.docker, s.docker]) await run(['rm', '-f', 'st1']);
+  for (const run of [dockerd.docker, s.docker]) {
+    const r = await run(['run', '-d', '--name', 'st1', '--network', 'none', 'busybox', 'sleep', '1000']);
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+  const [ref, ours] = await both('GET', '/containers/st1/stats?stream=false');
+  expect(ours.status).toBe(ref.status);
+  const a = JSON.parse(ref.body) as Record<string, Record<string, unknown>>;
+  const b = JSON.parse(ours.body) as Record<string, Record<string, unknown>>;
+  const keys = (o: unknown) => Object.keys(o as object).sort();
+  expect(keys(b)).toEqual(keys(a));
+  for (const k of ['cpu_stats', 'precpu_stats', 'pids_stats', 'blkio_stats']) expect(keys(b[k])).toEqual(keys(a[k]));
+  expect(keys(b.cpu_stats!.cpu_usage)).toEqual(keys(a.cpu_stats!.cpu_usage));
+  // dockerd lists more cgroup v1 memory counters; the ones docker's client reads are there.
+  expect(keys(b.memory_stats)).toEqual(keys(a.memory_stats));
+  for (const k of ['cache', 'rss', 'inactive_file', 'active_file']) expect(b.memory_stats!.stats).toHaveProperty(k);
+  for (const run of [dockerd.docker, s.docker]) await run(['rm', '-f', 'st1']);
+}, 60_000);

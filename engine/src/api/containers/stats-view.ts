@@ -72,7 +72,9 @@ function memoryStats(m: Metrics | undefined, hostMemory: number): Record<string,
   if (mem.totalInactiveFile) stats.total_inactive_file = n(mem.totalInactiveFile);
   // An unlimited cgroup reports a huge limit: the machine's memory is the real one, as dockerd shows.
   const limit = n(mem.usage?.limit);
-  return { usage: n(mem.usage?.usage), max_usage: n(mem.usage?.max), stats, failcnt: n(mem.usage?.failcnt), limit: limit > 0 && limit < hostMemory ? limit : hostMemory };
+  const failcnt = n(mem.usage?.failcnt);
+  // dockerd leaves failcnt out when it is zero.
+  return { usage: n(mem.usage?.usage), max_usage: n(mem.usage?.max), stats, ...(failcnt ? { failcnt } : {}), limit: limit > 0 && limit < hostMemory ? limit : hostMemory };
 }
 
 function blkioStats(m: Metrics | undefined): Record<string, unknown> {
