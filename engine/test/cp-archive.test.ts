@@ -136,3 +136,18 @@ test('engine cp: both ways, renames, contents of a directory, stdin tar, missing
   expect(intoMissing.code).toBe(1);
   ok(await s.engine(['rm', 'ecp']));
 }, 60_000);
+
+test('a bind mount of a never-started container, and -a (copyUIDGID) with the container user', async () => {
+  const hostDir = path.join(work, 'bound');
+  fs.mkdirSync(hostDir);
+  const src = path.join(work, 'owned.txt');
+  fs.writeFileSync(src, 'mine\n');
+  ok(await s.docker(['create', '--name', 'bnd', '-u', '1234:2345', '-v', `${hostDir}:/mnt`, 'busybox', 'stat', '-c', '%u:%g', '/tmp/owned.txt']));
+  ok(await s.docker(['cp', src, 'bnd:/mnt/']));
+  expect(fs.readFileSync(path.join(hostDir, 'owned.txt'), 'utf8')).toBe('mine\n');
+  ok(await s.docker(['cp', '-a', src, 'bnd:/tmp/']));
+  expect(await s.docker(['start', '-a', 'bnd'])).toMatchObject({ code: 0, stdout: '1234:2345\n' });
+  // Nothing stays mounted once the copy is done.
+  expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(path.join(s.execRoot, 'archive'));
+  ok(await s.docker(['rm', 'bnd']));
+}, 60_000);
