@@ -41,13 +41,17 @@ import { container } from './commands/container/index.js';
 import { image } from './commands/image/index.js';
 import { arity, commandNames } from './commands/management.js';
 import { wait } from './commands/wait.js';
+import { cp } from './commands/cp.js';
+import { stats } from './commands/stats.js';
+import { update } from './commands/update.js';
+import { search } from './commands/search.js';
 import { completer } from './completion.js';
 import { completionCommand } from './commands/completion.js';
 import { recordFlags, splitCommandArgs, unknownFlag, type FlagSet } from './argv-split.js';
 import { completing, errorText, type GlobalArgs } from './context.js';
 import { usageFailure, type Arity } from './usage-errors.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, container, image];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, cp, stats, update, search, container, image];
 /** Every command name, `run` … and `image ls` (sub-commands with their group), for usage errors. */
 const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => [n, ...('subcommands' in c ? c.subcommands.map((sub) => `${n} ${sub}`) : [])]))]);
 

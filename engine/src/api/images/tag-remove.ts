@@ -1,4 +1,4 @@
-// POST /images/{name}/tag, DELETE /images/{name}, POST /images/prune
+// POST /images/{name}/tag, DELETE /images/{name}
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest, conflict } from '../../daemon/http/api-error.js';
@@ -7,7 +7,8 @@ import { parseNewName, type ResolvedImage } from '../../daemon/images/image-stor
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
-async function removeImage(e: Engine, input: string, force: boolean): Promise<Array<Record<string, string>>> {
+/** Untags and deletes as `docker rmi` does; prune uses it too. */
+export async function removeImage(e: Engine, input: string, force: boolean): Promise<Array<Record<string, string>>> {
   const img: ResolvedImage = await e.images.get(input);
   let asName: string | undefined;
   try {
@@ -63,25 +64,5 @@ export function register(r: Router, e: Engine): void {
 
   r.delete('/images/{name*}', async (ctx) => {
     ctx.sendJson(200, await removeImage(e, ctx.param('name'), ctx.flag('force')));
-  });
-
-  r.post('/images/prune', async (ctx) => {
-    const filters = ctx.filters();
-    const danglingOnly = !(filters.get('dangling') ?? ['true']).includes('false');
-    const deleted: Array<Record<string, string>> = [];
-    let reclaimed = 0;
-    if (!danglingOnly) {
-      const used = new Set(e.containers.store.all().map((c) => c.Image));
-      for (const img of await e.images.list()) {
-        if (used.has(img.id)) continue;
-        try {
-          deleted.push(...(await removeImage(e, img.id, true)));
-          reclaimed += img.size;
-        } catch (err) {
-          e.log.warn(`prune ${img.id}: ${String(err)}`);
-        }
-      }
-    }
-    ctx.sendJson(200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed });
   });
 }

@@ -107,11 +107,11 @@ export class HttpContext {
   }
 
   /** Starts a streamed answer (JSON lines, logs, tarballs); write to the result, end it when done. */
-  stream(status: number, contentType: string): ServerResponse {
+  stream(status: number, contentType: string, headers: Record<string, string> = {}): ServerResponse {
     const res = this.plain();
     this.answered = true;
     res.on('error', () => res.destroy());
-    res.writeHead(status, { 'Content-Type': contentType });
+    res.writeHead(status, { 'Content-Type': contentType, ...headers });
     res.flushHeaders();
     return res;
   }

@@ -4,6 +4,7 @@ import { images } from '../images.js';
 import { importCmd } from '../import.js';
 import { inspect } from '../inspect.js';
 import { load } from '../load.js';
+import { imagePrune } from './prune.js';
 import { group, renamed } from '../management.js';
 import { pull } from '../pull.js';
 import { push } from '../push.js';
@@ -17,6 +18,7 @@ export const image = group('image', 'Manage images', [
   renamed(inspect, 'inspect', [], { type: 'image' }, 'Display detailed information on one or more images'),
   load,
   renamed(images, 'ls', ['images', 'list']),
+  imagePrune,
   pull,
   push,
   renamed(rmi, 'rm', ['rmi', 'remove']),
