@@ -27,6 +27,8 @@ import { registerTasks } from '../services/tasks.js';
 import { registerTaskStreams } from '../services/task-streams.js';
 import { TaskRuntime } from '../core/tasks/task-runtime.js';
 import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
+import { registerCri } from '../cri/service.js';
+import { CriImageView } from '../cri/images.js';
 
 export const T = {
   event: 'io.containerd.event.v1',
@@ -153,4 +155,9 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   service('transfer', [T.transfer], (ic, s) => registerTransfer(s, ic.get(T.transfer)));
   service('tasks', [T.runtime], (ic, s) => registerTasks(s, ic.get<TaskRuntime>(T.runtime)));
   service('task-streams', [T.runtime], (ic, s) => registerTaskStreams(s, ic.get<TaskRuntime>(T.runtime)));
+  service('cri', [T.transfer, T.gc], (ic, s) => {
+    const transfer = ic.get<TransferDeps>(T.transfer);
+    const images = new CriImageView(transfer.images, transfer.content);
+    registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) });
+  });
 }

@@ -1,0 +1,15 @@
+// Registers CRI v1 (runtime.v1 RuntimeService and ImageService) on the daemon's gRPC server.
+import type * as grpc from '@grpc/grpc-js';
+import { addService } from '@stack/proto';
+import { ImageService, RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import { guarded } from '../services/grpc-context.js';
+import type { CriDeps } from './deps.js';
+import { imageService } from './image-service.js';
+import { runtimeInfo } from './runtime-info.js';
+import { unimplemented } from './unimplemented.js';
+
+export function registerCri(server: grpc.Server, deps: CriDeps): void {
+  addService(server, ImageService, guarded(imageService(deps)));
+  const served = { ...runtimeInfo(deps) };
+  addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
+}
