@@ -1,21 +1,17 @@
 // The CNI runner with Debian's real plugins (bridge, host-local, portmap, loopback). The test thread
 // moves into a network namespace of its own first, so the bridge and iptables rules live there and
 // vanish with it; host-local keeps its allocations under the test's temp dir.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import koffi from 'koffi';
 import { loadCniNetwork, type CniNetworkList } from '../src/cri/cni-config.js';
 import { CniError, CniRunner, podIp, writeDefaultConf, type CniAttachment } from '../src/cri/cni.js';
 import { removeTree, tempDir } from './support/temp.js';
+import { enterPrivateNetns, inNetnsOf } from './cri-netns.js';
 
 jest.setTimeout(60_000);
 
-const CLONE_NEWNET = 0x40000000;
 const BIN = '/usr/lib/cni';
-const libc = koffi.load('libc.so.6');
-const unshare = libc.func('int unshare(int flags)') as (f: number) => number;
-const setns = libc.func('int setns(int fd, int nstype)') as (fd: number, t: number) => number;
 
 /** A process holding a fresh network namespace for a pod; /proc/PID/ns/net is its path. */
 function podNetns(): Promise<ChildProcess> {
@@ -38,25 +34,18 @@ function podNetns(): Promise<ChildProcess> {
   });
 }
 
-function inNetns(pid: number, args: string[]): string {
-  const r = spawnSync('nsenter', [`--net=/proc/${pid}/ns/net`, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+const inNetns = inNetnsOf;
 
 describe('CNI plugins through the runner', () => {
   let dir: string;
-  let home: number;
+  let leaveNetns: (() => void) | undefined;
   let runner: CniRunner;
   let net: CniNetworkList;
   const holders: ChildProcess[] = [];
 
   beforeAll(() => {
     dir = tempDir('cri-cni-');
-    home = fs.openSync('/proc/thread-self/ns/net', 'r');
-    if (unshare(CLONE_NEWNET) !== 0) throw new Error('unshare(CLONE_NEWNET) failed');
-    const up = spawnSync('ip', ['link', 'set', 'lo', 'up']);
-    if (up.status !== 0) throw new Error(String(up.stderr));
+    leaveNetns = enterPrivateNetns();
     const confDir = path.join(dir, 'net.d');
     fs.mkdirSync(confDir);
     fs.writeFileSync(
@@ -78,10 +67,7 @@ describe('CNI plugins through the runner', () => {
 
   afterAll(() => {
     for (const h of holders) h.kill('SIGKILL');
-    if (home !== undefined) {
-      setns(home, CLONE_NEWNET);
-      fs.closeSync(home);
-    }
+    leaveNetns?.();
     if (dir) removeTree(dir);
   });
 

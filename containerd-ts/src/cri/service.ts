@@ -6,10 +6,11 @@ import { guarded } from '../services/grpc-context.js';
 import type { CriDeps } from './deps.js';
 import { imageService } from './image-service.js';
 import { runtimeInfo } from './runtime-info.js';
+import { sandboxService, Sandboxes, type SandboxDeps } from './sandbox.js';
 import { unimplemented } from './unimplemented.js';
 
-export function registerCri(server: grpc.Server, deps: CriDeps): void {
+export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps): void {
   addService(server, ImageService, guarded(imageService(deps)));
-  const served = { ...runtimeInfo(deps) };
+  const served = { ...runtimeInfo(deps), ...sandboxService(new Sandboxes(deps, sandboxDeps), sandboxDeps.store) };
   addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
 }

@@ -29,6 +29,8 @@ import { TaskRuntime } from '../core/tasks/task-runtime.js';
 import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
 import { registerCri } from '../cri/service.js';
 import { CriImageView } from '../cri/images.js';
+import { SandboxStore } from '../cri/sandbox-store.js';
+import { CniRunner } from '../cri/cni.js';
 
 export const T = {
   event: 'io.containerd.event.v1',
@@ -155,9 +157,21 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   service('transfer', [T.transfer], (ic, s) => registerTransfer(s, ic.get(T.transfer)));
   service('tasks', [T.runtime], (ic, s) => registerTasks(s, ic.get<TaskRuntime>(T.runtime)));
   service('task-streams', [T.runtime], (ic, s) => registerTaskStreams(s, ic.get<TaskRuntime>(T.runtime)));
-  service('cri', [T.transfer, T.gc], (ic, s) => {
+  service('cri', [T.transfer, T.gc, T.runtime], (ic, s) => {
     const transfer = ic.get<TransferDeps>(T.transfer);
     const images = new CriImageView(transfer.images, transfer.content);
-    registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) });
+    const snapshots = transfer.snapshotters.get(config.defaultSnapshotter);
+    if (!snapshots) throw new Error(`cri: snapshotter ${config.defaultSnapshotter} is not loaded`);
+    const root = dir(T.grpc, 'cri');
+    registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) }, {
+      containers: md(ic).containers,
+      snapshots,
+      snapshotter: config.defaultSnapshotter,
+      runtime: ic.get<TaskRuntime>(T.runtime),
+      store: new SandboxStore(path.join(root, 'sandboxes')),
+      cni: new CniRunner(config.cri.cniBinDir, path.join(root, 'cni-results')),
+      filesDir: path.join(config.state, `${T.grpc}.cri`, 'sandboxes'),
+      log: ic.log,
+    });
   });
 }
