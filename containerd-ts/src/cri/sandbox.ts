@@ -18,7 +18,7 @@ import { loadCniNetwork, type CniNetworkList } from './cni-config.js';
 import { CniRunner, podIp, writeDefaultConf, type CniAttachment } from './cni.js';
 import type { CriDeps } from './deps.js';
 import { CRI_CTX, MANAGED_LABEL } from './images.js';
-import { SandboxStore, writeFileAtomic, type SandboxRecord } from './sandbox-store.js';
+import { SandboxStore, writeFileAtomic, type SandboxRecord } from './record-store.js';
 import { hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
 
 type Impl = ServiceImpl<(typeof RuntimeService)['method']>;
@@ -57,11 +57,24 @@ function nsOptions(r: SandboxRecord, pidHost: boolean, ipcHost: boolean) {
   return { network: r.hostNetwork ? NamespaceMode.NODE : NamespaceMode.POD, pid: pidHost ? NamespaceMode.NODE : NamespaceMode.POD, ipc: ipcHost ? NamespaceMode.NODE : NamespaceMode.POD, targetId: '' };
 }
 
+/** What a sandbox needs of its containers: they stop and go with it. */
+export interface PodContainers {
+  ofSandbox(sandboxId: string): Array<{ id: string }>;
+  stop(id: string, timeoutSec: number): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
 export class Sandboxes {
+  private containers: PodContainers | undefined;
+
   constructor(
     private readonly deps: CriDeps,
     private readonly sb: SandboxDeps,
   ) {}
+
+  attach(containers: PodContainers): void {
+    this.containers = containers;
+  }
 
   private attachment(r: SandboxRecord, ifName: string, ports: unknown[] = []): CniAttachment {
     return {
@@ -201,6 +214,8 @@ export class Sandboxes {
 
   async stop(idOrPrefix: string): Promise<void> {
     const rec = this.sb.store.get(idOrPrefix);
+    // The pod's containers are killed first (kubelet has normally stopped them already).
+    for (const c of this.containers?.ofSandbox(rec.id) ?? []) await this.containers?.stop(c.id, 0);
     // The network goes first, while the netns still exists; teardown runs even when it fails.
     let netErr: unknown;
     if (!rec.hostNetwork && rec.network) {
@@ -227,6 +242,7 @@ export class Sandboxes {
     const rec = this.sb.store.find(idOrPrefix);
     if (!rec) return;
     await this.stop(rec.id);
+    for (const c of this.containers?.ofSandbox(rec.id) ?? []) await this.containers?.remove(c.id);
     try {
       this.sb.containers.delete(CRI_CTX, rec.id);
     } catch (err) {

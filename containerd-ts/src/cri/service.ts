@@ -7,10 +7,14 @@ import type { CriDeps } from './deps.js';
 import { imageService } from './image-service.js';
 import { runtimeInfo } from './runtime-info.js';
 import { sandboxService, Sandboxes, type SandboxDeps } from './sandbox.js';
+import { containerService, Containers, type ContainerStoreCri } from './container.js';
 import { unimplemented } from './unimplemented.js';
 
-export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps): void {
+export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps, containers: { store: ContainerStoreCri; fifoDir: string }): void {
   addService(server, ImageService, guarded(imageService(deps)));
-  const served = { ...runtimeInfo(deps), ...sandboxService(new Sandboxes(deps, sandboxDeps), sandboxDeps.store) };
+  const sandboxes = new Sandboxes(deps, sandboxDeps);
+  const ctrs = new Containers(deps, sandboxDeps, containers.store, containers.fifoDir);
+  sandboxes.attach(ctrs);
+  const served = { ...runtimeInfo(deps), ...sandboxService(sandboxes, sandboxDeps.store), ...containerService(ctrs, containers.store) };
   addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
 }

@@ -29,7 +29,7 @@ import { TaskRuntime } from '../core/tasks/task-runtime.js';
 import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
 import { registerCri } from '../cri/service.js';
 import { CriImageView } from '../cri/images.js';
-import { SandboxStore } from '../cri/sandbox-store.js';
+import { RecordStore } from '../cri/record-store.js';
 import { CniRunner } from '../cri/cni.js';
 
 export const T = {
@@ -168,10 +168,10 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
       snapshots,
       snapshotter: config.defaultSnapshotter,
       runtime: ic.get<TaskRuntime>(T.runtime),
-      store: new SandboxStore(path.join(root, 'sandboxes')),
+      store: new RecordStore(path.join(root, 'sandboxes'), 'pod sandbox'),
       cni: new CniRunner(config.cri.cniBinDir, path.join(root, 'cni-results')),
       filesDir: path.join(config.state, `${T.grpc}.cri`, 'sandboxes'),
       log: ic.log,
-    });
+    }, { store: new RecordStore(path.join(root, 'containers'), 'container'), fifoDir: path.join(config.state, `${T.grpc}.cri`, 'io') });
   });
 }

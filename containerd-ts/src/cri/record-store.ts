@@ -1,5 +1,5 @@
-// Pod sandboxes as the CRI service records them: one JSON file per sandbox under the plugin's root,
-// written temp-fsync-rename so a crash leaves the old or the new record, never half of one.
+// Pod sandboxes and containers as the CRI service records them: one JSON file per object under the
+// plugin's root, written temp-fsync-rename so a crash leaves the old or the new record, never half.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { invalidArgument, notFound } from '../core/errdefs.js';
@@ -39,26 +39,30 @@ export function writeFileAtomic(file: string, data: string, mode = 0o600): void 
   fs.renameSync(tmp, file);
 }
 
-export class SandboxStore {
-  constructor(private readonly dir: string) {
+export class RecordStore<T extends { id: string }> {
+  constructor(
+    private readonly dir: string,
+    /** What the records are, for messages: "pod sandbox", "container". */
+    private readonly kind: string,
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   private file(id: string): string {
-    if (!ID.test(id)) throw invalidArgument(`sandbox id ${JSON.stringify(id)} is not 64 hex digits`);
+    if (!ID.test(id)) throw invalidArgument(`${this.kind} id ${JSON.stringify(id)} is not 64 hex digits`);
     return path.join(this.dir, `${id}.json`);
   }
 
-  put(rec: SandboxRecord): void {
+  put(rec: T): void {
     writeFileAtomic(this.file(rec.id), JSON.stringify(rec));
   }
 
-  list(): SandboxRecord[] {
-    const out: SandboxRecord[] = [];
+  list(): T[] {
+    const out: T[] = [];
     for (const n of fs.readdirSync(this.dir)) {
       if (!/^[a-f0-9]{64}\.json$/.test(n)) continue;
       try {
-        out.push(JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as SandboxRecord);
+        out.push(JSON.parse(fs.readFileSync(path.join(this.dir, n), 'utf8')) as T);
       } catch {
         // removed meanwhile
       }
@@ -67,17 +71,17 @@ export class SandboxStore {
   }
 
   /** By full id or a unique prefix (crictl shows truncated ids); undefined when none matches. */
-  find(idOrPrefix: string): SandboxRecord | undefined {
-    if (idOrPrefix === '') throw invalidArgument('pod sandbox id must be set');
+  find(idOrPrefix: string): T | undefined {
+    if (idOrPrefix === '') throw invalidArgument(`${this.kind} id must be set`);
     if (!/^[a-f0-9]{1,64}$/.test(idOrPrefix)) return undefined;
     const hits = this.list().filter((r) => r.id.startsWith(idOrPrefix));
-    if (hits.length > 1) throw invalidArgument(`pod sandbox id prefix ${idOrPrefix} is ambiguous`);
+    if (hits.length > 1) throw invalidArgument(`${this.kind} id prefix ${idOrPrefix} is ambiguous`);
     return hits[0];
   }
 
-  get(idOrPrefix: string): SandboxRecord {
+  get(idOrPrefix: string): T {
     const r = this.find(idOrPrefix);
-    if (!r) throw notFound(`pod sandbox "${idOrPrefix}"`);
+    if (!r) throw notFound(`${this.kind} "${idOrPrefix}"`);
     return r;
   }
 
@@ -85,3 +89,5 @@ export class SandboxStore {
     fs.rmSync(this.file(id), { force: true });
   }
 }
+
+export type SandboxStore = RecordStore<SandboxRecord>;
