@@ -8,6 +8,8 @@ import { credentialsOf } from '../src/cri/image-service.js';
 import { imageUser } from '../src/cri/images.js';
 import { loadCniNetwork } from '../src/cri/cni-config.js';
 import { podIp } from '../src/cri/cni.js';
+import { CriLineSplitter, MAX_LOG_LINE, rfc3339Nano } from '../src/cri/cri-log.js';
+import { hostsFile, resolvConf } from '../src/cri/sandbox-spec.js';
 import { removeTree, tempDir } from './support/temp.js';
 
 describe('CRI config and small conversions', () => {
@@ -72,5 +74,43 @@ describe('CRI config and small conversions', () => {
     expect(podIp({ ips: [{ address: 'fd00::5/64' }, { address: '10.1.2.3/24' }] })).toBe('10.1.2.3');
     expect(podIp({ ips: [{ address: 'fd00::5/64' }] })).toBe('fd00::5');
     expect(podIp({})).toBeUndefined();
+  });
+
+  test('CRI log records: RFC 3339 with nanoseconds, F for whole lines, P for pieces of long ones', () => {
+    expect(rfc3339Nano(1_700_000_000_123_456_789n)).toBe('2023-11-14T22:13:20.123456789Z');
+    expect(rfc3339Nano(1_700_000_000_000_000_005n)).toBe('2023-11-14T22:13:20.000000005Z');
+    const out: string[] = [];
+    const s = new CriLineSplitter('stderr', (r) => out.push(r), () => 1_700_000_000_000_000_000n);
+    s.write(Buffer.from('one\ntw'));
+    s.write(Buffer.from('o\n\nthr'));
+    s.write(Buffer.from('x'.repeat(MAX_LOG_LINE + 3) + '\n'));
+    s.write(Buffer.from('tail'));
+    s.end();
+    const t = '2023-11-14T22:13:20.000000000Z';
+    expect(out).toEqual([
+      `${t} stderr F one\n`,
+      `${t} stderr F two\n`,
+      `${t} stderr F \n`,
+      `${t} stderr P thr${'x'.repeat(MAX_LOG_LINE - 3)}\n`,
+      `${t} stderr F xxxxxx\n`,
+      `${t} stderr F tail\n`,
+    ]);
+  });
+
+  test("resolv.conf from the pod's DNS config (the node's when empty); hosts with the pod IP", () => {
+    expect(resolvConf({ servers: ['10.0.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5'] })).toBe(
+      'search ns.svc.cluster.local svc.cluster.local\nnameserver 10.0.0.10\noptions ndots:5\n',
+    );
+    const dir = tempDir('cri-resolv-');
+    try {
+      fs.writeFileSync(path.join(dir, 'resolv.conf'), 'nameserver 192.0.2.1\n');
+      expect(resolvConf(undefined, path.join(dir, 'resolv.conf'))).toBe('nameserver 192.0.2.1\n');
+      expect(resolvConf({ servers: [], searches: [], options: [] }, path.join(dir, 'resolv.conf'))).toBe('nameserver 192.0.2.1\n');
+    } finally {
+      removeTree(dir);
+    }
+    expect(() => resolvConf({ servers: ['1.1.1.1\nnameserver 6.6.6.6'], searches: [], options: [] })).toThrow(/is not a valid entry/);
+    expect(hostsFile('web', '10.1.2.3')).toContain('10.1.2.3\tweb\n');
+    expect(hostsFile('web', '')).not.toContain('web');
   });
 });

@@ -70,9 +70,7 @@ describe('CRI pod sandboxes', () => {
     const left = await cri?.runtime.listPodSandbox({}).catch(() => undefined);
     for (const p of left?.items ?? []) await cri.runtime.removePodSandbox({ podSandboxId: p.id }).catch(() => undefined);
     cri?.close();
-    process.stderr.write('afterAll: stopping daemon\n');
     await daemon?.stop();
-    process.stderr.write('afterAll: daemon stopped\n');
     removeCgroupTree(cgroupParent, { kill: true });
     daemon?.cleanup();
     await registry?.stop();
@@ -140,6 +138,26 @@ describe('CRI pod sandboxes', () => {
     const { podSandboxId: id } = await cri.runtime.runPodSandbox({ config: podConfig('quick') });
     expect(leases()).toHaveLength(1);
     await cri.runtime.removePodSandbox({ podSandboxId: id });
+    expect(leases()).toEqual([]);
+    expect((await cri.runtime.listPodSandbox({})).items).toEqual([]);
+  });
+
+  test('pods survive a daemon restart: still ready with their IP, and their teardown frees the address', async () => {
+    const { podSandboxId: id } = await cri.runtime.runPodSandbox({ config: podConfig('lasting') });
+    const hostNet = (await cri.runtime.runPodSandbox({ config: { ...podConfig('hostnet'), linux: { cgroupParent, securityContext: { namespaceOptions: { network: NamespaceMode.NODE } } } } })).podSandboxId;
+    const before = await cri.runtime.podSandboxStatus({ podSandboxId: id });
+    cri.close();
+    await daemon.stop();
+    await daemon.restart();
+    cri = criClients(daemon.socket);
+    const after = await cri.runtime.podSandboxStatus({ podSandboxId: id });
+    expect(after.status).toMatchObject({ state: PodSandboxState.SANDBOX_READY, network: { ip: before.status?.network?.ip } });
+    const hn = await cri.runtime.podSandboxStatus({ podSandboxId: hostNet, verbose: true });
+    expect(hn.status).toMatchObject({ state: PodSandboxState.SANDBOX_READY, network: { ip: '' }, linux: { namespaces: { options: { network: NamespaceMode.NODE } } } });
+    const pid = (JSON.parse(hn.info['info'] ?? '{}') as { pid: number }).pid;
+    expect(fs.readlinkSync(`/proc/${pid}/ns/net`)).toBe(fs.readlinkSync('/proc/thread-self/ns/net'));
+    await cri.runtime.removePodSandbox({ podSandboxId: id });
+    await cri.runtime.removePodSandbox({ podSandboxId: hostNet });
     expect(leases()).toEqual([]);
     expect((await cri.runtime.listPodSandbox({})).items).toEqual([]);
   });

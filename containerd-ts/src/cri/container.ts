@@ -113,7 +113,7 @@ export class Containers {
     spec.process.user = { uid, gid };
     if (sc?.noNewPrivs !== undefined) spec.process.noNewPrivileges = sc.noNewPrivs || spec.process.noNewPrivileges === true;
     if (sc?.readonlyRootfs) spec.root.readonly = true;
-    spec.hostname = s.hostname;
+    if (!s.hostNetwork) spec.hostname = s.hostname;
     spec.linux.cgroupsPath = `${path.dirname(s.cgroupsPath)}/${id}`;
     const sharedPid = sc?.namespaceOptions?.pid === NamespaceMode.POD;
     const hostPid = sc?.namespaceOptions?.pid === NamespaceMode.NODE;

@@ -27,7 +27,8 @@ export function sandboxSpec(i: SandboxSpecInput): OciSpec {
   spec.process.args = args;
   spec.process.env = cfg.Env?.length ? [...cfg.Env] : [DEFAULT_PATH_ENV];
   spec.process.cwd = cfg.WorkingDir || '/';
-  spec.hostname = i.hostname;
+  // On the node's network the pod keeps the node's UTS namespace, and so its hostname.
+  if (!i.hostNetwork) spec.hostname = i.hostname;
   spec.linux.cgroupsPath = i.cgroupsPath;
   spec.linux.namespaces = spec.linux.namespaces.filter(
     (n) => !((n.type === 'network' && i.hostNetwork) || (n.type === 'pid' && i.hostPid) || (n.type === 'ipc' && i.hostIpc)),
