@@ -128,6 +128,22 @@ describe('CRI pod with two containers', () => {
     expect(fs.readdirSync(path.join(ipamDir, 'pods')).filter((n) => /^10\./.test(n))).toEqual([]);
   });
 
+  test('idle containers hold no worker threads: with six silent ones the daemon still serves file work and exec', async () => {
+    const cfg = sandboxConfig('idle');
+    const { podSandboxId: pod } = await cri.runtime.runPodSandbox({ config: cfg });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { containerId } = await cri.runtime.createContainer({ podSandboxId: pod, config: container(`quiet${i}`, ['sleep', '3600']), sandboxConfig: cfg });
+      await cri.runtime.startContainer({ containerId });
+      ids.push(containerId);
+    }
+    expect((await cri.images.imageFsInfo({})).imageFilesystems).toHaveLength(1);
+    const r = await cri.runtime.execSync({ containerId: ids[5] as string, cmd: ['echo', 'still here'], timeout: 0n });
+    expect(Buffer.from(r.stdout).toString()).toBe('still here\n');
+    await cri.runtime.removePodSandbox({ podSandboxId: pod });
+    expect((await cri.runtime.listContainers({})).containers).toEqual([]);
+  });
+
   test('bad requests: unknown ids, images and unsupported settings fail clearly, nothing left', async () => {
     const cfg = sandboxConfig('pod2');
     const { podSandboxId: pod } = await cri.runtime.runPodSandbox({ config: cfg });

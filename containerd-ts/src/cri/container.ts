@@ -187,9 +187,11 @@ export class Containers {
     const mounts = this.sb.snapshots.mounts(CRI_CTX, rec.id);
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), 'init');
     if (rec.logPath) fs.mkdirSync(path.dirname(rec.logPath), { recursive: true, mode: 0o755 });
-    const logs = pumpLogs(fifos, rec.logPath || undefined);
+    let logs: Promise<void>;
     try {
       rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: '', stdout: fifos.stdout, stderr: fifos.stderr, terminal: false });
+      // The shim holds the FIFOs open from Create on: nothing written before this is lost.
+      logs = pumpLogs(fifos, rec.logPath || undefined);
       await (await this.sb.runtime.taskShim(CRI_CTX, rec.id)).task.start({ id: rec.id });
     } catch (err) {
       await this.deleteTask(rec.id);
@@ -282,10 +284,10 @@ export class Containers {
     const spec = JSON.parse(Buffer.from(this.sb.containers.get(CRI_CTX, rec.id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
     const execId = `exec-${randomBytes(8).toString('hex')}`;
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), execId);
-    const out = collectFifos(fifos);
     try {
       const proc = { ...spec.process, args: cmd, terminal: false };
       await shim.task.exec({ id: rec.id, execId, terminal: false, stdin: '', stdout: fifos.stdout, stderr: fifos.stderr, spec: { typeUrl: PROCESS_TYPE_URL, value: Buffer.from(JSON.stringify(proc)) } });
+      const out = collectFifos(fifos);
       await shim.task.start({ id: rec.id, execId });
       const waited = shim.task.wait({ id: rec.id, execId });
       let timer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@
 // `<RFC 3339 time with nanoseconds> <stdout|stderr> <F|P> <text>`; P marks a piece of a line longer
 // than the record limit, F the piece that ends it.
 import * as fs from 'node:fs';
+import { fifoReader } from './fifo.js';
 
 /** Longest text per record; longer lines are split into P records. */
 export const MAX_LOG_LINE = 16 * 1024;
@@ -58,7 +59,8 @@ const HR_BASE = process.hrtime.bigint();
 
 /**
  * Copies a process's stdout and stderr FIFOs into the log file until both reach end of file (the
- * shim closes them once the output drained). Resolves when everything is written.
+ * shim closes them once the output drained). Call once the shim holds them open. Resolves when
+ * everything is written.
  */
 export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): Promise<void> {
   const out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
@@ -68,8 +70,8 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
   const one = (file: string, stream: 'stdout' | 'stderr') =>
     new Promise<void>((resolve) => {
       const split = new CriLineSplitter(stream, write);
-      const rs = fs.createReadStream(file);
-      rs.on('data', (c) => split.write(c as Buffer));
+      const rs = fifoReader(file);
+      rs.on('data', (c: Buffer) => split.write(c));
       rs.on('error', () => resolve());
       rs.on('end', () => {
         split.end();

@@ -1,5 +1,8 @@
-// FIFOs for a process's stdio, handed to the shim by path (as containerd's CRI plugin does).
+// FIFOs for a process's stdio, handed to the shim by path (as containerd's CRI plugin does). They are
+// read through non-blocking pipe handles (epoll), never fs streams: a blocking read of an idle FIFO
+// holds one of libuv's four pool threads, and two idle containers stalled every file operation.
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { mknod } from '../core/sys/linux.js';
 
@@ -16,13 +19,22 @@ export function makeFifos(dir: string, prefix: string): { stdout: string; stderr
   return f;
 }
 
+/**
+ * A reader of a FIFO the shim already holds open (after Create or Exec): opened non-blocking, so it
+ * sees end of file only when the shim closes its side.
+ */
+export function fifoReader(file: string): net.Socket {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  return new net.Socket({ fd, readable: true, writable: false });
+}
+
 /** Reads both FIFOs to their end, each into a buffer (ExecSync's output). */
 export function collectFifos(f: { stdout: string; stderr: string }): Promise<{ stdout: Buffer; stderr: Buffer }> {
   const one = (file: string) =>
     new Promise<Buffer>((resolve) => {
       const parts: Buffer[] = [];
-      const rs = fs.createReadStream(file);
-      rs.on('data', (c) => parts.push(c as Buffer));
+      const rs = fifoReader(file);
+      rs.on('data', (c: Buffer) => parts.push(c));
       rs.on('error', () => resolve(Buffer.concat(parts)));
       rs.on('end', () => resolve(Buffer.concat(parts)));
     });
