@@ -28,6 +28,10 @@ import { registerTaskStreams } from '../services/task-streams.js';
 import { HealthState, registerHealth } from '../services/health.js';
 import { TaskRuntime } from '../core/tasks/task-runtime.js';
 import { defaultShimBinary, ShimLauncher } from '../core/tasks/shim-launcher.js';
+import { registerCri } from '../cri/service.js';
+import { CriImageView } from '../cri/images.js';
+import { RecordStore } from '../cri/record-store.js';
+import { CniRunner } from '../cri/cni.js';
 
 export const T = {
   event: 'io.containerd.event.v1',
@@ -164,4 +168,21 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   service('transfer', [T.transfer], (ic, s) => registerTransfer(s, ic.get(T.transfer)));
   service('tasks', [T.runtime], (ic, s) => registerTasks(s, ic.get<TaskRuntime>(T.runtime)));
   service('task-streams', [T.runtime], (ic, s) => registerTaskStreams(s, ic.get<TaskRuntime>(T.runtime)));
+  service('cri', [T.transfer, T.gc, T.runtime], (ic, s) => {
+    const transfer = ic.get<TransferDeps>(T.transfer);
+    const images = new CriImageView(transfer.images, transfer.content);
+    const snapshots = transfer.snapshotters.get(config.defaultSnapshotter);
+    if (!snapshots) throw new Error(`cri: snapshotter ${config.defaultSnapshotter} is not loaded`);
+    const root = dir(T.grpc, 'cri');
+    registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) }, {
+      containers: md(ic).containers,
+      snapshots,
+      snapshotter: config.defaultSnapshotter,
+      runtime: ic.get<TaskRuntime>(T.runtime),
+      store: new RecordStore(path.join(root, 'sandboxes'), 'pod sandbox'),
+      cni: new CniRunner(config.cri.cniBinDir, path.join(root, 'cni-results')),
+      filesDir: path.join(config.state, `${T.grpc}.cri`, 'sandboxes'),
+      log: ic.log,
+    }, { store: new RecordStore(path.join(root, 'containers'), 'container'), fifoDir: path.join(config.state, `${T.grpc}.cri`, 'io') });
+  });
 }

@@ -4,6 +4,7 @@ import { parse } from 'smol-toml';
 import { invalidArgument } from '../errdefs.js';
 import { isLevel, type Level } from '../log/logger.js';
 import type { Credentials, RegistryHostsConfig } from '../remotes/hosts.js';
+import { CRI_DEFAULTS, parseCriConfig, type CriConfig } from '../../cri/config.js';
 
 export interface Config {
   root: string;
@@ -19,6 +20,8 @@ export interface Config {
   shimBinary?: string;
   /** How long an idle namespace shim waits for the next task before it leaves. */
   shimIdleMs?: number;
+  /** The CRI plugin's settings. */
+  cri: CriConfig;
 }
 
 export const DEFAULTS: Config = {
@@ -31,6 +34,7 @@ export const DEFAULTS: Config = {
   maxConcurrentDownloads: 3,
   defaultSnapshotter: 'overlayfs',
   allowDevicesInLayers: false,
+  cri: CRI_DEFAULTS,
 };
 
 type Table = Record<string, unknown>;
@@ -110,6 +114,7 @@ export function parseConfig(text: string, file = 'config'): Config {
   const shim = str(tasks['shim_binary'], 'plugins.tasks.shim_binary');
   if (shim !== undefined) c.shimBinary = shim;
   if (tasks['shim_idle_timeout'] !== undefined) c.shimIdleMs = durationMs(tasks['shim_idle_timeout'], 'plugins.tasks.shim_idle_timeout');
+  c.cri = parseCriConfig(plugins);
   return c;
 }
 

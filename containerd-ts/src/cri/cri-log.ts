@@ -1,0 +1,84 @@
+// Container output to the CRI log format kubelet and crictl read: one record per line,
+// `<RFC 3339 time with nanoseconds> <stdout|stderr> <F|P> <text>`; P marks a piece of a line longer
+// than the record limit, F the piece that ends it.
+import * as fs from 'node:fs';
+import { fifoReader } from './fifo.js';
+
+/** Longest text per record; longer lines are split into P records. */
+export const MAX_LOG_LINE = 16 * 1024;
+
+/** RFC 3339 with nanoseconds, UTC: 2026-01-02T03:04:05.123456789Z. */
+export function rfc3339Nano(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/** Splits a stream's bytes into CRI log records; `end` flushes a last line without a newline. */
+export class CriLineSplitter {
+  private pending = Buffer.alloc(0);
+
+  constructor(
+    private readonly stream: 'stdout' | 'stderr',
+    private readonly emit: (record: string) => void,
+    private readonly now: () => bigint = () => process.hrtime.bigint() - HR_BASE + WALL_BASE,
+  ) {}
+
+  private record(tag: 'F' | 'P', text: Buffer): void {
+    this.emit(`${rfc3339Nano(this.now())} ${this.stream} ${tag} ${text.toString('utf8')}\n`);
+  }
+
+  write(chunk: Buffer): void {
+    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    for (;;) {
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) break;
+      let line = buf.subarray(0, nl);
+      while (line.length > MAX_LOG_LINE) {
+        this.record('P', line.subarray(0, MAX_LOG_LINE));
+        line = line.subarray(MAX_LOG_LINE);
+      }
+      this.record('F', line);
+      buf = buf.subarray(nl + 1);
+    }
+    while (buf.length > MAX_LOG_LINE) {
+      this.record('P', buf.subarray(0, MAX_LOG_LINE));
+      buf = buf.subarray(MAX_LOG_LINE);
+    }
+    this.pending = Buffer.from(buf);
+  }
+
+  end(): void {
+    if (this.pending.length) this.record('F', this.pending);
+    this.pending = Buffer.alloc(0);
+  }
+}
+
+const WALL_BASE = BigInt(Date.now()) * 1_000_000n;
+const HR_BASE = process.hrtime.bigint();
+
+/**
+ * Copies a process's stdout and stderr FIFOs into the log file until both reach end of file (the
+ * shim closes them once the output drained). Call once the shim holds them open. Resolves when
+ * everything is written.
+ */
+export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): Promise<void> {
+  const out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
+  const write = (s: string) => {
+    if (out !== undefined) fs.writeSync(out, s);
+  };
+  const one = (file: string, stream: 'stdout' | 'stderr') =>
+    new Promise<void>((resolve) => {
+      const split = new CriLineSplitter(stream, write);
+      const rs = fifoReader(file);
+      rs.on('data', (c: Buffer) => split.write(c));
+      rs.on('error', () => resolve());
+      rs.on('end', () => {
+        split.end();
+        resolve();
+      });
+    });
+  return Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
+    if (out !== undefined) fs.closeSync(out);
+  });
+}
