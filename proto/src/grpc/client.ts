@@ -37,18 +37,52 @@ function callOptionsOf(o: CallOptions | undefined): grpc.CallOptions {
   return { deadline: typeof o.deadline === 'number' ? Date.now() + o.deadline : o.deadline };
 }
 
-function bindSignal(call: { cancel(): void }, signal: AbortSignal | undefined): void {
+/** Cancels the call when the signal aborts; a long-lived signal keeps no listener of a finished call. */
+function bindSignal(call: { cancel(): void; once(event: 'status', l: () => void): unknown }, signal: AbortSignal | undefined): void {
   if (!signal) return;
-  if (signal.aborted) call.cancel();
-  else signal.addEventListener('abort', () => call.cancel(), { once: true });
+  if (signal.aborted) {
+    call.cancel();
+    return;
+  }
+  const cancel = () => call.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  call.once('status', () => signal.removeEventListener('abort', cancel));
+}
+
+/**
+ * Errors reach the caller through the response iterator or callback; one that comes after the caller
+ * stopped listening (a cancel's status, a write racing the end) must not be thrown at the process.
+ */
+function quietAfterCaller<C extends grpc.ClientReadableStream<object> | grpc.ClientWritableStream<object>>(call: C): C {
+  call.on('error', () => undefined);
+  return call;
+}
+
+/** Resolves on 'drain', or once the call is over and will never drain; leaves no listener behind. */
+function drainOrClose(call: grpc.ClientWritableStream<object>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('close', done);
+      call.off('status', done);
+      resolve();
+    };
+    call.once('drain', done);
+    call.once('close', done);
+    call.once('status', done);
+  });
 }
 
 async function pump(requests: AsyncIterable<object> | Iterable<object>, call: grpc.ClientWritableStream<object>): Promise<void> {
+  let over = false;
+  call.once('status', () => (over = true));
   try {
     for await (const r of requests) {
-      if (!call.write(r)) await new Promise((resolve) => call.once('drain', resolve));
+      // The call is over (the server answered or it was cancelled): stop taking requests.
+      if (over || call.destroyed || call.writableEnded) return;
+      if (!call.write(r)) await drainOrClose(call);
     }
-    call.end();
+    if (!call.writableEnded) call.end();
   } catch (err) {
     call.destroy(err as Error);
   }
@@ -83,7 +117,7 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
         break;
       case 'server_streaming':
         client[method.localName] = (req: object, o?: CallOptions) => {
-          const call = channel.makeServerStreamRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          const call = quietAfterCaller(channel.makeServerStreamRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o)));
           bindSignal(call, o?.signal);
           return responses(call);
         };
@@ -91,8 +125,10 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
       case 'client_streaming':
         client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) =>
           new Promise((resolve, reject) => {
-            const call = channel.makeClientStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
-              err ? reject(fromServiceError(err)) : resolve(res),
+            const call = quietAfterCaller(
+              channel.makeClientStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
+                err ? reject(fromServiceError(err)) : resolve(res),
+              ),
             );
             bindSignal(call, o?.signal);
             void pump(reqs, call);
@@ -100,7 +136,7 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
         break;
       case 'bidi_streaming':
         client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) => {
-          const call = channel.makeBidiStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          const call = quietAfterCaller(channel.makeBidiStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o)));
           bindSignal(call, o?.signal);
           void pump(reqs, call);
           return responses(call);

@@ -89,7 +89,9 @@ export class ProcessIo {
       fileFd = fs.openSync(target.path, 'a', 0o640);
       this.toClose.push(fileFd);
     }
-    const f = new OutputFanout(stream, this.listeners, this.logFor(target), sink, fileFd);
+    const f = new OutputFanout(stream, this.listeners, this.logFor(target), sink, fileFd, (err) =>
+      this.onLogError(`an attached client's ${stream} failed: ${(err as Error).message}`),
+    );
     this.fanouts.push(f);
     return f;
   }

@@ -55,12 +55,14 @@ export interface ManagerOptions {
 const DRAIN_MS = 2000;
 
 export class TaskManager {
-  readonly events = new TaskEventBus();
+  readonly events: TaskEventBus;
   private readonly tasks = new Map<string, Task>();
   /** Set when the shim is leaving: new tasks must go to a new shim. */
   closed = false;
 
-  constructor(private readonly opts: ManagerOptions) {}
+  constructor(private readonly opts: ManagerOptions) {
+    this.events = new TaskEventBus((err, e) => opts.log('error', `a subscriber of ${e.topic} (${e.namespace}) failed: ${(err as Error).stack ?? String(err)}`));
+  }
 
   private key(ns: string, id: string): string {
     return `${ns}/${id}`;
@@ -98,26 +100,29 @@ export class TaskManager {
 
   /** Watches a process's exit: records it durably, lets its output drain, then tells everyone. */
   private watch(task: Task, proc: TaskProcess): void {
-    waitForChild(sys, proc.pid).then(
-      async (raw) => {
-        const exit: ExitInfo = { pid: proc.pid, status: exitCodeOf(raw), exitedAt: new Date() };
-        try {
-          recordExit(this.taskDir(task.namespace, task.id), proc.execId, exit);
-        } catch (err) {
-          this.opts.log('error', `cannot record the exit of ${task.id}/${proc.execId || 'init'}: ${(err as Error).message}`);
-        }
-        await proc.io.drained(DRAIN_MS);
-        proc.exited(exit);
-        this.events.publish(task.namespace, '/tasks/exit', {
-          containerId: task.id,
-          id: proc.execId || task.id,
-          pid: proc.pid,
-          exitStatus: exit.status,
-          exitedAt: exit.exitedAt,
-        });
-      },
-      (err: unknown) => this.opts.log('error', `cannot wait for ${task.id}/${proc.execId || 'init'} (pid ${proc.pid}): ${(err as Error).message}`),
-    );
+    const what = `${task.namespace}/${task.id}/${proc.execId || 'init'} (pid ${proc.pid})`;
+    waitForChild(sys, proc.pid)
+      .then(
+        async (raw) => {
+          const exit: ExitInfo = { pid: proc.pid, status: exitCodeOf(raw), exitedAt: new Date() };
+          try {
+            recordExit(this.taskDir(task.namespace, task.id), proc.execId, exit);
+          } catch (err) {
+            this.opts.log('error', `cannot record the exit of ${what}: ${(err as Error).message}`);
+          }
+          await proc.io.drained(DRAIN_MS);
+          proc.exited(exit);
+          this.events.publish(task.namespace, '/tasks/exit', {
+            containerId: task.id,
+            id: proc.execId || task.id,
+            pid: proc.pid,
+            exitStatus: exit.status,
+            exitedAt: exit.exitedAt,
+          });
+        },
+        (err: unknown) => this.opts.log('error', `cannot wait for ${what}: ${(err as Error).message}`),
+      )
+      .catch((err: unknown) => this.opts.log('error', `reporting the exit of ${what} failed: ${(err as Error).stack ?? String(err)}`));
   }
 
   async create(req: CreateTask): Promise<number> {
