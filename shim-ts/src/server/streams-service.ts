@@ -15,6 +15,10 @@ import { eventAny } from './event-any.js';
 import { namespaceOf } from './task-service.js';
 
 type Out = MessageInitShape<typeof AttachResponseSchema>;
+
+/** Unsent output an attached client may have before the process's output waits for it, and where it resumes. */
+const BACKLOG_HIGH = 1024 * 1024;
+const BACKLOG_LOW = 256 * 1024;
 type Open = Extract<AttachRequest['kind'], { case: 'open' }>['value'];
 
 /** A stream's end, once: on the client's cancel, the process's exit, or the handler leaving. */
@@ -64,11 +68,16 @@ export function streamsService(m: TaskManager, log: Log): ServiceImpl<MethodsOf<
       const proc = m.process(ns, open.containerId, open.execId);
       const what = `${ns}/${open.containerId}${open.execId ? `/${open.execId}` : ''}`;
       const out = new AsyncQueue<Out>();
+      let backlog = 0;
+      const client = {};
       const unsubscribe = proc.io.subscribe((stream, chunk) => {
-        if (stream === 'stdout' ? open.stdout : open.stderr) out.push({ kind: { case: stream, value: chunk } });
+        if (!(stream === 'stdout' ? open.stdout : open.stderr) || !out.push({ kind: { case: stream, value: chunk } })) return;
+        backlog += chunk.length;
+        if (backlog > BACKLOG_HIGH) proc.io.setBehind(client, true);
       });
       const close = closer(ctx, () => {
         unsubscribe();
+        proc.io.setBehind(client, false);
         out.end();
       });
       out.push({ kind: { case: 'attached', value: true } });
@@ -86,7 +95,13 @@ export function streamsService(m: TaskManager, log: Log): ServiceImpl<MethodsOf<
         });
       void relayInput(it, proc, open, what, log);
       try {
-        yield* out;
+        for await (const msg of out) {
+          if (msg.kind?.case === 'stdout' || msg.kind?.case === 'stderr') {
+            backlog -= msg.kind.value.length;
+            if (backlog < BACKLOG_LOW) proc.io.setBehind(client, false);
+          }
+          yield msg; // resumes once the client's connection took it
+        }
       } finally {
         close();
       }
