@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { GrpcError, Code } from '@stack/proto';
 import { exitCodeOf, linuxSyscalls as sys, waitForChild } from '@stack/runc-ts';
 import { TaskEventBus } from '../events/task-events.js';
-import { recordExit, type ExitInfo } from '../exit/exit-record.js';
+import { forgetProcess, recordExit, recordProcess, type ExitInfo } from '../exit/exit-record.js';
 import { ProcessIo, type StdioSpec } from '../io/process-io.js';
 import { mountRootfs, unmountRootfs, type MountSpec } from '../mount/rootfs-mounts.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
@@ -101,6 +101,11 @@ export class TaskManager {
   /** Watches a process's exit: records it durably, lets its output drain, then tells everyone. */
   private watch(task: Task, proc: TaskProcess): void {
     const what = `${task.namespace}/${task.id}/${proc.execId || 'init'} (pid ${proc.pid})`;
+    try {
+      recordProcess(this.taskDir(task.namespace, task.id), proc.execId, proc.pid);
+    } catch (err) {
+      this.opts.log('error', `cannot record the pid of ${what}: ${(err as Error).message}`);
+    }
     waitForChild(sys, proc.pid)
       .then(
         async (raw) => {
@@ -250,6 +255,7 @@ export class TaskManager {
     if (execId) {
       proc.io.close();
       task.execs.delete(execId);
+      forgetProcess(this.taskDir(ns, id), execId);
       return { pid: proc.pid, exit: proc.exit };
     }
     task.stopOom?.();
