@@ -105,3 +105,11 @@ test('wait calls cancelled and events streams dropped while a process exits', as
   await Promise.all(evs);
   await fx.task.delete({ id: t.id });
 });
+
+test('Kill of an exec that was added but never started is refused (it has no pid: kill(0) signalled the shim itself)', async () => {
+  const t = await run(['sleep', '600']);
+  await fx.task.exec({ id: t.id, execId: 'never', spec: { typeUrl: 'types.containerd.io/opencontainers/runtime-spec/1/Process', value: Buffer.from(JSON.stringify({ args: ['true'], cwd: '/', env: [], user: { uid: 0, gid: 0 } })) } });
+  await expect(fx.task.kill({ id: t.id, execId: 'never', signal: 9 })).rejects.toMatchObject({ code: Code.FAILED_PRECONDITION, message: expect.stringContaining('not created') });
+  await fx.task.delete({ id: t.id, execId: 'never' });
+  expect(await killAndDelete(t.id)).toBe(137);
+});

@@ -234,6 +234,8 @@ export class TaskManager {
     const proc = this.process(ns, id, execId);
     if (proc.status === 'stopped') throw GrpcError.notFound(`process ${execId || id}: process already finished`);
     if (execId) {
+      // Not started: no pid yet, and kill(0) would signal the shim's own process group (the shim).
+      if (proc.status === 'created' || proc.pid <= 0) throw GrpcError.failedPrecondition(`process ${execId}: process not created`);
       try {
         process.kill(proc.pid, signal);
       } catch (err) {

@@ -37,6 +37,7 @@ function random(seed: number): () => number {
   };
 }
 
+const HANG_MS = 90_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const execSpec = (args: string[], terminal: boolean) => ({
   typeUrl: 'types.containerd.io/opencontainers/runtime-spec/1/Process',
@@ -75,7 +76,7 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
   let execs = 0;
 
   /** One random misbehaviour; each awaits its own clean-up so nothing piles up. */
-  const actions: Record<string, () => Promise<void>> = {
+  const actions: Record<string, (step: (what: string) => void) => Promise<void>> = {
     async 'container attached, cancelled at random'() {
       const b = await start(['sh', '-c', `i=0; while [ $i -lt ${ms(3000)} ]; do echo line $i; i=$((i+1)); done; sleep 0.${ms(9)}; exit ${ms(5)}`]);
       const a = attach(fx, b.id);
@@ -88,13 +89,19 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
       const execId = `e${++execs}`;
       const terminal = rnd() < 0.5;
       await fx.task.exec({ id: target.id, execId, stdin: 'attach:', terminal, spec: execSpec(pick([['seq', '1', String(ms(50000))], ['sleep', '1'], ['sh', '-c', 'yes | head -c 200000'], ['true']]), terminal) });
-      const a = attach(fx, target.id, execId, () => fx.task.start({ id: target.id, execId }));
+      // Started once attached; a cancel before `attached` leaves it created (deletable, never waited for).
+      let started: boolean | undefined;
+      const a = attach(fx, target.id, execId, async () => {
+        started = false; // a failed start removes the exec
+        await fx.task.start({ id: target.id, execId });
+        started = true;
+      });
       await sleep(ms(300));
       if (rnd() < 0.4) a.cancel();
       if (rnd() < 0.3) await fx.task.kill({ id: target.id, execId, signal: 9 }).catch(() => undefined);
       await a.done;
-      await fx.task.wait({ id: target.id, execId }).catch(() => undefined); // never started if cancelled before `attached`
-      await fx.task.delete({ id: target.id, execId });
+      if (started) await fx.task.wait({ id: target.id, execId });
+      if (started !== false) await fx.task.delete({ id: target.id, execId });
     },
     async 'client process killed mid-attach'() {
       const b = await start(['sh', '-c', 'while read l; do echo "$l"; done']);
@@ -105,8 +112,9 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
       if (rnd() < 0.5) await sleep(ms(200));
       await remove(b);
     },
-    async 'waits and event streams cancelled while a container exits'() {
+    async 'waits and event streams cancelled while a container exits'(step) {
       const b = await start(['sleep', `0.${ms(9) + 1}`]);
+      step(`started ${b.id}`);
       const acs = Array.from({ length: 4 }, () => new AbortController());
       const waits = acs.map((ac) => fx.task.wait({ id: b.id }, { signal: ac.signal }).catch(() => undefined));
       const evs = acs.map(async (ac) => {
@@ -118,9 +126,12 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
       });
       await sleep(ms(600));
       for (const ac of acs) if (rnd() < 0.7) ac.abort();
+      step(`waiting for ${b.id}`);
       await fx.task.wait({ id: b.id });
       for (const ac of acs) ac.abort();
-      await Promise.all([...waits, ...evs]);
+      step(`cancelled waits and event streams of ${b.id}`);
+      await Promise.all([...waits.map((w, i) => w.then(() => step(`wait ${i} ended`))), ...evs.map((e, i) => e.then(() => step(`events ${i} ended`)))]);
+      step(`removing ${b.id}`);
       await remove(b);
     },
     async 'attach to a process that is gone or never was'() {
@@ -136,7 +147,17 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
   const worker = async () => {
     while (Date.now() < end) {
       const name = pick(names);
-      await actions[name]!();
+      // A watchdog, not a timing check: an action that never ends is a hang to report, not wait out.
+      let timer: NodeJS.Timeout | undefined;
+      const steps: string[] = [];
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`"${name}" did not finish within ${HANG_MS / 1000} s (after: ${steps.join(', ') || 'no step'})`)), HANG_MS);
+      });
+      try {
+        await Promise.race([actions[name]!((what) => steps.push(what)), hung]);
+      } finally {
+        clearTimeout(timer);
+      }
       count(name);
     }
   };
