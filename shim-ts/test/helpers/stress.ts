@@ -25,6 +25,8 @@ export interface StressReport {
   shimPid: number;
 }
 
+class RefusedCreate extends Error {}
+
 /** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -58,7 +60,12 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
       if (terminal) s.process.terminal = true;
     });
     const log = `jsonlog://${fx.logPath(b.id)}?max-size=1m&max-file=2`;
-    await fx.task.create({ id: b.id, bundle: b.dir, stdin: 'attach:', stdout: log, stderr: terminal ? '' : log, terminal });
+    try {
+      await fx.task.create({ id: b.id, bundle: b.dir, stdin: 'attach:', stdout: log, stderr: terminal ? '' : log, terminal });
+    } catch (err) {
+      // A create that fails and says so is contained to its call (what this run checks); counted, not fatal.
+      throw new RefusedCreate((err as Error).message);
+    }
     await fx.task.start({ id: b.id });
     containers++;
     return b;
@@ -155,10 +162,13 @@ export async function runStress(fx: ShimFixture, o: StressOptions): Promise<Stre
       });
       try {
         await Promise.race([actions[name]!((what) => steps.push(what)), hung]);
+        count(name);
+      } catch (err) {
+        if (!(err instanceof RefusedCreate)) throw err;
+        count(`create failed (${err.message})`);
       } finally {
         clearTimeout(timer);
       }
-      count(name);
     }
   };
   await Promise.all(Array.from({ length: o.workers }, worker));
