@@ -164,6 +164,19 @@ describe('AsyncQueue', () => {
     await expect(pending).rejects.toThrow('boom');
     await expect(it.next()).rejects.toThrow('boom');
   });
+
+  test('a push after end is dropped, not thrown; a second end or a late fail changes nothing', async () => {
+    const q = new AsyncQueue<number>();
+    expect(q.push(1)).toBe(true);
+    q.end();
+    expect(q.push(2)).toBe(false);
+    q.end();
+    q.fail(new Error('late'));
+    expect(q.isEnded).toBe(true);
+    const got: number[] = [];
+    for await (const n of q) got.push(n);
+    expect(got).toEqual([1]);
+  });
 });
 
 test('shutdown ends open streams at once with UNAVAILABLE instead of waiting out its grace', async () => {

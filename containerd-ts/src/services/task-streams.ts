@@ -19,15 +19,23 @@ export function registerTaskStreams(server: grpc.Server, runtime: TaskRuntime): 
         const shim = await runtime.taskShim(ctx, first.value.kind.value.containerId);
         const upstream = new AsyncQueue<AttachRequest>();
         upstream.push(first.value);
+        // Client → shim; stops when either side is done (a push after the shim's stream ended is dropped).
         void (async () => {
           try {
-            for (let r = await it.next(); !r.done; r = await it.next()) upstream.push(r.value);
+            for (;;) {
+              const r = await it.next();
+              if (r.done || !upstream.push(r.value)) break;
+            }
           } catch {
             // the client went away
           }
           upstream.end();
         })();
-        yield* shim.streams.attach(upstream, { signal: call.signal });
+        try {
+          yield* shim.streams.attach(upstream, { signal: call.signal });
+        } finally {
+          upstream.end();
+        }
       },
       events() {
         throw new GrpcError(Code.UNIMPLEMENTED, 'task events are on containerd.services.events.v1.Events');

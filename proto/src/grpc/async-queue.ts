@@ -7,13 +7,19 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   private failure: unknown = undefined;
   private failed = false;
 
-  push(item: T): void {
-    if (this.ended) throw new Error('AsyncQueue: push after end');
+  /**
+   * Adds an item; after end() or fail() it is dropped (returns false): a producer racing a consumer
+   * that went away (a cancelled stream) must not fail, and there is nobody left to read it.
+   */
+  push(item: T): boolean {
+    if (this.ended) return false;
     const w = this.waiters.shift();
     if (w) w.resolve({ value: item, done: false });
     else this.items.push(item);
+    return true;
   }
 
+  /** Ends the queue; a consumer still gets the items pushed before. Ending twice is harmless. */
   end(): void {
     this.ended = true;
     for (const w of this.waiters.splice(0)) w.resolve({ value: undefined, done: true });
@@ -21,10 +27,15 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   /** Ends the queue with an error: a consumer waiting right now gets it too, not a normal end. */
   fail(err: unknown): void {
+    if (this.ended) return; // already ended (normally or not): the first end wins
     this.failure = err;
     this.failed = true;
     this.ended = true;
     for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
   }
 
   get size(): number {

@@ -61,12 +61,40 @@ function bindSignal(call: { cancel(): void; once(event: 'status', fn: () => void
   call.once('status', () => calls.delete(call));
 }
 
+/**
+ * Errors reach the caller through the response iterator or callback; one that comes after the caller
+ * stopped listening (a cancel's status, a write racing the end) must not be thrown at the process.
+ */
+function quietAfterCaller<C extends grpc.ClientReadableStream<object> | grpc.ClientWritableStream<object>>(call: C): C {
+  call.on('error', () => undefined);
+  return call;
+}
+
+/** Resolves on 'drain', or once the call is over and will never drain; leaves no listener behind. */
+function drainOrClose(call: grpc.ClientWritableStream<object>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('close', done);
+      call.off('status', done);
+      resolve();
+    };
+    call.once('drain', done);
+    call.once('close', done);
+    call.once('status', done);
+  });
+}
+
 async function pump(requests: AsyncIterable<object> | Iterable<object>, call: grpc.ClientWritableStream<object>): Promise<void> {
+  let over = false;
+  call.once('status', () => (over = true));
   try {
     for await (const r of requests) {
-      if (!call.write(r)) await new Promise((resolve) => call.once('drain', resolve));
+      // The call is over (the server answered or it was cancelled): stop taking requests.
+      if (over || call.destroyed || call.writableEnded) return;
+      if (!call.write(r)) await drainOrClose(call);
     }
-    call.end();
+    if (!call.writableEnded) call.end();
   } catch (err) {
     call.destroy(err as Error);
   }
@@ -101,7 +129,7 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
         break;
       case 'server_streaming':
         client[method.localName] = (req: object, o?: CallOptions) => {
-          const call = channel.makeServerStreamRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          const call = quietAfterCaller(channel.makeServerStreamRequest(c.path, ser, de, req, metadataOf(options.metadata, o?.metadata), callOptionsOf(o)));
           bindSignal(call, o?.signal);
           return responses(call);
         };
@@ -109,8 +137,10 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
       case 'client_streaming':
         client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) =>
           new Promise((resolve, reject) => {
-            const call = channel.makeClientStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
-              err ? reject(fromServiceError(err)) : resolve(res),
+            const call = quietAfterCaller(
+              channel.makeClientStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o), (err, res) =>
+                err ? reject(fromServiceError(err)) : resolve(res),
+              ),
             );
             bindSignal(call, o?.signal);
             void pump(reqs, call);
@@ -118,7 +148,7 @@ export function createClient<M extends GenServiceMethods>(service: GenService<M>
         break;
       case 'bidi_streaming':
         client[method.localName] = (reqs: AsyncIterable<object> | Iterable<object>, o?: CallOptions) => {
-          const call = channel.makeBidiStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o));
+          const call = quietAfterCaller(channel.makeBidiStreamRequest(c.path, ser, de, metadataOf(options.metadata, o?.metadata), callOptionsOf(o)));
           bindSignal(call, o?.signal);
           void pump(reqs, call);
           return responses(call);

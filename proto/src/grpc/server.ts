@@ -1,7 +1,6 @@
 // Serves protobuf-es service implementations with a grpc-js Server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { serviceDefinition } from './codec.js';
@@ -52,12 +51,25 @@ function requestsOf(call: grpc.ServerReadableStream<object, object> | grpc.Serve
   return call.iterator({ destroyOnReturn: false }) as AsyncIterable<object>;
 }
 
-async function writeAll(call: grpc.ServerWritableStream<object, object> | grpc.ServerDuplexStream<object, object>, out: AsyncIterable<object>, signal: AbortSignal): Promise<void> {
+type WritableCall = grpc.ServerWritableStream<object, object> | grpc.ServerDuplexStream<object, object>;
+
+/** Resolves on 'drain' or when the call is cancelled, and leaves no listener behind on either. */
+function drainOrCancel(call: WritableCall, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function writeAll(call: WritableCall, out: AsyncIterable<object>, signal: AbortSignal): Promise<void> {
   for await (const msg of out) {
     if (signal.aborted) return;
-    // once() with the signal removes both listeners whichever comes first: a race of two once()
-    // calls left one 'abort' listener behind per full buffer (MaxListenersExceededWarning on long streams).
-    if (!call.write(msg)) await once(call, 'drain', { signal }).catch(() => undefined);
+    if (!call.write(msg) && !signal.aborted) await drainOrCancel(call, signal);
   }
 }
 

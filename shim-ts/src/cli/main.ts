@@ -1,6 +1,7 @@
 // shim-ts start | serve | delete — the per-group container supervisor.
 import { parseArgs } from 'node:util';
 import { cleanupTask } from '../daemon/cleanup.js';
+import { keep } from '../daemon/keeper.js';
 import { serve } from '../daemon/serve.js';
 import { DEFAULT_RUNTIME_ROOT, DEFAULT_STATE_DIR } from '../daemon/shim-paths.js';
 import { startShim } from '../daemon/start.js';
@@ -10,8 +11,11 @@ const USAGE = `shim-ts: the per-group container supervisor that containerd-ts st
 or group); it holds each container's stdio and exit status and outlives containerd-ts.
 
 usage:
-  shim-ts start  [--state-dir DIR] [--runtime-root DIR] (--group G | --namespace NS)
-      print the address of the group's shim, starting it if needed
+  shim-ts start  [--state-dir DIR] [--runtime-root DIR] [--keeper] (--group G | --namespace NS)
+      print the address of the group's shim, starting it if needed (--keeper: under a keeper
+      that records the exits of its containers if the shim dies)
+  shim-ts keep   [--state-dir DIR] [--runtime-root DIR] --group G
+      run the keeper and, as its child, the shim (what start --keeper spawns)
   shim-ts serve  [--state-dir DIR] [--runtime-root DIR] --group G
       run the shim (what start spawns)
   shim-ts delete [--state-dir DIR] [--runtime-root DIR] --group G --namespace NS --id ID --bundle DIR
@@ -39,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       bundle: { type: 'string' },
       address: { type: 'string' },
+      keeper: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -48,8 +53,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       if (!group) throw new Error('start needs --group or --namespace');
-      process.stdout.write(`${await startShim({ stateDir, group, runtimeRoot })}\n`);
+      process.stdout.write(`${await startShim({ stateDir, group, runtimeRoot, keeper: values.keeper ?? false })}\n`);
       return 0;
+    case 'keep':
+      if (!group) throw new Error('keep needs --group');
+      keep({ stateDir, group, runtimeRoot });
+      return -1; // keep running
     case 'serve':
       if (!group) throw new Error('serve needs --group');
       await serve({ stateDir, group, runtimeRoot });

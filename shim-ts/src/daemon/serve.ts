@@ -10,9 +10,12 @@ import { linuxSyscalls as sys, runtime as runcRuntime, watchOom } from '@stack/r
 import { ExternalRuntime } from '../runtime/external.js';
 import { InProcessRuntime } from '../runtime/in-process.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
+import { guardCalls } from '../server/call-guard.js';
 import { streamsService } from '../server/streams-service.js';
 import { taskService } from '../server/task-service.js';
 import { TaskManager, type RuntimeOptions } from '../task/task-manager.js';
+import { installLastResort } from './last-resort.js';
+import { log } from './log.js';
 import { OrphanReaper } from './orphan-reaper.js';
 import { shimPaths } from './shim-paths.js';
 
@@ -23,10 +26,6 @@ export interface ServeOptions {
   group: string;
   /** runc-ts's --root for in-process containers: <runtimeRoot>/<namespace>. */
   runtimeRoot: string;
-}
-
-function log(level: 'info' | 'warn' | 'error', msg: string): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg })}\n`);
 }
 
 /** A runtime binary that is runc-ts itself runs in-process instead: same behaviour, no Node boot per call. */
@@ -42,6 +41,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const paths = shimPaths(opts.stateDir, opts.group);
   fs.mkdirSync(paths.dir, { recursive: true, mode: 0o711 });
   sys.prctl(PR_SET_CHILD_SUBREAPER, 1);
+  installLastResort(log);
 
   const inProcess = new Map<string, InProcessRuntime>();
   const external = new Map<string, ExternalRuntime>();
@@ -55,7 +55,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     }
     const root = o.root || path.join(opts.runtimeRoot, ns);
     let r = inProcess.get(root);
-    if (!r) inProcess.set(root, (r = new InProcessRuntime(root, (level, msg) => log(level, msg))));
+    if (!r) inProcess.set(root, (r = new InProcessRuntime(root, log)));
     return r;
   };
 
@@ -93,8 +93,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
     for (const r of external.values()) for (const pid of r.running) owned.add(pid);
     return owned;
   });
-  addService(server, Task, taskService(manager, (now) => void stop(now)));
-  addService(server, TaskStreams, streamsService(manager));
+  addService(server, Task, guardCalls(Task.typeName, taskService(manager, (now) => void stop(now)), log));
+  addService(server, TaskStreams, guardCalls(TaskStreams.typeName, streamsService(manager, log), log));
   await listenUnix(server, paths.socket);
   fs.writeFileSync(paths.pidFile, String(process.pid));
   reaper.start();

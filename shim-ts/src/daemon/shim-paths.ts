@@ -1,4 +1,4 @@
-// Where a shim group lives: <stateDir>/<group>/{shim.sock, shim.pid, shim.log, tasks/<ns>/<id>/}.
+// Where a shim group lives: <stateDir>/<group>/{shim.sock, shim.pid, keeper.pid, shim.log, tasks/<ns>/<id>/}.
 import * as path from 'node:path';
 import { isValidId } from '@stack/runc-ts';
 
@@ -9,6 +9,8 @@ export interface ShimPaths {
   dir: string;
   socket: string;
   pidFile: string;
+  /** The keeper's pid (only with `start --keeper`). */
+  keeperPidFile: string;
   logFile: string;
   tasksDir: string;
 }
@@ -21,6 +23,7 @@ export function shimPaths(stateDir: string, group: string): ShimPaths {
     dir,
     socket: path.join(dir, 'shim.sock'),
     pidFile: path.join(dir, 'shim.pid'),
+    keeperPidFile: path.join(dir, 'keeper.pid'),
     logFile: path.join(dir, 'shim.log'),
     tasksDir: path.join(dir, 'tasks'),
   };

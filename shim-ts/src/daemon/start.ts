@@ -35,6 +35,8 @@ export interface StartOptions {
   group: string;
   runtimeRoot: string;
   timeoutMs?: number;
+  /** Run the shim under a keeper (daemon/keeper.ts) that records its containers' exits if it dies. */
+  keeper?: boolean;
 }
 
 /** Returns `unix://<socket>` of a running shim for the group. */
@@ -55,7 +57,7 @@ export async function startShim(opts: StartOptions): Promise<string> {
     try {
       fs.rmSync(paths.socket, { force: true });
       const log = fs.openSync(paths.logFile, 'a');
-      const child = spawn(SHIM_BIN, ['serve', '--state-dir', opts.stateDir, '--group', opts.group, '--runtime-root', opts.runtimeRoot], {
+      const child = spawn(SHIM_BIN, [opts.keeper ? 'keep' : 'serve', '--state-dir', opts.stateDir, '--group', opts.group, '--runtime-root', opts.runtimeRoot], {
         detached: true, // setsid: its own session, not hit by the caller's terminal or process group
         stdio: ['ignore', log, log],
         cwd: paths.dir,

@@ -25,13 +25,23 @@ export class TaskEventBus {
   private readonly backlog: TaskEvent[] = [];
   private readonly subscribers = new Set<(e: TaskEvent) => void>();
 
-  constructor(private readonly keep = 1000) {}
+  constructor(
+    /** Told when a subscriber threw: the event still reaches the others. */
+    private readonly onSubscriberError: (err: unknown, e: TaskEvent) => void = () => undefined,
+    private readonly keep = 1000,
+  ) {}
 
   publish(namespace: string, topic: TaskTopic, fields: Record<string, unknown>): void {
     const e: TaskEvent = { seq: ++this.seq, timestamp: new Date(), namespace, topic, fields };
     this.backlog.push(e);
     if (this.backlog.length > this.keep) this.backlog.shift();
-    for (const s of this.subscribers) s(e);
+    for (const s of this.subscribers) {
+      try {
+        s(e);
+      } catch (err) {
+        this.onSubscriberError(err, e);
+      }
+    }
   }
 
   /** Events after `afterSeq` from the backlog, then live ones, until the returned function is called. */

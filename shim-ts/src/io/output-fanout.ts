@@ -16,6 +16,8 @@ export class OutputFanout {
     private readonly log?: JsonLogWriter,
     private readonly sink?: Writable,
     private readonly fileFd?: number,
+    /** Told when an attached client's listener threw: the output still reaches everything else. */
+    private readonly onListenerError: (err: unknown) => void = () => undefined,
   ) {}
 
   /** Returns false when the FIFO sink is full: the caller pauses its source until 'drain'. */
@@ -31,7 +33,13 @@ export class OutputFanout {
         // a file target that fails (disk full) must not stop the container
       }
     }
-    for (const l of this.listeners) l(this.stream, chunk);
+    for (const l of this.listeners) {
+      try {
+        l(this.stream, chunk);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
     return this.sink ? this.sink.write(chunk) : true;
   }
 

@@ -52,6 +52,9 @@ export class ProcessIo {
   private readonly fanouts: OutputFanout[] = [];
   private readonly toClose: number[] = [];
   private drainedPromise: Promise<void> = Promise.resolve();
+  /** Attached clients whose backlog is over their limit: output waits for them (as a full FIFO would). */
+  private readonly behind = new Set<object>();
+  private readonly onCaughtUp: Array<() => void> = [];
   readonly stdinTarget: IoTarget;
 
   private constructor(
@@ -89,7 +92,9 @@ export class ProcessIo {
       fileFd = fs.openSync(target.path, 'a', 0o640);
       this.toClose.push(fileFd);
     }
-    const f = new OutputFanout(stream, this.listeners, this.logFor(target), sink, fileFd);
+    const f = new OutputFanout(stream, this.listeners, this.logFor(target), sink, fileFd, (err) =>
+      this.onLogError(`an attached client's ${stream} failed: ${(err as Error).message}`),
+    );
     this.fanouts.push(f);
     return f;
   }
@@ -98,9 +103,10 @@ export class ProcessIo {
   private pump(source: NodeJS.ReadableStream & { on(e: 'error', l: () => void): unknown }, f: OutputFanout): Promise<void> {
     return new Promise((resolve) => {
       source.on('data', (chunk: Buffer) => {
-        if (!f.push(chunk)) {
+        const sinkFull = !f.push(chunk);
+        if (sinkFull || this.behind.size > 0) {
           source.pause();
-          void f.waitDrain().then(() => source.resume());
+          void Promise.all([sinkFull ? f.waitDrain() : undefined, this.caughtUp()]).then(() => source.resume());
         }
       });
       source.on('error', () => undefined); // EIO from a pty whose slave closed: the end of output
@@ -204,6 +210,21 @@ export class ProcessIo {
   resize(width: number, height: number): void {
     if (!this.spec.terminal) throw new Error('the process has no terminal');
     this.master?.resize(width, height);
+  }
+
+  /**
+   * An attached client is behind (its unsent output is over its limit) or caught up again. While
+   * any is behind, the process's output is not read: the shim's memory stays bounded whatever the
+   * client does, and the process waits as it would on a full pipe.
+   */
+  setBehind(client: object, behind: boolean): void {
+    if (behind) this.behind.add(client);
+    else this.behind.delete(client);
+    if (this.behind.size === 0) for (const resume of this.onCaughtUp.splice(0)) resume();
+  }
+
+  private caughtUp(): Promise<void> {
+    return this.behind.size === 0 ? Promise.resolve() : new Promise((resolve) => this.onCaughtUp.push(resolve));
   }
 
   /** Raw output to an attached client until the returned function is called. */

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { GrpcError, Code } from '@stack/proto';
 import { exitCodeOf, linuxSyscalls as sys, waitForChild } from '@stack/runc-ts';
 import { TaskEventBus } from '../events/task-events.js';
-import { recordExit, type ExitInfo } from '../exit/exit-record.js';
+import { forgetProcess, recordExit, recordProcess, type ExitInfo } from '../exit/exit-record.js';
 import { ProcessIo, type StdioSpec } from '../io/process-io.js';
 import { mountRootfs, unmountRootfs, type MountSpec } from '../mount/rootfs-mounts.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
@@ -55,12 +55,14 @@ export interface ManagerOptions {
 const DRAIN_MS = 2000;
 
 export class TaskManager {
-  readonly events = new TaskEventBus();
+  readonly events: TaskEventBus;
   private readonly tasks = new Map<string, Task>();
   /** Set when the shim is leaving: new tasks must go to a new shim. */
   closed = false;
 
-  constructor(private readonly opts: ManagerOptions) {}
+  constructor(private readonly opts: ManagerOptions) {
+    this.events = new TaskEventBus((err, e) => opts.log('error', `a subscriber of ${e.topic} (${e.namespace}) failed: ${(err as Error).stack ?? String(err)}`));
+  }
 
   private key(ns: string, id: string): string {
     return `${ns}/${id}`;
@@ -98,26 +100,34 @@ export class TaskManager {
 
   /** Watches a process's exit: records it durably, lets its output drain, then tells everyone. */
   private watch(task: Task, proc: TaskProcess): void {
-    waitForChild(sys, proc.pid).then(
-      async (raw) => {
-        const exit: ExitInfo = { pid: proc.pid, status: exitCodeOf(raw), exitedAt: new Date() };
-        try {
-          recordExit(this.taskDir(task.namespace, task.id), proc.execId, exit);
-        } catch (err) {
-          this.opts.log('error', `cannot record the exit of ${task.id}/${proc.execId || 'init'}: ${(err as Error).message}`);
-        }
-        await proc.io.drained(DRAIN_MS);
-        proc.exited(exit);
-        this.events.publish(task.namespace, '/tasks/exit', {
-          containerId: task.id,
-          id: proc.execId || task.id,
-          pid: proc.pid,
-          exitStatus: exit.status,
-          exitedAt: exit.exitedAt,
-        });
-      },
-      (err: unknown) => this.opts.log('error', `cannot wait for ${task.id}/${proc.execId || 'init'} (pid ${proc.pid}): ${(err as Error).message}`),
-    );
+    const what = `${task.namespace}/${task.id}/${proc.execId || 'init'} (pid ${proc.pid})`;
+    try {
+      recordProcess(this.taskDir(task.namespace, task.id), proc.execId, proc.pid);
+    } catch (err) {
+      this.opts.log('error', `cannot record the pid of ${what}: ${(err as Error).message}`);
+    }
+    waitForChild(sys, proc.pid)
+      .then(
+        async (raw) => {
+          const exit: ExitInfo = { pid: proc.pid, status: exitCodeOf(raw), exitedAt: new Date() };
+          try {
+            recordExit(this.taskDir(task.namespace, task.id), proc.execId, exit);
+          } catch (err) {
+            this.opts.log('error', `cannot record the exit of ${what}: ${(err as Error).message}`);
+          }
+          await proc.io.drained(DRAIN_MS);
+          proc.exited(exit);
+          this.events.publish(task.namespace, '/tasks/exit', {
+            containerId: task.id,
+            id: proc.execId || task.id,
+            pid: proc.pid,
+            exitStatus: exit.status,
+            exitedAt: exit.exitedAt,
+          });
+        },
+        (err: unknown) => this.opts.log('error', `cannot wait for ${what}: ${(err as Error).message}`),
+      )
+      .catch((err: unknown) => this.opts.log('error', `reporting the exit of ${what} failed: ${(err as Error).stack ?? String(err)}`));
   }
 
   async create(req: CreateTask): Promise<number> {
@@ -224,6 +234,8 @@ export class TaskManager {
     const proc = this.process(ns, id, execId);
     if (proc.status === 'stopped') throw GrpcError.notFound(`process ${execId || id}: process already finished`);
     if (execId) {
+      // Not started: no pid yet, and kill(0) would signal the shim's own process group (the shim).
+      if (proc.status === 'created' || proc.pid <= 0) throw GrpcError.failedPrecondition(`process ${execId}: process not created`);
       try {
         process.kill(proc.pid, signal);
       } catch (err) {
@@ -245,6 +257,7 @@ export class TaskManager {
     if (execId) {
       proc.io.close();
       task.execs.delete(execId);
+      forgetProcess(this.taskDir(ns, id), execId);
       return { pid: proc.pid, exit: proc.exit };
     }
     task.stopOom?.();

@@ -25,7 +25,7 @@ export class ShimFixture {
   streams!: Client<MethodsOf<typeof TaskStreams>>;
   private n = 0;
 
-  constructor() {
+  constructor(private readonly opts: { keeper?: boolean } = {}) {
     fs.chmodSync(this.tmp, 0o755);
   }
 
@@ -36,7 +36,7 @@ export class ShimFixture {
 
   async connect(): Promise<void> {
     this.channel?.close();
-    const address = await startShim({ stateDir: this.stateDir, group: this.group, runtimeRoot: this.runtimeRoot });
+    const address = await startShim({ stateDir: this.stateDir, group: this.group, runtimeRoot: this.runtimeRoot, keeper: this.opts.keeper ?? false });
     this.channel = connect(address.replace(/^unix:\/\//, ''));
     const metadata = { 'containerd-namespace': NAMESPACE };
     this.task = createClient(Task, this.channel, { metadata });
@@ -58,6 +58,21 @@ export class ShimFixture {
     return { id, dir };
   }
 
+  /** The keeper's pid while it runs (with `keeper: true`), else undefined. */
+  keeperPid(): number | undefined {
+    try {
+      const pid = Number(fs.readFileSync(shimPaths(this.stateDir, this.group).keeperPidFile, 'utf8'));
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('keep') ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private killKeeper(): void {
+    const pid = this.keeperPid();
+    if (pid) process.kill(pid, 'SIGKILL');
+  }
+
   logPath(id: string): string {
     return path.join(this.tmp, `${id}-json.log`);
   }
@@ -70,6 +85,7 @@ export class ShimFixture {
   async cleanup(): Promise<void> {
     if (process.env.KEEP_SHIM_TEST) return;
     killShim(this.stateDir, this.group);
+    this.killKeeper();
     this.channel?.close();
     // Containers outlive a killed shim: kill them and their cgroups.
     removeCgroupTree(this.cgroupParent, { kill: true });
