@@ -119,6 +119,10 @@ function skipHelpCache(parser: unknown): void {
 
 /** Parses and runs one command line (argv without node and the script) with `parser` (default: a new one). */
 export async function main(argv: readonly string[], parser: yargs.Argv<GlobalArgs> = cli()): Promise<void> {
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(`engine version ${CLIENT.Version}, API ${CLIENT.ApiVersion}\n`);
+    return;
+  }
   commandLine = argv;
   await parser.wrap(Math.min(120, process.stdout.columns || 100)).parseAsync(splitCommandArgs([...argv]));
 }
