@@ -1,6 +1,7 @@
 // stats, update and prune through Debian's stock docker client and the engine CLI against engined.
 import * as fs from 'node:fs';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import { spawn } from 'node:child_process';
+import { ENGINE_BIN, startStack, waitFor, type Stack } from './support/stack.js';
 
 let s: Stack;
 
@@ -50,6 +51,25 @@ test('engine stats --no-stream prints docker\'s table', async () => {
   expect(r).toMatch(/\sbusy\s+[\d.]+%\s+[\d.]+[KM]iB \/ 64MiB\s+[\d.]+%/);
   ok(await s.docker(['rm', '-f', 'busy', 'idle']));
 }, 30_000);
+
+test('engine stats without names follows containers as they start and go, as docker stats does', async () => {
+  const child = spawn(ENGINE_BIN, ['-H', s.host, 'stats', '--format', '{{.Name}}'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    ok(await s.engine(['run', '-d', '--name', 'latecomer', '--network', 'none', 'busybox', 'sleep', '300']));
+    await waitFor(() => out.includes('latecomer'), 15_000, 'the new container in the stats table');
+    ok(await s.engine(['rm', '-f', 'latecomer']));
+    // After its removal the redrawn table no longer lists it.
+    await waitFor(() => {
+      const frames = out.split('\x1b[2J\x1b[H');
+      return frames.length > 2 && !frames[frames.length - 1]!.includes('latecomer') && !frames[frames.length - 2]!.includes('latecomer');
+    }, 15_000, 'the removed container to leave the table');
+  } finally {
+    child.kill();
+  }
+}, 60_000);
 
 test('update: limits applied to the running task at once, kept for the next start', async () => {
   ok(await s.engine(['run', '-d', '--name', 'upd', '-m', '64m', 'busybox', 'sleep', '1000']));

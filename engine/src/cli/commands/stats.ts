@@ -79,18 +79,32 @@ export function statsRow(s: StatsJson, noTrunc: boolean): Row {
 const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
 const DEFAULT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
 
-/** Reads one stats stream line by line, calling `on` with each reading. */
-async function follow(a: GlobalArgs, id: string, on: (s: StatsJson) => void): Promise<void> {
-  const res = await api(a).stream('GET', `/containers/${encodeURIComponent(id)}/stats`, { query: { stream: true } });
+/** The JSON documents of a JSON-lines response, one per line. */
+async function* jsonLines<T>(res: AsyncIterable<Buffer>): AsyncGenerator<T> {
   let buf = '';
-  for await (const chunk of res as AsyncIterable<Buffer>) {
+  for await (const chunk of res) {
     buf += chunk.toString();
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, nl).trim();
       buf = buf.slice(nl + 1);
-      if (line) on(JSON.parse(line) as StatsJson);
+      if (line) yield JSON.parse(line) as T;
     }
+  }
+}
+
+/** Reads one container's stats stream, calling `on` with each reading. */
+async function follow(a: GlobalArgs, id: string, on: (s: StatsJson) => void): Promise<void> {
+  const res = await api(a).stream('GET', `/containers/${encodeURIComponent(id)}/stats`, { query: { stream: true } });
+  for await (const s of jsonLines<StatsJson>(res as AsyncIterable<Buffer>)) on(s);
+}
+
+/** Calls `on` with each container start, die and destroy until the daemon ends the stream. */
+async function followEvents(a: GlobalArgs, on: (action: string, id: string) => void): Promise<void> {
+  const filters = JSON.stringify({ type: ['container'], event: ['start', 'die', 'destroy'] });
+  const res = await api(a).stream('GET', '/events', { query: { filters } });
+  for await (const ev of jsonLines<{ Action?: string; Actor?: { ID?: string } }>(res as AsyncIterable<Buffer>)) {
+    if (ev.Action && ev.Actor?.ID) on(ev.Action, ev.Actor.ID);
   }
 }
 
@@ -119,15 +133,32 @@ export const stats: CommandModule<GlobalArgs, Args> = {
     }
     // Streaming: the latest reading of each container, the table redrawn every second as docker does.
     const latest = new Map<string, StatsJson>();
-    const streams = ids.map((id) => follow(a, id, (s) => latest.set(id, s)).catch((err: unknown) => fail(err)));
+    const watched = new Set<string>();
+    const watch = (id: string) => {
+      if (watched.has(id)) return Promise.resolve();
+      watched.add(id);
+      return follow(a, id, (s) => latest.set(id, s)).catch((err: unknown) => fail(err));
+    };
+    const forget = (id: string) => {
+      watched.delete(id);
+      latest.delete(id);
+    };
+    const streams = ids.map(watch);
     const timer = setInterval(() => {
-      const rows = ids.flatMap((id) => {
+      const rows = [...watched].flatMap((id) => {
         const s = latest.get(id);
         return s ? [statsRow(s, a['no-trunc'])] : [];
       });
       process.stdout.write('\x1b[2J\x1b[H');
       printFormatted(rows, a.format, DEFAULT, HEADERS);
     }, 1000);
+    if (a.containers.length === 0) {
+      // No names: every container as it comes and goes (docker's client follows the events too).
+      await followEvents(a, (action, id) => {
+        if (action === 'start') void watch(id);
+        else if (action === 'destroy' || (action === 'die' && !a.all)) forget(id);
+      }).catch((err: unknown) => fail(err));
+    }
     await Promise.all(streams);
     clearInterval(timer);
     exit(0);
