@@ -1,7 +1,7 @@
 // Debian's stock docker CLI (API 1.41) against engined: the everyday commands.
 import * as path from 'node:path';
 import { startRegistry, type Registry } from '@stack/tools';
-import { serveBusybox, startStack, underPty, DOCKER_CLI, type Stack } from './support/stack.js';
+import { serveBusybox, startStack, underPty, DOCKER_CLI, ENGINE_BIN, type Stack } from './support/stack.js';
 
 let s: Stack;
 let registry: Registry;
@@ -72,3 +72,27 @@ test('run -it under a real terminal', async () => {
   expect(r.stdout).toMatch(/42/);
   expect(r.code).toBe(5);
 }, 30_000);
+
+test('pull and load on a terminal: layer lines rewritten in place with human sizes, final lines kept, as docker shows them', async () => {
+  const ref = `${registry.host}/lib/bb:3`;
+  const pullUnder = async (cli: string) => {
+    await s.engine(['rmi', ref]);
+    return underPty(`${cli} pull ${ref}`, [], 60_000);
+  };
+  const ours = await pullUnder(`${ENGINE_BIN} -H ${s.host}`);
+  const theirs = await pullUnder(`${DOCKER_CLI} --host ${s.host}`);
+  for (const r of [ours, theirs]) {
+    expect(r.code).toBe(0);
+    // busybox:latest keeps the layer: it already exists, and the image is the one stored.
+    expect(r.stdout).toMatch(/: (Pull complete|Already exists)/);
+    expect(r.stdout).toMatch(/Digest: sha256:[0-9a-f]{64}/);
+    expect(r.stdout).toMatch(/Status: (Downloaded newer image|Image is up to date) for /);
+  }
+  // The same terminal controls: line clears and cursor moves up and down, no other escapes.
+  const controls = (t: string) => [...new Set(t.match(/\x1b\[[0-9]*[A-Za-z]/g) ?? [])].map((c) => c.replace(/\d+/, 'N')).sort();
+  expect(controls(ours.stdout)).toEqual(controls(theirs.stdout));
+  const save = path.join(s.dir, 'tty-load.tar');
+  expect((await s.engine(['save', '-o', save, ref])).code).toBe(0);
+  const load = await underPty(`${ENGINE_BIN} -H ${s.host} load -i ${save}`, [], 60_000);
+  expect(load.stdout).toMatch(/Loaded image: /);
+}, 180_000);

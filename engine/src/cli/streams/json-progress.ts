@@ -1,8 +1,10 @@
-// Docker's JSON-lines progress (pull, push, load): one bar per layer on a terminal (cli-progress),
-// one line per status change otherwise; an {"error"} line fails the whole operation.
+// Docker's JSON-lines progress (pull, push, load, import) shown as docker's client shows it. On a
+// terminal each layer id owns a line that later messages rewrite in place (cursor up, clear, write,
+// cursor down), with the daemon's bar and human sizes; lines without an id (`Digest:`, `Status:`,
+// `Loaded image:`) are plain lines and reset that history. Elsewhere every message but the bars is one
+// line. An {"error"} message fails the operation.
 import type { IncomingMessage } from 'node:http';
 import type * as Readline from 'node:readline';
-import type * as CliProgress from 'cli-progress';
 
 interface Message {
   status?: string;
@@ -11,27 +13,41 @@ interface Message {
   progressDetail?: { current?: number; total?: number };
   stream?: string;
   error?: string;
-  aux?: unknown;
 }
 
 export class ProgressError extends Error {}
 
+const ESC = '\x1b[';
+
+/** Writes one message as docker's jsonmessage.Display does; `tty` adds the in-place line handling. */
+function display(m: Message, out: NodeJS.WritableStream, tty: boolean): void {
+  const isProgress = m.progressDetail !== undefined || m.progress !== undefined;
+  let endl = '';
+  if (tty && m.stream === undefined && isProgress) {
+    out.write(`${ESC}2K\r`);
+    endl = '\r';
+  } else if (isProgress && m.progress) {
+    return; // bars only on a terminal
+  }
+  if (m.id) out.write(`${m.id}: `);
+  if (tty && isProgress) out.write(`${m.status ?? ''} ${m.progress ?? ''}${endl}`);
+  else if (m.stream !== undefined) out.write(`${m.stream}${endl}`);
+  else out.write(`${m.status ?? ''}${endl}\n`);
+}
+
 export async function renderProgress(res: IncomingMessage, out: NodeJS.WriteStream, quiet = false): Promise<void> {
-  const tty = Boolean(out.isTTY) && !quiet;
-  // Loaded only for a terminal: it costs ~10 ms of every CLI start otherwise.
-  const cliProgress = tty ? (require('cli-progress') as typeof CliProgress) : undefined;
-  const multi = cliProgress ? new cliProgress.MultiBar({ stream: out, format: '{id}: {status} {bar} {value}/{total}', hideCursor: true, clearOnComplete: false, barsize: 30, forceRedraw: true }, cliProgress.Presets.shades_classic) : undefined;
-  const bars = new Map<string, CliProgress.SingleBar>();
-  const lastStatus = new Map<string, string>();
+  const tty = Boolean(out.isTTY);
+  /** Terminal line of each id, counted from the first progress line of the current run. */
+  let lines = new Map<string, number>();
   let failure: string | undefined;
   // Required here, not at load: node:readline is not safe in the CLI's startup snapshot.
   const readline = require('node:readline') as typeof Readline;
   const rl = readline.createInterface({ input: res, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (!line.trim()) continue;
+  for await (const text of rl) {
+    if (!text.trim()) continue;
     let m: Message;
     try {
-      m = JSON.parse(line) as Message;
+      m = JSON.parse(text) as Message;
     } catch {
       continue;
     }
@@ -39,34 +55,22 @@ export async function renderProgress(res: IncomingMessage, out: NodeJS.WriteStre
       failure = m.error;
       break;
     }
-    if (m.stream) {
-      if (multi) multi.log(m.stream);
-      else if (!quiet) out.write(m.stream);
-      continue;
-    }
-    if (!m.status) continue;
-    if (!m.id || m.status.startsWith('Pulling from')) {
-      const text = m.id ? `${m.id}: ${m.status}\n` : `${m.status}\n`;
-      if (multi) multi.log(text);
-      else if (!quiet) out.write(text);
-      continue;
-    }
-    if (multi) {
-      let bar = bars.get(m.id);
-      const total = m.progressDetail?.total ?? 0;
-      if (!bar) {
-        bar = multi.create(total || 1, 0, { id: m.id, status: m.status });
-        bars.set(m.id, bar);
+    if (quiet) continue;
+    let diff = 0;
+    if (m.id && (m.progressDetail !== undefined || m.progress !== undefined)) {
+      let line = lines.get(m.id);
+      if (line === undefined) {
+        line = lines.size;
+        lines.set(m.id, line);
+        if (tty) out.write('\n');
       }
-      if (total) bar.setTotal(total);
-      const current = m.progressDetail?.current;
-      const done = ['Pull complete', 'Already exists', 'Pushed', 'Layer already exists', 'Download complete'].includes(m.status);
-      bar.update(done ? bar.getTotal() : (current ?? bar.getProgress() * bar.getTotal()), { id: m.id, status: m.status.padEnd(18) });
-    } else if (!quiet && lastStatus.get(m.id) !== m.status) {
-      lastStatus.set(m.id, m.status);
-      out.write(`${m.id}: ${m.status}\n`);
+      diff = lines.size - line;
+      if (tty && diff) out.write(`${ESC}${diff}A`);
+    } else {
+      lines = new Map();
     }
+    display(m, out, tty);
+    if (m.id && tty && diff) out.write(`${ESC}${diff}B`);
   }
-  multi?.stop();
   if (failure !== undefined) throw new ProgressError(failure);
 }
