@@ -25,7 +25,13 @@ test('version and info', async () => {
   expect((await s.engine(['version', '--format', '{{.Server.ApiVersion}}'])).stdout).toBe('1.41\n');
   const info = await s.engine(['info']);
   expect(info.stdout).toMatch(/Containers: 0/);
-  expect(info.stdout).toMatch(new RegExp(`Engine Root Dir: ${s.dataRoot}`));
+  expect(info.stdout).toMatch(new RegExp(`Docker Root Dir: ${s.dataRoot}`));
+  // Line for line what docker's client prints from the same daemon (its Client section has plugins).
+  const docker = await s.docker(['info']);
+  const server = (t: string) => t.slice(t.indexOf('\nServer:')).replace(/System Time: .*/, 'System Time: <T>');
+  expect(server(info.stdout)).toBe(server(docker.stdout));
+  expect(info.stdout).toMatch(/^Client:\n Context: {4}default\n Debug Mode: false\n/);
+  expect(info.stdout).toMatch(/ Total Memory: \d+(\.\d+)?GiB\n/);
   expect((await s.engine(['info', '--format', '{{.Images}}'])).stdout).toBe('1\n');
   const down = await s.engine(['-H', 'unix:///nonexistent/engine.sock', 'ps']);
   expect(down.code).toBe(1);

@@ -30,3 +30,4 @@ export function parseMemory(v: string): number {
   const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as 'b'];
   return Math.floor(Number(m[1]) * mult);
 }
+
