@@ -2,8 +2,8 @@
 // to the container's command, flags included. yargs cannot stop at that positional inside a command,
 // so the CLI marks it with `--` before parsing.
 const BOOLEAN_FLAGS: Record<string, Set<string>> = {
-  run: new Set(['d', 'detach', 'i', 'interactive', 't', 'tty', 'rm', 'read-only', 'privileged', 'init', 'sig-proxy', 'help', 'P', 'publish-all']),
-  create: new Set(['i', 'interactive', 't', 'tty', 'rm', 'read-only', 'privileged', 'init', 'help', 'P', 'publish-all']),
+  run: new Set(['d', 'detach', 'i', 'interactive', 't', 'tty', 'rm', 'read-only', 'privileged', 'init', 'sig-proxy', 'help', 'P', 'publish-all', 'healthcheck']),
+  create: new Set(['i', 'interactive', 't', 'tty', 'rm', 'read-only', 'privileged', 'init', 'help', 'P', 'publish-all', 'healthcheck']),
   exec: new Set(['d', 'detach', 'i', 'interactive', 't', 'tty', 'privileged', 'help']),
   top: new Set(['help']),
 };

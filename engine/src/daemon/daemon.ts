@@ -1,5 +1,6 @@
 // engined: loads its config and state, waits for containerd-ts, reconnects to running containers,
 // then serves the API. SIGTERM stops the daemon only: containers keep running.
+import { HealthSupervisor } from './containers/health-supervisor.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -96,6 +97,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
   const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers, events), volumes, events, net, log };
   await containers.restore();
   containers.watchOom();
+  const health = new HealthSupervisor(store, containers, engine.execs, events, log);
   const server = new ApiServer(buildRouter(engine), log);
   for (const h of config.hosts) {
     if (h.startsWith('unix://')) await server.listenUnix(h.slice('unix://'.length));
@@ -111,6 +113,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('engined stopping; containers keep running');
+    health.stop();
     containers.close();
     // Containers keep their networking, and published ports their proxy, while the daemon is down.
     net.close();

@@ -1,22 +1,12 @@
 // The filters every prune endpoint shares, with dockerd's rules: `until` (a timestamp or a Go
 // duration before now) and `label` / `label!` (key or key=value), anything else refused.
+import { parseGoDuration } from '../../common/go-duration.js';
 import { ApiError, badRequest } from '../../daemon/http/api-error.js';
 
 export interface PruneFilters {
   /** Only what was created before this (ms since the epoch). */
   until: number | undefined;
   matchLabels(labels: Record<string, string>): boolean;
-}
-
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration: a sequence of decimal numbers with units (1h30m, 10s, 1.5h). */
-export function parseGoDuration(v: string): number | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(v);
-  if (!m) return v === '0' ? 0 : undefined;
-  let total = 0;
-  for (const part of v.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * UNITS[part[2]!]!;
-  return m[1] === '-' ? -total : total;
 }
 
 /** A point in time as dockerd's filters take it: a duration before `now`, unix seconds, or an RFC 3339-ish date. */

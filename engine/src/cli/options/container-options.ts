@@ -1,4 +1,5 @@
 // The flags `run` and `create` share, and the create request they turn into (Config + HostConfig).
+import { parseGoDuration } from '../../common/go-duration.js';
 import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { parseMemory } from '../format/human.js';
@@ -35,6 +36,12 @@ export interface ContainerArgs {
   init: boolean;
   'stop-signal'?: string | undefined;
   'stop-timeout'?: number | undefined;
+  'health-cmd'?: string | undefined;
+  'health-interval'?: string | undefined;
+  'health-timeout'?: string | undefined;
+  'health-start-period'?: string | undefined;
+  'health-retries'?: number | undefined;
+  healthcheck: boolean;
   label: string[];
   publish: string[];
   'publish-all': boolean;
@@ -95,6 +102,13 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('init', { type: 'boolean', default: false, describe: 'run an init inside the container' })
     .option('stop-signal', { type: 'string', describe: 'signal to stop the container' })
     .option('stop-timeout', { type: 'number', describe: 'seconds to wait before killing on stop' })
+    .option('health-cmd', { type: 'string', describe: 'Command to run to check health' })
+    .option('health-interval', { type: 'string', describe: 'Time between running the check (ms|s|m|h) (default 0s)' })
+    .option('health-timeout', { type: 'string', describe: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' })
+    .option('health-start-period', { type: 'string', describe: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' })
+    .option('health-retries', { type: 'number', describe: 'Consecutive failures needed to report unhealthy' })
+    // yargs reads --no-healthcheck as healthcheck=false.
+    .option('healthcheck', { type: 'boolean', default: true, hidden: true, describe: '--no-healthcheck: disable any container-specified HEALTHCHECK' })
     .option('label', { alias: 'l', ...list, describe: 'set metadata' })
     .option('publish', { alias: 'p', ...list, describe: "publish a container's port: [ip:][host:]container[/proto]" })
     .option('publish-all', { alias: 'P', type: 'boolean', default: false, describe: 'publish every exposed port on a random host port' })
@@ -258,6 +272,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
     ...(args.domainname ? { Domainname: args.domainname } : {}),
     ...(args['stop-signal'] ? { StopSignal: args['stop-signal'] } : {}),
     ...(args['stop-timeout'] !== undefined ? { StopTimeout: args['stop-timeout'] } : {}),
+    ...healthcheckOf(args),
     HostConfig: {
       Binds: args.volume,
       Mounts: args.mount.map(parseMount),
@@ -288,4 +303,26 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
     },
     NetworkingConfig: networkingConfig(args),
   };
+}
+
+/** The Healthcheck from --health-* and --no-healthcheck, with docker's client's checks and messages. */
+function healthcheckOf(args: ContainerArgs): { Healthcheck?: Record<string, unknown> } {
+  const durations = (['interval', 'timeout', 'start-period'] as const).map((k) => {
+    const v = args[`health-${k}`];
+    if (v === undefined) return 0;
+    const ms = parseGoDuration(v);
+    if (ms === undefined) throw new UsageError(`invalid argument "${v}" for "--health-${k}" flag: time: invalid duration "${v}"`);
+    if (ms < 0) throw new UsageError(`--health-${k} cannot be negative`);
+    return Math.round(ms * 1_000_000);
+  });
+  const retries = args['health-retries'];
+  const haveSettings = args['health-cmd'] !== undefined || args['health-interval'] !== undefined || args['health-timeout'] !== undefined || args['health-start-period'] !== undefined || retries !== undefined;
+  if (!args.healthcheck) {
+    if (haveSettings) throw new UsageError('--no-healthcheck conflicts with --health-* options');
+    return { Healthcheck: { Test: ['NONE'] } };
+  }
+  if (!haveSettings) return {};
+  if (retries !== undefined && retries < 0) throw new UsageError('--health-retries cannot be negative');
+  const [Interval, Timeout, StartPeriod] = durations;
+  return { Healthcheck: { Test: args['health-cmd'] !== undefined ? ['CMD-SHELL', args['health-cmd']] : [], Interval, Timeout, StartPeriod, Retries: retries ?? 0 } };
 }

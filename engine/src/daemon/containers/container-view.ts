@@ -68,8 +68,11 @@ function ago(iso: string, now = Date.now()): string {
 export function statusText(rec: ContainerRecord): string {
   const st = rec.State;
   switch (st.Status) {
-    case 'running':
-      return `Up ${ago(st.StartedAt)}`;
+    case 'running': {
+      // docker's health suffix: (health: starting), (healthy), (unhealthy).
+      const h = st.Health?.Status;
+      return `Up ${ago(st.StartedAt)}${h ? (h === 'starting' ? ' (health: starting)' : ` (${h})`) : ''}`;
+    }
     case 'paused':
       return `Up ${ago(st.StartedAt)} (Paused)`;
     case 'restarting':
@@ -126,6 +129,7 @@ export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undef
       Error: st.Error,
       StartedAt: st.StartedAt,
       FinishedAt: st.FinishedAt,
+      ...(st.Health ? { Health: st.Health } : {}),
     },
     Image: rec.Image,
     ResolvConfPath: rec.ResolvConfPath,

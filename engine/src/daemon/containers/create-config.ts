@@ -1,5 +1,6 @@
 // A create request (Config + HostConfig) checked and completed from the image the way dockerd
 // does it, before anything is created: every 400 is raised here.
+import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './healthcheck.js';
 import * as os from 'node:os';
 import { badRequest } from '../http/api-error.js';
 import type { ImageConfig } from '../images/image-types.js';
@@ -136,5 +137,7 @@ export function completeConfig(raw: Record<string, unknown>, image: ImageConfig,
     StopSignal: typeof raw.StopSignal === 'string' && raw.StopSignal ? raw.StopSignal : (ic.StopSignal ?? 'SIGTERM'),
     ...(stopTimeout !== undefined ? { StopTimeout: stopTimeout } : {}),
   };
+  const health = mergeHealthcheck(validateHealthcheck(raw.Healthcheck), ic.Healthcheck as HealthConfig | undefined);
+  if (health) config.Healthcheck = health;
   return { config, path: full[0]!, args: full.slice(1) };
 }

@@ -152,6 +152,48 @@ export class ExecManager {
     );
   }
 
+  /**
+   * Runs an exec to its end inside the daemon (health probes): its exit code and up to `maxOutput`
+   * bytes of stdout and stderr together. Past `timeoutMs` the process is killed and -1 is returned,
+   * as dockerd reports a probe that timed out.
+   */
+  async run(id: string, timeoutMs: number, maxOutput = 4096): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+    const e = this.get(id);
+    await this.launch(e);
+    const attach = await TaskAttach.open(this.c, { containerId: e.ContainerID, execId: e.ID, stdin: false, stdout: true, stderr: true });
+    const parts: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void this.c.tasks.kill({ containerId: e.ContainerID, execId: e.ID, signal: 9, all: false }).catch(() => undefined);
+    }, timeoutMs);
+    let status: number | undefined;
+    try {
+      const { pid } = await this.c.tasks.start({ containerId: e.ContainerID, execId: e.ID });
+      e.Pid = pid;
+      e.Running = true;
+      for (let r = await attach.next(); !r.done; r = await attach.next()) {
+        const k = r.value.kind;
+        if (k.case === 'exit') {
+          status = k.value.exitStatus;
+          break;
+        }
+        if ((k.case === 'stdout' || k.case === 'stderr') && size < maxOutput) {
+          const chunk = Buffer.from(k.value).subarray(0, maxOutput - size);
+          parts.push(chunk);
+          size += chunk.length;
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      attach.close();
+      await this.finish(e, status ?? 137);
+      this.execs.delete(e.ID);
+    }
+    return { exitCode: timedOut ? -1 : (status ?? -1), output: Buffer.concat(parts).toString('utf8'), timedOut };
+  }
+
   /** Detached: starts and returns; the exit code arrives through Tasks.Wait. */
   async startDetached(id: string): Promise<void> {
     const e = this.get(id);

@@ -1,5 +1,6 @@
 // A container as the engine keeps it: Docker's Config and HostConfig as the client sent them (with
 // defaults applied), and the runtime state the engine tracks. Field names follow the Engine API.
+import type { HealthConfig, HealthState } from '../containers/healthcheck.js';
 
 export interface ContainerConfig {
   Hostname: string;
@@ -21,6 +22,7 @@ export interface ContainerConfig {
   Labels: Record<string, string>;
   StopSignal?: string;
   StopTimeout?: number;
+  Healthcheck?: HealthConfig;
 }
 
 export interface RestartPolicy {
@@ -97,6 +99,8 @@ export interface ContainerState {
   StartedAt: string;
   FinishedAt: string;
   OOMKilled: boolean;
+  /** Present while a container with a health check runs (and after, as dockerd keeps it). */
+  Health?: HealthState;
 }
 
 /** A mount as the container sees it (inspect's Mounts). */
