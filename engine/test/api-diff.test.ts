@@ -1,20 +1,17 @@
 // The same requests to engined and to Debian's dockerd 20.10 (on private paths, no networking):
 // status codes, the keys of the JSON answers, and the error messages, for the endpoints of issue 16.
 import * as http from 'node:http';
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 let s: Stack;
-let ctd: ReferenceContainerd;
+let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack();
-  ctd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: ctd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  const load = await dockerd.docker(['load', '-i', s.busyboxArchive]);
-  if (load.code !== 0) throw new Error(load.stderr);
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
   for (const run of [dockerd.docker, s.docker]) {
     const r = await run(['create', '--name', 'c1', '--network', 'none', 'busybox', 'sleep', '1000']);
     if (r.code !== 0) throw new Error(r.stderr);
@@ -22,10 +19,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await dockerd?.stop();
-  await ctd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop();
+}, 90_000);
 
 interface Answer {
   status: number;

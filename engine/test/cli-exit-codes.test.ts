@@ -1,19 +1,16 @@
 // Exit codes of the engine CLI on engined against Debian's docker client on Debian's dockerd (on a
 // containerd of its own): the same command lines, the same statuses.
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 let s: Stack;
-let containerd: ReferenceContainerd | undefined;
-let dockerd: ReferenceDockerd | undefined;
+let side: BesideDockerd;
+let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack();
-  // Under the stack's directory: its cleanup unmounts what dockerd leaves mounted (its data root) and removes it all.
-  containerd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: containerd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  expect((await dockerd.docker(['load', '-i', s.busyboxArchive])).code).toBe(0);
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
   for (const run of [(a: string[]) => s.engine(a), (a: string[]) => dockerd!.docker(a)]) {
     const r = await run(['run', '-d', '--network', 'none', '--name', 'target', 'busybox', 'sleep', '600']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
@@ -21,16 +18,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  try {
-    await dockerd?.docker(['rm', '-f', 'target']).catch(() => undefined);
-    await dockerd?.stop();
-  } finally {
-    try {
-      await containerd?.stop();
-    } finally {
-      await s?.cleanup();
-    }
-  }
+  await side?.stop(['target']);
 }, 90_000);
 
 const CASES: Array<readonly string[]> = [

@@ -1,30 +1,25 @@
 // `engine commit` / POST /commit side by side with Debian's dockerd: the same container changes and
 // --change edits give an image with the same run config and history shape, which runs and shows the
 // changes; the stock docker CLI commits through engined too.
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 jest.setTimeout(240_000);
 
 let s: Stack;
-let containerd: ReferenceContainerd;
+let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 type Run = (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 beforeAll(async () => {
-  s = await startStack({ loadBusybox: true });
-  containerd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: containerd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  expect((await dockerd.docker(['load', '-i', s.busyboxArchive])).code).toBe(0);
-});
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
+}, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'src']).catch(() => undefined);
-  await dockerd?.stop();
-  await containerd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['src']);
+}, 90_000);
 
 async function commitOn(run: Run): Promise<Record<string, string>> {
   const c = await run(['run', '--name', 'src', '--network', 'none', '-e', 'FROM_RUN=1', 'busybox', 'sh', '-c', 'echo data > /committed && rm /bin/ls && mkdir /made']);

@@ -1,8 +1,8 @@
 // `engine diff` / GET /containers/{id}/changes side by side with Debian's dockerd (overlay2) on the
 // same busybox image and the same changes; the stock docker CLI against engined prints the same.
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 jest.setTimeout(180_000);
 
@@ -16,22 +16,17 @@ const SCRIPT = [
 ].join(' && ');
 
 let s: Stack;
-let containerd: ReferenceContainerd;
+let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack({ loadBusybox: true });
-  containerd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: containerd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  expect((await dockerd.docker(['load', '-i', s.busyboxArchive])).code).toBe(0);
-});
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
+}, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'ch']).catch(() => undefined);
-  await dockerd?.stop();
-  await containerd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['ch']);
+}, 90_000);
 
 test('the same changes are reported as dockerd reports them', async () => {
   for (const run of [(a: string[]) => s.engine(a), (a: string[]) => dockerd.docker(a)]) {

@@ -3,28 +3,22 @@
 // says of a json-file log with a damaged record (a deliberate difference: dockerd stops there in
 // silence, exit 0; engined reports it in the stream and goes on).
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 let s: Stack;
-let refCtd: ReferenceContainerd | undefined;
-let dockerd: ReferenceDockerd | undefined;
+let side: BesideDockerd;
+let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack();
-  refCtd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: refCtd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  const loaded = await dockerd.docker(['load', '-i', s.busyboxArchive]);
-  if (loaded.code !== 0) throw new Error(`docker load: ${loaded.stderr}`);
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
 }, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'ev']);
-  await dockerd?.stop();
-  await refCtd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['ev']);
+}, 90_000);
 
 type Run = (args: readonly string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 

@@ -5,28 +5,24 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 jest.setTimeout(180_000);
 
 let s: Stack;
-let containerd: ReferenceContainerd;
+let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack({ loadBusybox: true });
-  containerd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: containerd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  expect((await dockerd.docker(['load', '-i', s.busyboxArchive])).code).toBe(0);
-});
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
+}, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'ex']).catch(() => undefined);
-  await dockerd?.stop();
-  await containerd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['ex']);
+}, 90_000);
 
 /**
  * dockerd's init layer (mount points with its own modes, /.dockerenv, /etc/mtab) is not ours: the

@@ -2,30 +2,25 @@
 // healthy → unhealthy (its early failures fall in the start period and do not count) under both, with State.Health, the ps suffix and health_status events alike;
 // invalid settings are refused with dockerd's words.
 import * as http from 'node:http';
-import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import { waitFor, type Stack } from './support/stack.js';
 
 jest.setTimeout(180_000);
 
 let s: Stack;
-let containerd: ReferenceContainerd;
+let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 type Run = (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 beforeAll(async () => {
-  s = await startStack({ loadBusybox: true });
-  containerd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: containerd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  expect((await dockerd.docker(['load', '-i', s.busyboxArchive])).code).toBe(0);
-});
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
+}, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'hc']).catch(() => undefined);
-  await dockerd?.stop();
-  await containerd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['hc']);
+}, 90_000);
 
 function post(socket: string, urlPath: string, body: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -2,27 +2,22 @@
 // running container uses, RepoDigests after a load and after a push that failed, and loading an
 // archive whose content is already there (ours and a `docker save` of dockerd's).
 import * as path from 'node:path';
-import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
-import { startStack, type Stack } from './support/stack.js';
+import type { ReferenceDockerd } from '@stack/tools';
+import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
+import type { Stack } from './support/stack.js';
 
 let s: Stack;
-let refCtd: ReferenceContainerd | undefined;
-let dockerd: ReferenceDockerd | undefined;
+let side: BesideDockerd;
+let dockerd: ReferenceDockerd;
 
 beforeAll(async () => {
-  s = await startStack();
-  refCtd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-containerd') });
-  dockerd = await startReferenceDockerd({ containerdSocket: refCtd.socket, dir: path.join(s.dir, 'ref-dockerd') });
-  const loaded = await dockerd.docker(['load', '-i', s.busyboxArchive]);
-  if (loaded.code !== 0) throw new Error(`docker load: ${loaded.stderr}`);
+  side = await startBesideDockerd();
+  ({ s, dockerd } = side);
 }, 180_000);
 
 afterAll(async () => {
-  await dockerd?.docker(['rm', '-f', 'user']);
-  await dockerd?.stop();
-  await refCtd?.stop();
-  await s?.cleanup();
-});
+  await side?.stop(['user']);
+}, 90_000);
 
 type Run = (args: readonly string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 const ours: Run = (args) => s.docker(args);
