@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../core/sys/atomic-file.js';
 import { validateIdentifier } from '../core/namespaces/context.js';
 import type { CniNetworkList } from './cni-config.js';
 
@@ -38,18 +39,6 @@ export class CniError extends Error {
     super(`cni plugin ${plugin} failed (${command}): ${message}`);
     this.name = 'CniError';
   }
-}
-
-function writeAtomic(file: string, data: string): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 export class CniRunner {
@@ -137,7 +126,7 @@ export class CniRunner {
     }
     const res = result ?? {};
     fs.mkdirSync(this.cacheDir, { recursive: true, mode: 0o700 });
-    writeAtomic(cache, JSON.stringify({ network: net.name, netns: a.netns, ifName: a.ifName, result: res }));
+    writeFileAtomic(cache, JSON.stringify({ network: net.name, netns: a.netns, ifName: a.ifName, result: res }));
     return res;
   }
 
@@ -202,6 +191,6 @@ export function writeDefaultConf(confDir: string, opts: { bridge: string; subnet
     ],
   };
   const file = path.join(confDir, '10-containerd-ts-net.conflist');
-  writeAtomic(file, JSON.stringify(conf, null, 2) + '\n');
+  writeFileAtomic(file, JSON.stringify(conf, null, 2) + '\n');
   return file;
 }

@@ -2,6 +2,7 @@
 // plugin's root, written temp-fsync-rename so a crash leaves the old or the new record, never half.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../core/sys/atomic-file.js';
 import { invalidArgument, notFound } from '../core/errdefs.js';
 
 export interface SandboxRecord {
@@ -26,18 +27,6 @@ export interface SandboxRecord {
 }
 
 const ID = /^[a-f0-9]{64}$/;
-
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w', mode);
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
 
 export class RecordStore<T extends { id: string }> {
   constructor(

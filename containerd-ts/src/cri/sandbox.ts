@@ -18,7 +18,8 @@ import { loadCniNetwork, type CniNetworkList } from './cni-config.js';
 import { CniRunner, podIp, writeDefaultConf, type CniAttachment } from './cni.js';
 import type { CriDeps } from './deps.js';
 import { CRI_CTX, MANAGED_LABEL } from './images.js';
-import { SandboxStore, writeFileAtomic, type SandboxRecord } from './record-store.js';
+import { writeFileAtomic } from '../core/sys/atomic-file.js';
+import { SandboxStore, type SandboxRecord } from './record-store.js';
 import { hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
 
 type Impl = ServiceImpl<(typeof RuntimeService)['method']>;

@@ -1,8 +1,7 @@
 // engine export [-o FILE] CONTAINER: the container's filesystem as a tar archive.
-import * as fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { writeArchive } from '../streams/archive-output.js';
 
 interface Args extends GlobalArgs {
   container: string;
@@ -20,10 +19,7 @@ export const exportCmd: CommandModule<GlobalArgs, Args> = {
     }
     try {
       const res = await api(a).stream('GET', `/containers/${encodeURIComponent(a.container)}/export`);
-      // Written whole or not at all: a failed export never leaves a truncated file under the name.
-      const tmp = a.output ? `${a.output}.${process.pid}.tmp` : undefined;
-      await pipeline(res, tmp ? fs.createWriteStream(tmp) : process.stdout);
-      if (tmp && a.output) fs.renameSync(tmp, a.output);
+      await writeArchive(res, a.output);
     } catch (err) {
       fail(err);
     }

@@ -1,8 +1,7 @@
 // engine save [-o FILE] IMAGE…: a tarball on stdout or in a file.
-import * as fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { writeArchive } from '../streams/archive-output.js';
 
 interface Args extends GlobalArgs {
   images: string[];
@@ -20,9 +19,7 @@ export const save: CommandModule<GlobalArgs, Args> = {
     }
     try {
       const res = await api(a).stream('GET', '/images/get', { query: { names: a.images } });
-      const tmp = a.output ? `${a.output}.${process.pid}.tmp` : undefined;
-      await pipeline(res, tmp ? fs.createWriteStream(tmp) : process.stdout);
-      if (tmp && a.output) fs.renameSync(tmp, a.output);
+      await writeArchive(res, a.output);
     } catch (err) {
       fail(err);
     }
