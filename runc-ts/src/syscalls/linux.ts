@@ -58,9 +58,12 @@ function check(name: string, ret: unknown, detail = ''): number {
 const MADV_DOFORK = 11;
 
 /**
- * V8 marks its heap MADV_DONTFORK, so a forked child would fault on first touch. Mark every
- * mapping forkable again; a minor GC first keeps the child from waiting on helper threads that
- * do not exist after fork (this is why node must run with --single-threaded --expose-gc).
+ * V8 marks the pages of its heap MADV_DONTFORK, so a forked child faults on the first touch of
+ * one. Mark every mapping forkable again; a minor GC first keeps the child from waiting on helper
+ * threads that do not exist after fork (this is why node must run with --single-threaded
+ * --expose-gc). The pass itself allocates, and V8 may map a fresh (DONTFORK) page for it, so the
+ * maps are read again until a pass finds no mapping it has not already marked: a page mapped after
+ * the last pass killed the child with SIGSEGV whenever the child touched it, depending on heap layout.
  */
 function makeForkable(): void {
   const gc = (globalThis as { gc?: (o?: { type: string }) => void }).gc;
@@ -69,20 +72,36 @@ function makeForkable(): void {
   }
   gc({ type: 'minor' });
   const madvise = fn('madvise', 'int madvise(void *addr, size_t len, int advice)');
+  const marked = new Set<string>();
+  for (let pass = 0; pass < 10; pass++) {
+    if (markNewMappings(madvise, marked) === 0) return;
+  }
+  throw new Error('cannot fork: the process memory map kept changing while it was being marked forkable');
+}
+
+/** madvise(MADV_DOFORK) over each range of /proc/self/maps not in `marked`; returns how many. */
+function markNewMappings(madvise: Fn, marked: Set<string>): number {
   const maps = fs.readFileSync('/proc/self/maps', 'latin1');
+  let fresh = 0;
   let start = 0;
   while (start < maps.length) {
     let end = maps.indexOf('\n', start);
     if (end < 0) end = maps.length;
     const dash = maps.indexOf('-', start);
     const space = maps.indexOf(' ', dash);
-    if (dash > start && space > dash) {
-      const a = BigInt('0x' + maps.slice(start, dash));
-      const b = BigInt('0x' + maps.slice(dash + 1, space));
-      madvise(a, Number(b - a), MADV_DOFORK); // fails harmlessly on [vsyscall]
+    if (dash > start && space > dash && space < end) {
+      const range = maps.slice(start, space);
+      if (!marked.has(range)) {
+        marked.add(range);
+        fresh++;
+        const a = BigInt('0x' + maps.slice(start, dash));
+        const b = BigInt('0x' + maps.slice(dash + 1, space));
+        madvise(a, Number(b - a), MADV_DOFORK); // fails harmlessly on [vsyscall]
+      }
     }
     start = end + 1;
   }
+  return fresh;
 }
 
 function native(len: number): { ptr: unknown; addr: bigint; view: Buffer } {
@@ -101,8 +120,9 @@ function sockaddrUn(path: string): Buffer {
 
 export const linux: Syscalls = {
   fork() {
+    const forkFn = fn('fork', 'int fork()'); // declared before the marking: declaring allocates
     makeForkable();
-    return check('fork', fn('fork', 'int fork()')());
+    return check('fork', forkFn());
   },
   exit(code) {
     fn('_exit', 'void _exit(int)')(code);
