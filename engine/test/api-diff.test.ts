@@ -171,6 +171,8 @@ test('stats of a running container: the same keys at every level docker reads', 
   expect(keys(b)).toEqual(keys(a));
   for (const k of ['cpu_stats', 'precpu_stats', 'pids_stats', 'blkio_stats']) expect(keys(b[k])).toEqual(keys(a[k]));
   expect(keys(b.cpu_stats!.cpu_usage)).toEqual(keys(a.cpu_stats!.cpu_usage));
+  // Block I/O from the same kernel counters (this host's v1 throttle files count nothing: both empty).
+  expect(b.blkio_stats).toEqual(a.blkio_stats);
   // dockerd lists more cgroup v1 memory counters; the ones docker's client reads are there.
   expect(keys(b.memory_stats)).toEqual(keys(a.memory_stats));
   for (const k of ['cache', 'rss', 'inactive_file', 'active_file']) expect(b.memory_stats!.stats).toHaveProperty(k);

@@ -113,3 +113,27 @@ describe('secureJoin keeps every path inside the root', () => {
     expect(isWithin('/r', '/rx')).toBe(false);
   });
 });
+
+describe('blkio statistics files', () => {
+  const { parseBlkioV1, parseIoStatV2 } = require('../src/cgroups/stats.js') as typeof import('../src/cgroups/stats.js');
+  test('cgroup v1: device lines with and without an operation; the Total line skipped', () => {
+    expect(parseBlkioV1('8:0 Read 4096\n8:0 Write 0\n8:0 Sync 0\n8:0 Async 4096\n8:0 Discard 0\n8:0 Total 4096\nTotal 4096\n')).toEqual([
+      { major: 8, minor: 0, op: 'Read', value: 4096 },
+      { major: 8, minor: 0, op: 'Write', value: 0 },
+      { major: 8, minor: 0, op: 'Sync', value: 0 },
+      { major: 8, minor: 0, op: 'Async', value: 4096 },
+      { major: 8, minor: 0, op: 'Discard', value: 0 },
+      { major: 8, minor: 0, op: 'Total', value: 4096 },
+    ]);
+    expect(parseBlkioV1('253:1 77\n')).toEqual([{ major: 253, minor: 1, op: '', value: 77 }]);
+    expect(parseBlkioV1(undefined)).toEqual([]);
+  });
+  test("cgroup v2 io.stat in v1's terms", () => {
+    const b = parseIoStatV2('259:0 rbytes=8192 wbytes=4096 rios=2 wios=1 dbytes=0 dios=0\n');
+    expect(b.ioServiceBytesRecursive).toEqual([
+      { major: 259, minor: 0, op: 'Read', value: 8192 },
+      { major: 259, minor: 0, op: 'Write', value: 4096 },
+    ]);
+    expect(b.ioServicedRecursive.map((e) => e.value)).toEqual([2, 1]);
+  });
+});

@@ -5,7 +5,7 @@ import type { DeviceRule } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
-import type { CgroupStats } from './stats.js';
+import { emptyBlkio, parseBlkioV1, type BlkioStats, type CgroupStats } from './stats.js';
 
 const MAX = 2 ** 63 - 4096; // what the kernel reports for "unlimited" on v1 (page aligned)
 
@@ -176,11 +176,36 @@ export class V1Cgroups implements CgroupManager {
         raw,
       },
       pids: { current: num(pids, 'pids.current'), limit: pidsMax === undefined || pidsMax === 'max' ? 0 : Number(pidsMax) },
+      blkio: this.blkioStats(),
     };
     if (mem && fs.existsSync(path.join(mem, 'memory.memsw.usage_in_bytes'))) {
       stats.memory.swap = { limit: num(mem, 'memory.memsw.limit_in_bytes'), usage: num(mem, 'memory.memsw.usage_in_bytes'), max: num(mem, 'memory.memsw.max_usage_in_bytes'), failcnt: num(mem, 'memory.memsw.failcnt') };
     }
     return stats;
+  }
+
+  /**
+   * As runc reads them: the proportional-weight scheduler's files where the host has them, else the
+   * throttle policy's byte and request counts (all that a host without CFQ/BFQ keeps).
+   */
+  private blkioStats(): BlkioStats {
+    const b = emptyBlkio();
+    const d = this.dir('blkio');
+    if (!d) return b;
+    const read = (f: string) => parseBlkioV1(tryReadCgroupFile(d, f));
+    b.ioServiceBytesRecursive = read('blkio.io_service_bytes_recursive');
+    b.ioServicedRecursive = read('blkio.io_serviced_recursive');
+    b.ioQueuedRecursive = read('blkio.io_queued_recursive');
+    b.ioServiceTimeRecursive = read('blkio.io_service_time_recursive');
+    b.ioWaitTimeRecursive = read('blkio.io_wait_time_recursive');
+    b.ioMergedRecursive = read('blkio.io_merged_recursive');
+    b.ioTimeRecursive = read('blkio.time_recursive');
+    b.sectorsRecursive = read('blkio.sectors_recursive');
+    if (b.ioServiceBytesRecursive.length === 0) {
+      b.ioServiceBytesRecursive = read('blkio.throttle.io_service_bytes_recursive');
+      b.ioServicedRecursive = read('blkio.throttle.io_serviced_recursive');
+    }
+    return b;
   }
 
   destroy(): void {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CgroupError } from './cgroup-error.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
-import type { CgroupStats } from './stats.js';
+import { parseIoStatV2, type CgroupStats } from './stats.js';
 
 /** cgroup v1 cpu.shares (2..262144) → v2 cpu.weight (1..10000), the conversion runc and the kernel docs use. */
 export function sharesToWeight(shares: number): number {
@@ -156,6 +156,7 @@ export class V2Cgroups implements CgroupManager {
         raw: mem,
       },
       pids: { current: num('pids.current'), limit: num('pids.max') },
+      blkio: parseIoStatV2(tryReadCgroupFile(this.dir, 'io.stat')),
     };
   }
 

@@ -6,12 +6,30 @@ import type { CgroupStats } from '@stack/runc-ts';
 
 const big = (n: number | undefined) => BigInt(Math.max(0, Math.trunc(n ?? 0)));
 
+type Entries = CgroupStats['blkio']['ioServiceBytesRecursive'];
+const blkioEntries = (list: Entries | undefined) => (list ?? []).map((e) => ({ op: e.op, device: '', major: big(e.major), minor: big(e.minor), value: big(e.value) }));
+
 export function metricsAny(s: CgroupStats): Any {
   const raw = s.memory.raw;
+  const b = s.blkio;
   return anyPack(
     MetricsSchema,
     create(MetricsSchema, {
       pids: { current: big(s.pids.current), limit: big(s.pids.limit) },
+      ...(b
+        ? {
+            blkio: {
+              ioServiceBytesRecursive: blkioEntries(b.ioServiceBytesRecursive),
+              ioServicedRecursive: blkioEntries(b.ioServicedRecursive),
+              ioQueuedRecursive: blkioEntries(b.ioQueuedRecursive),
+              ioServiceTimeRecursive: blkioEntries(b.ioServiceTimeRecursive),
+              ioWaitTimeRecursive: blkioEntries(b.ioWaitTimeRecursive),
+              ioMergedRecursive: blkioEntries(b.ioMergedRecursive),
+              ioTimeRecursive: blkioEntries(b.ioTimeRecursive),
+              sectorsRecursive: blkioEntries(b.sectorsRecursive),
+            },
+          }
+        : {}),
       cpu: {
         usage: { total: big(s.cpu.usage.total), kernel: big(s.cpu.usage.kernel), user: big(s.cpu.usage.user), perCpu: (s.cpu.usage.percpu ?? []).map(big) },
         throttling: { periods: big(s.cpu.throttling.periods), throttledPeriods: big(s.cpu.throttling.throttledPeriods), throttledTime: big(s.cpu.throttling.throttledTime) },
