@@ -174,7 +174,13 @@ describe('ctr-ts commands', () => {
     const ev = spawn(process.execPath, [CTR_TS_BIN, '--address', daemon.socket, '--format', 'json', 'events', 'topic~="^/images/"']);
     let out = '';
     ev.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    await new Promise((r) => setTimeout(r, 700));
+    // Subscribed once a probe's events come through (a fixed wait raced a loaded machine).
+    for (let i = 0; i < 100 && !/\/images\/delete.*\n/.test(out); i++) {
+      await ctrTs(daemon, ['images', 'tag', 'busybox', 'example.com/probe:1']);
+      await ctrTs(daemon, ['images', 'rm', 'example.com/probe:1']);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    out = '';
     await ctrTs(daemon, ['images', 'tag', 'busybox', 'example.com/mine:1']);
     await ctrTs(daemon, ['namespaces', 'create', 'not-an-image-event']);
     await ctrTs(daemon, ['images', 'rm', 'example.com/mine:1']);

@@ -50,8 +50,8 @@ test('run -d, logs -f, exec -it, stop, rm', async () => {
   const follow = s.docker(['logs', '-f', 'dd']);
   await new Promise((r) => setTimeout(r, 1500));
   const pty = await underPty(`${DOCKER_CLI} --host ${s.host} exec -it dd sh`, [
-    { afterMs: 1500, send: 'echo $((40+2))\r' },
-    { afterMs: 500, send: 'exit 3\r' },
+    { waitFor: /# /, send: 'echo $((40+2))\r' },
+    { waitFor: /42/, send: 'exit 3\r' },
   ]);
   expect(pty.stdout).toMatch(/42/);
   expect(pty.code).toBe(3);
@@ -65,8 +65,8 @@ test('run -d, logs -f, exec -it, stop, rm', async () => {
 
 test('run -it under a real terminal', async () => {
   const r = await underPty(`${DOCKER_CLI} --host ${s.host} run -it --rm busybox sh`, [
-    { afterMs: 2000, send: 'tty; echo $((6*7))\r' },
-    { afterMs: 500, send: 'exit 5\r' },
+    { waitFor: /# /, send: 'tty; echo $((6*7))\r' },
+    { waitFor: /42/, send: 'exit 5\r' },
   ]);
   expect(r.stdout).toMatch(/\/dev\/pts\/0/);
   expect(r.stdout).toMatch(/42/);

@@ -14,8 +14,8 @@ afterAll(async () => {
 
 test('run -it: a working shell with a TTY, exit code passed through', async () => {
   const r = await underPty(`${ENGINE_BIN} -H ${s.host} run -it --rm busybox sh`, [
-    { afterMs: 2000, send: 'tty; stty size; echo $((6*7))\r' },
-    { afterMs: 500, send: 'exit 6\r' },
+    { waitFor: /# /, send: 'tty; stty size; echo $((6*7))\r' },
+    { waitFor: /42/, send: 'exit 6\r' },
   ]);
   expect(r.stdout).toMatch(/\/dev\/pts\/0/);
   expect(r.stdout).toMatch(/42/);
@@ -26,16 +26,16 @@ test('run -it: a working shell with a TTY, exit code passed through', async () =
 test('exec -it into a running container; ctrl-p ctrl-q detaches from run -it', async () => {
   await s.engine(['run', '-d', '--name', 'host', 'busybox', 'sleep', '300']);
   const e = await underPty(`${ENGINE_BIN} -H ${s.host} exec -it host sh`, [
-    { afterMs: 1500, send: 'echo in-$((1+1))\r' },
-    { afterMs: 400, send: 'exit 2\r' },
+    { waitFor: /# /, send: 'echo in-$((1+1))\r' },
+    { waitFor: /in-2/, send: 'exit 2\r' },
   ]);
   expect(e.stdout).toMatch(/in-2/);
   expect(e.code).toBe(2);
   const d = await underPty(`${ENGINE_BIN} -H ${s.host} run -it --name detachable busybox sh`, [
-    { afterMs: 2000, send: 'echo before\r' },
-    { afterMs: 400, send: '\x10\x11' },
+    { waitFor: /# /, send: 'echo be$((1))fore\r' },
+    { waitFor: /be1fore/, afterMs: 100, send: '\x10\x11' },
   ]);
-  expect(d.stdout).toMatch(/before/);
+  expect(d.stdout).toMatch(/be1fore/);
   expect(d.code).toBe(0);
   expect((await s.engine(['inspect', '-f', '{{.State.Running}}', 'detachable'])).stdout).toBe('true\n');
   await s.engine(['rm', '-f', 'host', 'detachable']);

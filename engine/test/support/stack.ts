@@ -287,22 +287,47 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 15_00
 }
 
 /** Runs a command under a real pty (script(1)), feeding it input lines with pauses. */
-export function underPty(command: string, steps: Array<{ afterMs: number; send: string }>, timeoutMs = 30_000): Promise<CommandResult> {
+export function underPty(command: string, steps: PtyStep[], timeoutMs = 30_000): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let seen: (() => void) | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      seen?.();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let t = 0;
-    for (const s of steps) {
-      t += s.afterMs;
-      setTimeout(() => child.stdin.write(s.send), t);
-    }
+    // Steps run in order; one that waits for output keeps a loaded machine from racing the input.
+    const outputMatches = (re: RegExp) => new Promise<void>((ok) => {
+      seen = () => {
+        if (re.test(stdout)) {
+          seen = undefined;
+          ok();
+        }
+      };
+      seen();
+    });
+    void (async () => {
+      for (const s of steps) {
+        if (s.waitFor) await outputMatches(s.waitFor);
+        await new Promise((r) => setTimeout(r, s.afterMs ?? 0));
+        if (child.exitCode !== null) return;
+        child.stdin.write(s.send);
+      }
+    })();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      seen = undefined;
       resolve({ code: code ?? 137, stdout, stderr });
     });
   });
+}
+
+/** Input for underPty: sent `afterMs` after the previous step, or after the output first matches `waitFor`. */
+export interface PtyStep {
+  afterMs?: number;
+  waitFor?: RegExp;
+  send: string;
 }
