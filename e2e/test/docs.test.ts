@@ -63,7 +63,7 @@ test('the daemon.json reference documents the keys engined accepts, and engined 
     fs.writeFileSync(config, JSON.stringify({ ...Object.fromEntries(rows.map((r) => [r.key, null])), 'no-such-key': 1 }));
     const r = await runCommand(ENGINED, ['--config-file', config], { input: null });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('unknown configuration keys: no-such-key"');
+    expect(r.stderr).toContain(`unable to configure engined with file ${config}: the following directives don't match any configuration option: no-such-key"`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
