@@ -7,7 +7,7 @@ export const SWARM_NOTE = 'engined never joins a swarm: 503 "This node is not a 
 
 export const ENDPOINT_NOTES: Readonly<Record<string, { support: Exclude<Support, 'supported'>; note: string }>> = {
   'POST /session': { support: 'not served', note: 'BuildKit sessions: engined has no builder' },
-  'POST /build': { support: 'not served', note: 'engined has no image builder (`engine build` does not exist)' },
+  'POST /build': { support: 'not served', note: 'engined has no image builder' },
   'GET /containers/{id}/attach/ws': { support: 'not served', note: 'use `POST /containers/{id}/attach` (HTTP upgrade)' },
   'GET /containers/json': { support: 'partial', note: '`size=true` is not reported (no `SizeRw`/`SizeRootFs`; `engine ps -s` is refused)' },
   'GET /containers/{id}/json': { support: 'partial', note: '`size=true` is not reported (`engine inspect -s` is refused)' },
