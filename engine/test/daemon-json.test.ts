@@ -48,6 +48,9 @@ test.each<[unknown, string]>([
   [{ 'default-ulimits': { nofile: { Name: 'nproc', Soft: 1, Hard: 2 } } }, 'Name must be "nofile"'],
   [{ 'default-ulimits': { nofile: { Soft: 3, Hard: 2 } } }, 'ulimit soft limit must be less than or equal to hard limit: 3 > 2'],
   [{ labels: ['novalue'] }, 'invalid value for labels: bad attribute format: novalue'],
+  [{ 'max-concurrent-downloads': -1 }, 'invalid value for max-concurrent-downloads: invalid max concurrent downloads: -1'],
+  [{ 'max-concurrent-uploads': '5' }, 'invalid value for max-concurrent-uploads: expected an integer, got the string "5"'],
+  [{ 'max-concurrent-uploads': 1.5 }, 'invalid value for max-concurrent-uploads: expected an integer, got the number 1.5'],
   [{ labels: ['a=1', 'a=2'] }, 'conflict labels for a=1 and a=2'],
   [{ 'live-restore': false }, 'live-restore cannot be turned off'],
   [{ bridge: 'a-very-long-bridge-name' }, 'invalid value for bridge: "a-very-long-bridge-name" is not a valid interface name'],
@@ -74,6 +77,8 @@ test('a good file gives every setting, and each documented key parses', () => {
     debug: true,
     labels: ['env=test', 'env=test'],
     'live-restore': true,
+    'max-concurrent-downloads': 1,
+    'max-concurrent-uploads': 0,
     bip: '10.200.0.1/24',
     'default-address-pools': [{ base: '10.10.0.0/16', size: 24 }],
   };
@@ -88,6 +93,8 @@ test('a good file gives every setting, and each documented key parses', () => {
     defaultUlimits: [{ Name: 'nofile', Soft: 1024, Hard: 2048 }],
     debug: true,
     labels: ['env=test', 'env=test'],
+    maxConcurrentDownloads: 1,
+    maxConcurrentUploads: 5,
     bip: '10.200.0.1/24',
     defaultAddressPools: json['default-address-pools'],
   });
@@ -110,12 +117,13 @@ test('a key set both by a flag and in the file is refused, as dockerd does', () 
 });
 
 test('a reload applies the reloadable keys the file sets, keeps the others, and names what needs a restart', () => {
-  const f = file({ debug: false, labels: ['a=1'], 'registry-mirrors': ['https://m1.example.com'], 'log-opts': { 'max-size': '1m' } });
+  const f = file({ debug: false, labels: ['a=1'], 'registry-mirrors': ['https://m1.example.com'], 'log-opts': { 'max-size': '1m' }, 'max-concurrent-downloads': 1 });
   const argv = ['--config-file', f, '--insecure-registry', 'flagged:5000'];
   const live = loadConfig(argv);
   fs.writeFileSync(f, JSON.stringify({ debug: true, labels: ['a=2', 'b=3'], 'log-opts': { 'max-size': '2m' }, bip: '10.9.0.1/24' }));
   const r = reloadConfig(live, argv);
-  expect(r.changed).toEqual(['debug: false → true', 'labels: ["a=1"] → ["a=2","b=3"]']);
+  // Left out, max-concurrent-downloads goes back to its default (dockerd resets it at each reload).
+  expect(r.changed).toEqual(['debug: false → true', 'labels: ["a=1"] → ["a=2","b=3"]', 'max-concurrent-downloads: 1 → 3']);
   expect(r.restartNeeded).toEqual(['log-opts', 'bip']);
   // Left out of the file: the mirror keeps its value (dockerd's rule), and so does the flag's registry.
   expect(live).toMatchObject({ debug: true, labels: ['a=2', 'b=3'], registryMirrors: ['https://m1.example.com'], insecureRegistries: ['flagged:5000'], logOpts: { maxSize: '1m', maxFile: 3 } });

@@ -48,9 +48,9 @@ test('SIGHUP applies debug, labels, registry mirrors and insecure registries; en
   expect((await s.engine(['pull', 'reloaded:1'])).code).not.toBe(0);
   const since = Math.floor(Date.now() / 1000) - 1;
 
-  fs.writeFileSync(configFile, JSON.stringify({ debug: true, labels: ['stage=two', 'extra=yes'], 'registry-mirrors': [`http://${mirror.host}`], 'insecure-registries': ['registry.lan:5000'] }));
+  fs.writeFileSync(configFile, JSON.stringify({ debug: true, labels: ['stage=two', 'extra=yes'], 'registry-mirrors': [`http://${mirror.host}`], 'insecure-registries': ['registry.lan:5000'], 'max-concurrent-downloads': 1 }));
   await sighup();
-  expect(messages()).toMatch(/info: Reloaded configuration from .*daemon\.json: debug: false → true; labels: \["stage=one"\] → \["stage=two","extra=yes"\]; insecure-registries: \[\] → \["registry\.lan:5000"\]; registry-mirrors: \[\] → \["http:\/\/127\.0\.0\.1:\d+"\]/);
+  expect(messages()).toMatch(/info: Reloaded configuration from .*daemon\.json: debug: false → true; labels: \["stage=one"\] → \["stage=two","extra=yes"\]; insecure-registries: \[\] → \["registry\.lan:5000"\]; registry-mirrors: \[\] → \["http:\/\/127\.0\.0\.1:\d+"\]; max-concurrent-downloads: 3 → 1$/m);
   expect(await info('{{.Debug}} {{json .Labels}} {{json .RegistryConfig.Mirrors}}')).toBe(`true ["stage=two","extra=yes"] ["http://${mirror.host}"]`);
   expect(await info('{{json .RegistryConfig.IndexConfigs}}')).toContain('"registry.lan:5000":{"Name":"registry.lan:5000"');
   const text = (await s.engine(['info'])).stdout;
@@ -67,7 +67,7 @@ test('SIGHUP applies debug, labels, registry mirrors and insecure registries; en
   // A daemon reload event carries the new settings, as dockerd's does.
   const ev = await s.engine(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=daemon', '--format', '{{json .}}']);
   const reload = ev.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Type: string; Action: string; Actor: { Attributes: Record<string, string> } });
-  expect(reload.at(-1)).toMatchObject({ Type: 'daemon', Action: 'reload', Actor: { Attributes: { debug: 'true', labels: '["stage=two","extra=yes"]', 'registry-mirrors': `["http://${mirror.host}"]` } } });
+  expect(reload.at(-1)).toMatchObject({ Type: 'daemon', Action: 'reload', Actor: { Attributes: { debug: 'true', labels: '["stage=two","extra=yes"]', 'registry-mirrors': `["http://${mirror.host}"]`, 'max-concurrent-downloads': '1', 'max-concurrent-uploads': '5' } } });
 });
 
 test('a bad file on SIGHUP is refused, named in the log, and the configuration in use stays', async () => {
@@ -93,7 +93,8 @@ test('a bad daemon.json stops engined at start: exit 1, the key named, nothing c
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engined-badcfg-'));
   try {
     for (const [json, message] of [
-      [{ 'max-concurrent-downloads': 3 }, 'the following dockerd directives are not supported by engined: max-concurrent-downloads'],
+      [{ 'shutdown-timeout': 15 }, 'the following dockerd directives are not supported by engined: shutdown-timeout'],
+      [{ 'max-concurrent-downloads': -1 }, 'invalid value for max-concurrent-downloads: invalid max concurrent downloads: -1'],
       [{ 'registry-mirrors': 'https://m.example.com' }, 'invalid value for registry-mirrors: expected a list of strings'],
       [{ debug: true }, 'the following directives are specified both as a flag and in the configuration file: debug: (from flag: true, from file: true)'],
     ] as const) {

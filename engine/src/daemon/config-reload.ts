@@ -1,5 +1,5 @@
 // SIGHUP: read daemon.json again and apply the keys dockerd reloads (debug, labels, registry mirrors,
-// insecure registries, live-restore). A file that does not pass the start-up checks is refused whole
+// insecure registries, live-restore, max concurrent downloads and uploads). A file that does not pass the start-up checks is refused whole
 // and the configuration in use stays; keys that only a restart applies are named in a warning.
 import * as os from 'node:os';
 import type { Logger } from './containers/container-manager.js';
@@ -7,14 +7,17 @@ import { readConfig, type DaemonConfig } from './config.js';
 import type { DaemonJsonKey } from './daemon-json.js';
 import type { EventBus } from './events/event-bus.js';
 
-/** The reloadable keys and the field each sets. */
-const RELOADED: ReadonlyArray<[DaemonJsonKey, keyof DaemonConfig | undefined]> = [
-  ['debug', 'debug'],
-  ['labels', 'labels'],
-  ['insecure-registries', 'insecureRegistries'],
-  ['registry-mirrors', 'registryMirrors'],
+/** The reloadable keys, the field each sets, and whether a key left out goes back to its default. */
+const RELOADED: ReadonlyArray<[DaemonJsonKey, keyof DaemonConfig | undefined, 'keep' | 'reset']> = [
+  ['debug', 'debug', 'keep'],
+  ['labels', 'labels', 'keep'],
+  ['insecure-registries', 'insecureRegistries', 'keep'],
+  ['registry-mirrors', 'registryMirrors', 'keep'],
+  // dockerd resets these whenever it reloads.
+  ['max-concurrent-downloads', 'maxConcurrentDownloads', 'reset'],
+  ['max-concurrent-uploads', 'maxConcurrentUploads', 'reset'],
   // Always on in engined; the file may only say so.
-  ['live-restore', undefined],
+  ['live-restore', undefined, 'keep'],
 ];
 
 /** The other settings, by the key that sets them, for the warning that a restart is needed. */
@@ -45,8 +48,8 @@ export function reloadConfig(live: DaemonConfig, argv: string[]): { changed: str
   const { config: next, json } = readConfig(argv);
   const changed: string[] = [];
   const patch: Partial<Record<keyof DaemonConfig, unknown>> = {};
-  for (const [key, field] of RELOADED) {
-    if (!field || !(key in json) || show(live[field]) === show(next[field])) continue;
+  for (const [key, field, absent] of RELOADED) {
+    if (!field || (!(key in json) && absent === 'keep') || show(live[field]) === show(next[field])) continue;
     changed.push(`${key}: ${show(live[field])} → ${show(next[field])}`);
     patch[field] = next[field];
   }
@@ -67,13 +70,15 @@ export function reloadOnSighup(live: DaemonConfig, argv: string[], log: Logger, 
     }
     const { changed, restartNeeded } = result;
     log.info(changed.length ? `Reloaded configuration from ${live.configFile}: ${changed.join('; ')}` : `Reloaded configuration from ${live.configFile}: no reloadable setting changed`);
-    if (restartNeeded.length) log.warn(`${live.configFile}: ${restartNeeded.join(', ')} changed but only apply when engined restarts (SIGHUP reloads debug, labels, registry-mirrors, insecure-registries)`);
+    if (restartNeeded.length) log.warn(`${live.configFile}: ${restartNeeded.join(', ')} changed but only apply when engined restarts (SIGHUP reloads debug, labels, registry-mirrors, insecure-registries, max-concurrent-downloads and -uploads)`);
     events.publish('daemon', 'reload', daemonId, {
       debug: String(live.debug),
       labels: show(live.labels),
       'insecure-registries': show(live.insecureRegistries),
       'registry-mirrors': show(live.registryMirrors),
       'live-restore': 'true',
+      'max-concurrent-downloads': String(live.maxConcurrentDownloads),
+      'max-concurrent-uploads': String(live.maxConcurrentUploads),
       name: os.hostname(),
     });
   });

@@ -27,6 +27,10 @@ export interface DaemonConfig {
   debug: boolean;
   /** The daemon's labels (`engine info`). */
   labels: string[];
+  /** Blobs a pull downloads at once (dockerd's default 3). */
+  maxConcurrentDownloads: number;
+  /** Blobs a push uploads at once (dockerd's default 5). */
+  maxConcurrentUploads: number;
   /** The default bridge: `none` for no default network (containers get --network none then). */
   bridge: string;
   /** The default bridge's address and prefix (Docker's `bip`, e.g. 172.17.0.1/16). */
@@ -37,6 +41,8 @@ export interface DaemonConfig {
 
 export const DEFAULT_SOCKET = '/run/engine/engine.sock';
 export const DEFAULT_CONFIG_FILE = '/etc/engine/daemon.json';
+export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 5;
 
 type Flags = ReturnType<typeof parseFlags>;
 
@@ -142,6 +148,9 @@ function configFrom(flags: Flags, file: string, json: DaemonJson): DaemonConfig 
     pidfile: flags.pidfile ?? json.pidfile ?? path.join(execRoot, 'engined.pid'),
     debug: flags.debug ?? json.debug ?? false,
     labels: json.labels ?? [],
+    // 0 means the default, as dockerd takes it.
+    maxConcurrentDownloads: json['max-concurrent-downloads'] || DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+    maxConcurrentUploads: json['max-concurrent-uploads'] || DEFAULT_MAX_CONCURRENT_UPLOADS,
     bridge: flags.bridge ?? json.bridge ?? 'engine0',
     ...(bip ? { bip } : {}),
     ...(json['default-address-pools'] ? { defaultAddressPools: json['default-address-pools'] } : {}),

@@ -24,6 +24,8 @@ export interface DaemonJson {
   debug?: boolean;
   labels?: string[];
   'live-restore'?: boolean;
+  'max-concurrent-downloads'?: number;
+  'max-concurrent-uploads'?: number;
   bridge?: string;
   bip?: string;
   'default-address-pools'?: Array<{ base: string; size: number }>;
@@ -32,7 +34,7 @@ export interface DaemonJson {
 export type DaemonJsonKey = keyof DaemonJson;
 
 /** What a SIGHUP applies (the subset of dockerd 20.10's reloadable keys that engined has). */
-export const RELOADABLE_KEYS: readonly DaemonJsonKey[] = ['debug', 'labels', 'insecure-registries', 'registry-mirrors', 'live-restore'];
+export const RELOADABLE_KEYS: readonly DaemonJsonKey[] = ['debug', 'labels', 'insecure-registries', 'registry-mirrors', 'live-restore', 'max-concurrent-downloads', 'max-concurrent-uploads'];
 
 /** The file's keys the flags also set, by flag name (dockerd refuses a setting given both ways). */
 export const FLAG_KEYS: Readonly<Record<string, DaemonJsonKey>> = {
@@ -57,7 +59,7 @@ const DOCKERD_ONLY = new Set([
   'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd', 'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode',
   'default-runtime', 'default-shm-size', 'dns', 'dns-opts', 'dns-search', 'exec-opts', 'exec-root-opts', 'experimental', 'features',
   'fixed-cidr', 'fixed-cidr-v6', 'group', 'icc', 'init', 'ip', 'ip-forward', 'ip-masq', 'ip6tables', 'iptables', 'ipv6', 'log-format',
-  'log-level', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts', 'metrics-addr', 'mtu', 'network-control-plane-mtu',
+  'log-level', 'max-download-attempts', 'metrics-addr', 'mtu', 'network-control-plane-mtu',
   'no-new-privileges', 'node-generic-resources', 'oom-score-adjust', 'raw-logs', 'runtimes', 'seccomp-profile', 'selinux-enabled',
   'shutdown-timeout', 'storage-opts', 'swarm-default-advertise-addr', 'tls', 'tlscacert', 'tlscert', 'tlskey', 'tlsverify', 'userland-proxy',
   'userland-proxy-path', 'userns-remap', 'containerd-plugins-namespace',
@@ -217,6 +219,15 @@ function checkPools(v: unknown, key: string): DaemonJson['default-address-pools'
   });
 }
 
+/** dockerd's check: a count of at least 0 (0 is the default). */
+function concurrency(what: string): Checker {
+  return (v, key) => {
+    if (!Number.isSafeInteger(v)) throw expect(key, 'an integer', v);
+    if ((v as number) < 0) throw bad(key, `invalid max concurrent ${what}: ${String(v)}`);
+    return v;
+  };
+}
+
 const NAMESPACE = /^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 
 const CHECKS: Record<DaemonJsonKey, Checker> = {
@@ -252,6 +263,8 @@ const CHECKS: Record<DaemonJsonKey, Checker> = {
     if (bool(v, key) === false) throw bad(key, 'engined always keeps containers running while it is stopped or restarted; live-restore cannot be turned off');
     return v;
   },
+  'max-concurrent-downloads': concurrency('downloads'),
+  'max-concurrent-uploads': concurrency('uploads'),
   bridge: (v, key) => {
     const s = str(v, key) as string;
     if (s !== 'none' && (s.length > 15 || !/^[A-Za-z0-9_.-]+$/.test(s))) throw bad(key, `${JSON.stringify(s)} is not a valid interface name (at most 15 letters, digits, . _ -) or "none"`);
