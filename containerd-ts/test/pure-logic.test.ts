@@ -139,6 +139,27 @@ max_concurrent_downloads = 5
     expect(() => parseConfig('[debug]\nlevel = "loud"')).toThrow(/debug.level/);
     expect(() => parseConfig('root = ')).toThrow();
   });
+
+  test('values are checked: each bad one names its key', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['version = 1', /version = 1 is not supported: write the version 2 format/],
+      ['root = "var/lib/x"', /root must be an absolute path, got "var\/lib\/x"/],
+      ['root = "/x"\nstate = "/x"', /root and state must be different paths/],
+      ['[grpc]\naddress = "sock"', /grpc.address must be an absolute path/],
+      ['[plugins.transfer]\nmax_concurrent_downloads = 0', /max_concurrent_downloads must be a whole number of at least 1, got 0/],
+      ['[plugins.transfer]\nmax_concurrent_downloads = 2.5', /max_concurrent_downloads must be a whole number/],
+      ['[plugins.transfer]\nmax_concurrent_downloads = "3"', /max_concurrent_downloads must be a whole number/],
+      ['[plugins.transfer]\nsnapshotter = "btrfs"', /snapshotter "btrfs" is not available/],
+      ['[plugins.transfer]\nallow_devices_in_layers = "yes"', /plugins.transfer.allow_devices_in_layers must be true or false/],
+      ['[plugins.tasks]\nshim_idle_timeout = -5', /shim_idle_timeout cannot be negative/],
+      ['[registry.configs."r.example".tls]\ninsecure_skip_verify = 1', /registry.configs.r.example.tls.insecure_skip_verify must be true or false/],
+      ['[registry.configs."r.example"]\nplain_http = "true"', /registry.configs.r.example.plain_http must be true or false/],
+      ['[registry.configs."r.example".auth]\nusername = "u"', /registry.configs.r.example.auth needs both username and password/],
+      ['[registry.configs."r.example".auth]\nusername = 1\npassword = "p"', /registry.configs.r.example.auth.username must be a string/],
+    ];
+    for (const [toml, message] of bad) expect(() => parseConfig(toml)).toThrow(message);
+    expect(parseConfig('version = 2\n[plugins.transfer]\nsnapshotter = "overlayfs"\nallow_devices_in_layers = true').allowDevicesInLayers).toBe(true);
+  });
   test('label field paths', () => {
     expect(applyLabelPaths({ a: '1', b: '2' }, { b: '', c: '3' }, ['labels.b', 'labels.c']).labels).toEqual({ a: '1', c: '3' });
     expect(applyLabelPaths({ a: '1' }, { z: '9' }, ['labels']).labels).toEqual({ z: '9' });

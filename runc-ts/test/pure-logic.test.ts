@@ -9,6 +9,7 @@ import { formatIdMap } from '../src/container/id-maps.js';
 import { capMask } from '../src/init/capabilities.js';
 import { makedev } from '../src/init/device-number.js';
 import { isWithin, secureJoin, type PathOps } from '../src/init/secure-join.js';
+import { containerPath, inContainerTerms } from '../src/init/container-paths.js';
 import { refusal } from '../src/state/status.js';
 
 test('lifecycle: which operation is allowed in which status', () => {
@@ -136,4 +137,16 @@ describe('blkio statistics files', () => {
     ]);
     expect(b.ioServicedRecursive.map((e) => e.value)).toEqual([2, 1]);
   });
+});
+
+test('rootfs errors are told in the container\'s paths, never the bundle\'s', () => {
+  const rootfs = '/run/containerd-ts/io.containerd.runtime.v2.task/ns/abc/rootfs';
+  expect(containerPath(rootfs, `${rootfs}/etc/passwd`)).toBe('/etc/passwd');
+  expect(containerPath(rootfs, rootfs)).toBe('/');
+  expect(containerPath(rootfs, '/etc/passwd')).toBe('/etc/passwd');
+  const fsError = (code: string, syscall: string, p: string, text: string) => Object.assign(new Error(`${code}: ${text}, ${syscall} '${p}'`), { code, syscall, path: p });
+  expect(inContainerTerms(fsError('EEXIST', 'mkdir', `${rootfs}/etc/hostname`, 'file already exists'), rootfs)).toBe('mkdir /etc/hostname: not a directory');
+  expect(inContainerTerms(fsError('EACCES', 'open', `${rootfs}/x`, 'permission denied'), rootfs)).toBe('open /x: permission denied');
+  expect(inContainerTerms(new Error(`mount tmpfs on ${rootfs}/run: EPERM: operation not permitted`), rootfs)).toBe('mount tmpfs on /run: EPERM: operation not permitted');
+  expect(inContainerTerms(new Error(`too many levels of symbolic links resolving /a in ${rootfs}`), rootfs)).toBe('too many levels of symbolic links resolving /a in /');
 });

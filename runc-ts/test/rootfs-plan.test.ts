@@ -63,7 +63,7 @@ test('a destination that resolves outside the rootfs is refused before mounting'
   const real = fs.realpathSync(rootfs);
   rec.redirect.set(`${real}/proc`, '/proc'); // as if a symlink was swapped in after resolution
   const ctx = context(rec);
-  expect(() => prepareRootfs(ctx)).toThrow(`mount destination ${real}/proc resolves to /proc, outside the container's rootfs`);
+  expect(() => prepareRootfs(ctx)).toThrow('error mounting "proc" to rootfs at "/proc": mount destination /proc resolves to /proc on the host, outside the container\'s rootfs');
   expect(rec.named('mount').some((m) => m[1] === '/proc' || m[1] === `${real}/proc`)).toBe(false);
 });
 

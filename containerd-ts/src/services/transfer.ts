@@ -54,6 +54,7 @@ export function registerTransfer(server: grpc.Server, deps: TransferDeps): void 
         if (req.plainHttp) o.plainHttp = true;
         if (req.auth && req.auth.username !== '') o.credentials = { username: req.auth.username, password: req.auth.password };
         if (req.name) o.name = req.name;
+        if (req.maxConcurrentDownloads > 0) o.maxConcurrent = req.maxConcurrentDownloads;
         return streamed((report) => pull(deps, ctx, o, report));
       },
       push(req, call) {
@@ -63,6 +64,7 @@ export function registerTransfer(server: grpc.Server, deps: TransferDeps): void 
         if (req.platform) o.platform = parsePlatform(req.platform);
         if (req.plainHttp) o.plainHttp = true;
         if (req.auth && req.auth.username !== '') o.credentials = { username: req.auth.username, password: req.auth.password };
+        if (req.maxConcurrentUploads > 0) o.maxConcurrent = req.maxConcurrentUploads;
         return streamed((report) => push(deps, ctx, o, report));
       },
       import(reqs, call) {

@@ -26,6 +26,8 @@ const CONNECTION_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
+  // A local file's error (`open FILE: no such file or directory`) is not the daemon's socket.
+  if ((err as NodeJS.ErrnoException).path !== undefined && (err as NodeJS.ErrnoException).syscall !== 'connect') return false;
   // node reports a response cut short as 'aborted' (code ECONNRESET) and a request cut short as 'socket hang up'.
   return (code !== undefined && CONNECTION_CODES.has(code)) || err.message === 'aborted' || err.message === 'socket hang up';
 }

@@ -34,6 +34,9 @@ export function errorText(err: unknown): string {
   if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
   if (err instanceof DaemonUnreachableError || err instanceof ObjectNotFoundError) return err.message;
   if (isConnectionError(err)) return new DaemonUnreachableError(client?.describe() ?? defaultHost()).message;
+  const e = err as NodeJS.ErrnoException;
+  // A local file's error in Go's words, as docker prints it: `open /x.tar: no such file or directory`.
+  if (e instanceof Error && typeof e.syscall === 'string' && typeof e.path === 'string' && typeof e.code === 'string') return `${e.syscall} ${e.path}: ${/^[A-Z0-9]+: ([^,]+)/.exec(e.message)?.[1] ?? e.code}`;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -7,7 +7,9 @@ const VERSION = '0.1.0';
 const USAGE = `Usage: engined [OPTIONS]
 
 The engine daemon: serves the Docker Engine API (v1.41) on a unix socket and runs containers through
-containerd-ts. Settings come from /etc/engine/daemon.json (dockerd's key names); flags override them.
+containerd-ts. Settings come from /etc/engine/daemon.json (dockerd's key names) and the flags; a setting
+may be given one way or the other, not both. SIGHUP reloads the file's debug, labels, registry-mirrors,
+insecure-registries and max-concurrent-downloads/-uploads.
 
 Options:
       --config-file string           daemon configuration file (default "/etc/engine/daemon.json")

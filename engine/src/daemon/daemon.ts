@@ -8,6 +8,7 @@ import { Code, isGrpcCode } from '@stack/proto';
 import { buildRouter } from '../api/routes.js';
 import { BridgeAttacher } from '../network/index.js';
 import { loadConfig, type DaemonConfig } from './config.js';
+import { reloadOnSighup } from './config-reload.js';
 import { connectContainerd, type Containerd } from './containerd/client.js';
 import { ContainerManager } from './containers/container-manager.js';
 import { ExecManager } from './containers/exec-manager.js';
@@ -80,7 +81,8 @@ function activationFds(): number[] {
 
 export async function runDaemon(argv: string[]): Promise<void> {
   const config = loadConfig(argv);
-  const log = jsonLogger(config.debug);
+  // The logger reads debug at each message: SIGHUP may turn it on or off.
+  const log = jsonLogger(() => config.debug);
   fs.mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
   fs.mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
   claimPidfile(config.pidfile);
@@ -95,6 +97,7 @@ export async function runDaemon(argv: string[]): Promise<void> {
   networks.add(new BridgeAttacher(net));
   const containers = new ContainerManager(containerd, store, images, volumes, events, networks, config, log);
   const engine: Engine = { id: daemonId(config), config, containerd, images, containers, execs: new ExecManager(containerd, containers, events), volumes, events, net, log };
+  reloadOnSighup(config, argv, log, events, engine.id);
   await containers.restore();
   containers.watchOom();
   const health = new HealthSupervisor(store, containers, engine.execs, events, log);

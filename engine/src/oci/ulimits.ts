@@ -4,6 +4,10 @@ import type { Ulimit } from '../daemon/state/container-record.js';
 
 const NAMES = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack', 'as'];
 
+export function isUlimitName(name: string): boolean {
+  return NAMES.includes(name);
+}
+
 export function rlimitOf(u: Ulimit): { type: string; soft: number; hard: number } {
   if (!NAMES.includes(u.Name)) throw badRequest(`invalid ulimit type: ${u.Name}`);
   if (u.Soft > u.Hard && u.Hard !== -1) throw badRequest(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);

@@ -11,6 +11,7 @@ import { CLASS_IN, RCODE, TYPE, aData, decodeMessage, encodeMessage, flag, readA
 import { EmbeddedDns } from '../../src/network/dns/embedded-dns.js';
 import { createNetns, removeNetns } from '../../src/network/host/netns.js';
 import { socketsInNetns } from '../../src/network/host/netns-socket.js';
+import { mutate, prng, seeds, traps } from './helpers/dns-mutations.js';
 
 let tmp: string;
 let ns: string;
@@ -106,6 +107,21 @@ test('forwards other names upstream, SERVFAIL when there is none', async () => {
   const r = await ask(query('example.com', TYPE.A, 1234));
   expect(r.id).toBe(1234);
   expect(r.answers.map((a) => readAData(a.data))).toEqual(['192.0.2.7']);
+});
+
+test('a flood of malformed packets over UDP and TCP leaves the server answering', async () => {
+  const rand = prng(7);
+  const corpus = seeds();
+  const packets = [...traps(), ...Array.from({ length: 500 }, () => mutate(corpus[Math.floor(rand() * corpus.length)]!, rand))];
+  const s = await nsSocket('127.0.0.1', 0);
+  for (const p of packets) await new Promise<void>((r) => s.send(p, 53, '127.0.0.11', () => r()));
+  // Over TCP: frames of the same packets, then one whose length claims more than is sent, cut off.
+  const frames = Buffer.concat([...packets.slice(0, 100).map((p) => Buffer.concat([Buffer.from([p.length >> 8, p.length & 0xff]), p])), Buffer.from([0xff, 0xff, 1, 2, 3])]);
+  const script = `const c = require('net').connect(53, '127.0.0.11'); c.on('error', () => {}); c.end(Buffer.from('${frames.toString('hex')}', 'hex')); c.resume(); c.on('close', () => process.exit(0));`;
+  await new Promise<void>((resolve, reject) => execFile('nsenter', [`--net=${ns}`, '--', process.execPath, '-e', script], (err) => (err ? reject(err) : resolve())));
+  const r = await ask(query('web', TYPE.A, 77));
+  expect(r.id).toBe(77);
+  expect(r.answers.map((a) => readAData(a.data))).toEqual(['10.1.0.2']);
 });
 
 test('long answers are truncated over UDP; malformed queries get FORMERR', async () => {

@@ -200,7 +200,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
     async startEngined() {
       fs.rmSync(socket, { force: true });
       // nsenter execs the daemon (same pid): signals and kill -9 reach engined itself.
-      const argv = inNs([process.execPath, ENGINED_BIN, '--config-file', configFile, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`, '--containerd', ctdSocket, '--cgroup-parent', cgroupParent, '--containerd-namespace', `engine-${tag}`, '--debug']);
+      const argv = inNs([process.execPath, ENGINED_BIN, '--config-file', configFile, '--data-root', dataRoot, '--exec-root', execRoot, '-H', `unix://${socket}`, '--containerd', ctdSocket, '--cgroup-parent', cgroupParent, '--containerd-namespace', `engine-${tag}`, ...(opts.daemonJson && 'debug' in opts.daemonJson ? [] : ['--debug'])]);
       engined = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       engined.stdout?.on('data', capture('engined'));
       engined.stderr?.on('data', capture('engined'));

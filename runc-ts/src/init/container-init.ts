@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { createsNamespace } from '../spec/config.js';
 import { CLONE, O } from '../syscalls/constants.js';
 import { runHookInChild } from './child-hooks.js';
+import { inContainerTerms } from './container-paths.js';
 import type { InitContext } from './init-context.js';
 import { joinMountNamespace } from './join-namespaces.js';
 import { dieInChild, execProcess, prepareProcess } from './process-setup.js';
@@ -91,11 +92,7 @@ export function runInit(ctx: InitContext): never {
       fs.mkdirSync(secureJoin(config.rootfs, proc.cwd), { recursive: true, mode: 0o755 });
     } catch (err) {
       // As runc says it (it makes the cwd inside the jail): the container's path, never the host's.
-      // Node's text is "ENOTDIR: not a directory, mkdir '<host path>'": keep only the reason.
-      // A recursive mkdir fails with EEXIST only where the path is a file: Go's MkdirAll says ENOTDIR.
-      const e = err as NodeJS.ErrnoException;
-      const reason = e.code === 'EEXIST' ? 'not a directory' : (/^[A-Z]+: ([^,]+)/.exec(e.message)?.[1] ?? e.message);
-      throw new Error(`mkdir ${proc.cwd}: ${reason}`);
+      throw new Error(inContainerTerms(err, config.rootfs));
     }
     if (hasRuntimeHooks(ctx)) {
       // prestart and createRuntime run in the runtime's namespaces: the parent runs them.

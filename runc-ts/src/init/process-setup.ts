@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProcessConfig } from '../spec/config.js';
 import { PR } from '../syscalls/constants.js';
+import { SyscallError } from '../syscalls/syscall-error.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import { applyBoundingSet, applyCapabilities } from './capabilities.js';
 import { setupConsole } from './console.js';
@@ -60,7 +61,9 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
   try {
     sys.chdir(proc.cwd);
   } catch (err) {
-    throw new Error(`chdir to cwd (${JSON.stringify(proc.cwd)}) set in config.json failed: ${(err as Error).message}`);
+    // runc's text: the reason only (the SyscallError's text repeats the call and the errno name).
+    const reason = err instanceof SyscallError ? (err.message.split(': ').at(-1) ?? err.code) : (err as Error).message;
+    throw new Error(`chdir to cwd (${JSON.stringify(proc.cwd)}) set in config.json failed: ${reason}`);
   }
   const found = lookPath(proc.args[0]!, env, proc.cwd);
   if (proc.noNewPrivileges) sys.prctl(PR.SET_NO_NEW_PRIVS, 1);

@@ -8,6 +8,7 @@ import { isErrno } from '../syscalls/syscall-error.js';
 import type { Syscalls } from '../syscalls/syscalls.js';
 import { makedev } from './device-number.js';
 import { isWithin, secureJoin } from './secure-join.js';
+import { containerPath, inContainerTerms } from './container-paths.js';
 
 /** A cgroup hierarchy to show inside the container at /sys/fs/cgroup/<name>. */
 export interface CgroupMount {
@@ -53,7 +54,7 @@ function verifiedTarget(ctx: RootfsContext, dest: string): string {
   try {
     const real = ctx.sys.fdPath(fd);
     if (!isWithin(ctx.config.rootfs, real)) {
-      throw new Error(`mount destination ${dest} resolves to ${real}, outside the container's rootfs`);
+      throw new Error(`mount destination ${containerPath(ctx.config.rootfs, dest)} resolves to ${real} on the host, outside the container's rootfs`);
     }
     return real;
   } finally {
@@ -155,7 +156,7 @@ function createDevices(ctx: RootfsContext): void {
       fs.rmSync(dest, { force: true });
       sys.mknod(dest, kind | (d.fileMode & 0o7777), makedev(d.major, d.minor));
     } catch (err) {
-      throw new Error(`cannot create device ${d.path}: ${(err as Error).message}`);
+      throw new Error(`cannot create device ${d.path}: ${inContainerTerms(err, config.rootfs)}`);
     }
     sys.chown(dest, d.uid, d.gid);
   }
@@ -205,7 +206,14 @@ export function prepareRootfs(ctx: RootfsContext): void {
     sys.mount(null, mountPointOf(path.dirname(config.rootfs)), null, MS.PRIVATE, null);
     sys.mount(config.rootfs, config.rootfs, null, MS.BIND | MS.REC, null);
   }
-  for (const m of config.mounts) mountOne(ctx, m);
+  for (const m of config.mounts) {
+    try {
+      mountOne(ctx, m);
+    } catch (err) {
+      // runc's words, with the container's paths (runc and dockerd print the host's rootfs path).
+      throw new Error(`error mounting ${JSON.stringify(m.source || m.type)} to rootfs at ${JSON.stringify(m.destination)}: ${inContainerTerms(err, config.rootfs)}`);
+    }
+  }
   if (!binds(ctx, '/dev')) createDevices(ctx);
   createDevSymlinks(ctx);
 }

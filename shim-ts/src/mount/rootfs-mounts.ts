@@ -18,8 +18,10 @@ export function mountRootfs(bundle: string, mounts: readonly MountSpec[]): strin
   const target = path.join(bundle, 'rootfs');
   fs.mkdirSync(target, { recursive: true, mode: 0o711 });
   const done: string[] = [];
+  let current: MountSpec | undefined;
   try {
     for (const m of mounts) {
+      current = m;
       const { flags, data } = parseMountOptions(m.options);
       const bind = m.type === 'bind' || (flags & MS_BIND) !== 0;
       sys.mount(m.source, target, bind ? null : m.type, bind ? flags & (MS_BIND | 0x4000) : flags, bind ? null : data || null);
@@ -28,7 +30,10 @@ export function mountRootfs(bundle: string, mounts: readonly MountSpec[]): strin
     }
   } catch (err) {
     for (const t of done.reverse()) unmountQuietly(t);
-    throw new Error(`cannot mount the rootfs on ${target}: ${(err as Error).message}`);
+    // The errno's words without the bundle's path: this text reaches engine and ctr users.
+    const e = err as NodeJS.ErrnoException;
+    const reason = typeof e.code === 'string' ? e.message.split(': ').slice(-2).join(': ') : e.message;
+    throw new Error(`cannot mount the container's root filesystem (${current?.type ?? 'none'}): ${reason}`);
   }
   return target;
 }

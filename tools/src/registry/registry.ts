@@ -26,6 +26,8 @@ export interface StartRegistryOptions {
   /** The registry binary; default `docker-registry` from PATH. */
   binary?: string;
   readyTimeoutMs?: number;
+  /** htpasswd lines (`user:$2b$…`, bcrypt only): the registry then wants Basic auth for everything. */
+  htpasswd?: string;
 }
 
 const live = new Set<ChildProcess>();
@@ -49,7 +51,12 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
     const configFile = path.join(work, 'config.yml');
-    fs.writeFileSync(configFile, registryConfig(dir, port));
+    let auth: string | undefined;
+    if (opts.htpasswd !== undefined) {
+      auth = path.join(work, 'htpasswd');
+      fs.writeFileSync(auth, opts.htpasswd);
+    }
+    fs.writeFileSync(configFile, registryConfig(dir, port, auth));
     const child = spawn(resolved, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     child.once('exit', () => live.delete(child));
@@ -57,7 +64,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
     const host = `127.0.0.1:${port}`;
     const url = `http://${host}`;
     try {
-      await waitReady(child, url, opts.readyTimeoutMs ?? 15_000, output);
+      await waitReady(child, url, opts.readyTimeoutMs ?? 15_000, output, auth ? 401 : 200);
     } catch (err) {
       lastError = err as Error;
       await stopChild(child, 1000);
@@ -79,8 +86,8 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
   throw lastError ?? new Error('registry did not start');
 }
 
-/** The registry fixture's config.yml: storage in `dir`, plain HTTP on 127.0.0.1:`port`. */
-export function registryConfig(dir: string, port: number): string {
+/** The registry fixture's config.yml: storage in `dir`, plain HTTP on 127.0.0.1:`port`, Basic auth from an htpasswd file if given. */
+export function registryConfig(dir: string, port: number, htpasswdFile?: string): string {
   // YAML is a superset of JSON, so the config is written as JSON (paths need no quoting rules).
   return JSON.stringify({
     version: 0.1,
@@ -92,19 +99,20 @@ export function registryConfig(dir: string, port: number): string {
     },
     http: { addr: `127.0.0.1:${port}`, secret: 'stack-tools-test-registry' },
     health: { storagedriver: { enabled: false } },
+    ...(htpasswdFile ? { auth: { htpasswd: { realm: 'stack-test', path: htpasswdFile } } } : {}),
   });
 }
 
-async function waitReady(child: ChildProcess, url: string, timeoutMs: number, output: () => string): Promise<void> {
+async function waitReady(child: ChildProcess, url: string, timeoutMs: number, output: () => string, ready: number): Promise<void> {
   const exited = childExited(child).then(() => 'exited' as const);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = await Promise.race([getStatus(`${url}/v2/`), exited]);
     if (status === 'exited') throw new Error(`docker-registry exited (code ${child.exitCode ?? child.signalCode}) before serving: ${output().trim()}`);
-    if (status === 200) return;
+    if (status === ready) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`docker-registry did not answer GET ${url}/v2/ with 200 within ${timeoutMs} ms: ${output().trim()}`);
+  throw new Error(`docker-registry did not answer GET ${url}/v2/ with ${ready} within ${timeoutMs} ms: ${output().trim()}`);
 }
 
 function getStatus(url: string): Promise<number | undefined> {

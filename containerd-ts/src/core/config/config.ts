@@ -57,6 +57,18 @@ function strings(v: unknown, where: string): string[] | undefined {
   return v as string[];
 }
 
+function bool(v: unknown, where: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw invalidArgument(`config: ${where} must be true or false`);
+  return v;
+}
+
+function absolutePath(v: unknown, where: string): string | undefined {
+  const s = str(v, where);
+  if (s !== undefined && !s.startsWith('/')) throw invalidArgument(`config: ${where} must be an absolute path, got ${JSON.stringify(s)}`);
+  return s;
+}
+
 /** A duration as containerd writes them ("30s", "5m", "500ms"); a bare number is seconds. */
 function durationMs(v: unknown, where: string): number {
   if (typeof v === 'number' || typeof v === 'bigint') return Number(v) * 1000;
@@ -74,9 +86,13 @@ export function parseConfig(text: string, file = 'config'): Config {
     throw invalidArgument(`${file}: ${(err as Error).message}`);
   }
   const c: Config = { ...DEFAULTS, registry: { ...DEFAULTS.registry } };
-  c.root = str(doc['root'], 'root') ?? c.root;
-  c.state = str(doc['state'], 'state') ?? c.state;
-  c.address = str(table(doc['grpc'], 'grpc')['address'], 'grpc.address') ?? c.address;
+  // containerd 1.6 reads versions 1 and 2; only the version 2 shape is implemented here.
+  const version = doc['version'];
+  if (version !== undefined && Number(version) !== 2) throw invalidArgument(`config: version = ${String(version)} is not supported: write the version 2 format (version = 2)`);
+  c.root = absolutePath(doc['root'], 'root') ?? c.root;
+  c.state = absolutePath(doc['state'], 'state') ?? c.state;
+  if (c.root === c.state) throw invalidArgument('config: root and state must be different paths');
+  c.address = absolutePath(table(doc['grpc'], 'grpc')['address'], 'grpc.address') ?? c.address;
   const level = str(table(doc['debug'], 'debug')['level'], 'debug.level');
   if (level !== undefined) {
     if (!isLevel(level)) throw invalidArgument(`config: debug.level ${JSON.stringify(level)} is not one of debug, info, warn, error`);
@@ -93,27 +109,32 @@ export function parseConfig(text: string, file = 'config'): Config {
   for (const [host, cfg] of Object.entries(table(reg['configs'], 'registry.configs'))) {
     const t = table(cfg, `registry.configs.${host}`);
     const auth = table(t['auth'], `registry.configs.${host}.auth`);
-    const username = str(auth['username'], 'username');
-    const password = str(auth['password'], 'password');
+    const username = str(auth['username'], `registry.configs.${host}.auth.username`);
+    const password = str(auth['password'], `registry.configs.${host}.auth.password`);
+    if ((username === undefined) !== (password === undefined)) throw invalidArgument(`config: registry.configs.${host}.auth needs both username and password`);
     if (username !== undefined && password !== undefined) auths[host] = { username, password };
     const tls = table(t['tls'], `registry.configs.${host}.tls`);
-    if (tls['insecure_skip_verify'] === true || t['plain_http'] === true) insecure.push(host);
+    if (bool(tls['insecure_skip_verify'], `registry.configs.${host}.tls.insecure_skip_verify`) === true || bool(t['plain_http'], `registry.configs.${host}.plain_http`) === true) insecure.push(host);
   }
   c.registry = { mirrors, insecure, auths, credentialsFile: str(reg['credentials_file'], 'registry.credentials_file') ?? DEFAULTS.registry.credentialsFile ?? '' };
   const plugins = table(doc['plugins'], 'plugins');
   const transfer = table(plugins['transfer'], 'plugins.transfer');
   const mcd = transfer['max_concurrent_downloads'];
   if (mcd !== undefined) {
-    if (typeof mcd !== 'number' && typeof mcd !== 'bigint') throw invalidArgument('config: plugins.transfer.max_concurrent_downloads must be a number');
-    c.maxConcurrentDownloads = Math.max(1, Number(mcd));
+    if ((typeof mcd !== 'number' && typeof mcd !== 'bigint') || !Number.isInteger(Number(mcd)) || Number(mcd) < 1) throw invalidArgument(`config: plugins.transfer.max_concurrent_downloads must be a whole number of at least 1, got ${String(mcd)}`);
+    c.maxConcurrentDownloads = Number(mcd);
   }
   const snap = str(transfer['snapshotter'], 'plugins.transfer.snapshotter');
+  if (snap !== undefined && snap !== 'overlayfs') throw invalidArgument(`config: plugins.transfer.snapshotter ${JSON.stringify(snap)} is not available (containerd-ts has the overlayfs snapshotter)`);
   if (snap) c.defaultSnapshotter = snap;
-  if (transfer['allow_devices_in_layers'] === true) c.allowDevicesInLayers = true;
+  c.allowDevicesInLayers = bool(transfer['allow_devices_in_layers'], 'plugins.transfer.allow_devices_in_layers') ?? false;
   const tasks = table(plugins['tasks'], 'plugins.tasks');
   const shim = str(tasks['shim_binary'], 'plugins.tasks.shim_binary');
   if (shim !== undefined) c.shimBinary = shim;
-  if (tasks['shim_idle_timeout'] !== undefined) c.shimIdleMs = durationMs(tasks['shim_idle_timeout'], 'plugins.tasks.shim_idle_timeout');
+  if (tasks['shim_idle_timeout'] !== undefined) {
+    c.shimIdleMs = durationMs(tasks['shim_idle_timeout'], 'plugins.tasks.shim_idle_timeout');
+    if (c.shimIdleMs < 0) throw invalidArgument('config: plugins.tasks.shim_idle_timeout cannot be negative');
+  }
   c.cri = parseCriConfig(plugins);
   return c;
 }

@@ -7,12 +7,15 @@ export class Limiter {
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active >= this.n) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      // The slot passes straight to the next waiting task, so a task arriving meanwhile cannot
+      // take it too (n + 1 at once).
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

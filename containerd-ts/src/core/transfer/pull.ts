@@ -45,6 +45,8 @@ export interface PullOptions {
   labels?: Record<string, string>;
   /** Image record name; default the normalized reference. */
   name?: string;
+  /** Blobs downloaded at once; default the daemon's max_concurrent_downloads. */
+  maxConcurrent?: number;
   signal?: AbortSignal;
 }
 
@@ -89,7 +91,7 @@ export async function pull(deps: TransferDeps, ctx: Ctx, o: PullOptions, progres
     if (!isManifest(manifestDesc.mediaType)) throw invalidArgument(`${name}: unsupported manifest media type ${manifestDesc.mediaType}`);
     const manifest = parseManifest(manifestBytes);
     // Layers start downloading at once, alongside the config (their diff IDs come from it).
-    const limiter = new Limiter(deps.maxConcurrentDownloads);
+    const limiter = new Limiter(o.maxConcurrent ?? deps.maxConcurrentDownloads);
     const downloads = manifest.layers.map((layer) => {
       report({ id: layer.digest, status: 'waiting', mediaType: layer.mediaType, total: layer.size, offset: 0 });
       return limiter.run(async () => {

@@ -18,6 +18,8 @@ export interface PushOptions {
   platform?: Platform;
   plainHttp?: boolean;
   credentials?: { username: string; password: string };
+  /** Blobs uploaded at once; default the daemon's max_concurrent_downloads. */
+  maxConcurrent?: number;
 }
 
 export async function push(deps: TransferDeps, ctx: Ctx, o: PushOptions, progress: ProgressSink): Promise<Descriptor> {
@@ -44,7 +46,7 @@ export async function push(deps: TransferDeps, ctx: Ctx, o: PushOptions, progres
       manifests = [root];
     }
   }
-  const limiter = new Limiter(deps.maxConcurrentDownloads);
+  const limiter = new Limiter(o.maxConcurrent ?? deps.maxConcurrentDownloads);
   const uploaded = new Map<string, Promise<void>>();
   const upload = (d: Descriptor) => {
     let p = uploaded.get(d.digest);

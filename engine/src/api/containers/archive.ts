@@ -30,6 +30,13 @@ function requestedPath(ctx: HttpContext): string {
   return p;
 }
 
+/** An error's text with the host path of the container's root told as the container's `/`. */
+function inContainer(cfs: ContainerFs, err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const root = cfs.root.replace(/\/+$/, '');
+  return text.split(`${root}/`).join('/').split(root).join('/');
+}
+
 const notFoundIn = (p: string, ref: string): ApiError => notFound(`Could not find the file ${p} in container ${ref}`);
 
 function locate(cfs: ContainerFs, raw: string, ref: string): Located {
@@ -140,7 +147,7 @@ async function extract(ctx: HttpContext, cfs: ContainerFs, raw: string, ref: str
   try {
     await pipeline(ctx.bodyStream(), unpack);
   } catch (err) {
-    throw new ApiError(500, `Error processing tar file: ${refused ?? (err instanceof Error ? err.message : String(err))}`);
+    throw new ApiError(500, `Error processing tar file: ${refused ?? inContainer(cfs, err)}`);
   }
   if (refused) throw new ApiError(500, `Error processing tar file: ${refused}`);
 }

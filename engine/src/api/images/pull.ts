@@ -38,6 +38,7 @@ export function register(r: Router, e: Engine): void {
         reference,
         snapshotter: SNAPSHOTTER,
         plainHttp: e.config.insecureRegistries.includes(host),
+        maxConcurrentDownloads: e.config.maxConcurrentDownloads,
         ...(auth ? { auth } : {}),
         name,
       })[Symbol.asyncIterator]();

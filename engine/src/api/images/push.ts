@@ -25,7 +25,7 @@ export function register(r: Router, e: Engine): void {
     send({ status: `The push refers to repository [${repository(ref)}]` });
     for (const l of [...img.manifest.layers].reverse()) send({ status: 'Preparing', progressDetail: {}, id: shortId(l.digest) });
     try {
-      for await (const p of e.containerd.transfer.push({ name, reference: name, plainHttp: e.config.insecureRegistries.includes(ref.domain), ...(auth ? { auth } : {}) })) {
+      for await (const p of e.containerd.transfer.push({ name, reference: name, plainHttp: e.config.insecureRegistries.includes(ref.domain), maxConcurrentUploads: e.config.maxConcurrentUploads, ...(auth ? { auth } : {}) })) {
         if (!isLayer(p.mediaType)) continue;
         const id = shortId(p.id);
         if (p.status === 'uploading') send({ status: 'Pushing', progressDetail: { current: Number(p.offset), total: Number(p.total) }, progress: progressBar(Number(p.offset), Number(p.total)), id });

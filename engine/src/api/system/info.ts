@@ -74,7 +74,7 @@ export function register(r: Router, e: Engine): void {
       HttpsProxy: process.env.HTTPS_PROXY ?? '',
       NoProxy: process.env.NO_PROXY ?? '',
       Name: os.hostname(),
-      Labels: [],
+      Labels: e.config.labels,
       ExperimentalBuild: false,
       ServerVersion: ENGINE_VERSION,
       Runtimes: { 'io.containerd.runc.v2': { path: 'runc-ts' } },

@@ -1,7 +1,7 @@
 // engine export [-o FILE] CONTAINER: the container's filesystem as a tar archive.
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
-import { writeArchive } from '../streams/archive-output.js';
+import { validateOutputPath, writeArchive } from '../streams/archive-output.js';
 
 interface Args extends GlobalArgs {
   container: string;
@@ -16,6 +16,13 @@ export const exportCmd: CommandModule<GlobalArgs, Args> = {
     if (!a.output && process.stdout.isTTY) {
       process.stderr.write('cowardly refusing to save to a terminal. Use the -o flag or redirect\n');
       exit(1);
+    }
+    if (a.output) {
+      try {
+        validateOutputPath(a.output);
+      } catch (err) {
+        fail(new Error(`failed to export container: ${(err as Error).message}`));
+      }
     }
     try {
       const res = await api(a).stream('GET', `/containers/${encodeURIComponent(a.container)}/export`);

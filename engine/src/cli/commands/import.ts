@@ -27,7 +27,7 @@ export const importCmd: CommandModule<GlobalArgs, Args> = {
     const hasTag = cut > target.lastIndexOf('/');
     const url = /^https?:\/\//.test(a.source);
     try {
-      const stream = url ? undefined : a.source === '-' ? process.stdin : fs.createReadStream(a.source);
+      const stream = url ? undefined : a.source === '-' ? process.stdin : fs.createReadStream('', { fd: fs.openSync(a.source, 'r') });
       const res = await api(a).stream('POST', '/images/create', {
         query: { fromSrc: url ? a.source : '-', repo: hasTag ? target.slice(0, cut) : target, tag: hasTag ? target.slice(cut + 1) : '', message: a.message, changes: a.change, platform: a.platform },
         ...(stream ? { stream } : {}),

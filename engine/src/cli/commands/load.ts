@@ -16,8 +16,8 @@ export const load: CommandModule<GlobalArgs, Args> = {
   handler: async (a) => {
     try {
       if (!a.input && process.stdin.isTTY) throw new Error('requested load from stdin, but stdin is empty');
-      const stream = a.input ? fs.createReadStream(a.input) : process.stdin;
-      if (a.input) fs.accessSync(a.input, fs.constants.R_OK);
+      // Opened before the request, so a missing file is `open FILE: no such file or directory`.
+      const stream = a.input ? fs.createReadStream('', { fd: fs.openSync(a.input, 'r') }) : process.stdin;
       const res = await api(a).stream('POST', '/images/load', { query: { quiet: a.quiet }, stream });
       await renderProgress(res, process.stdout);
     } catch (err) {

@@ -1,7 +1,7 @@
 // engine save [-o FILE] IMAGE…: a tarball on stdout or in a file.
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
-import { writeArchive } from '../streams/archive-output.js';
+import { validateOutputPath, writeArchive } from '../streams/archive-output.js';
 
 interface Args extends GlobalArgs {
   images: string[];
@@ -16,6 +16,13 @@ export const save: CommandModule<GlobalArgs, Args> = {
     if (!a.output && process.stdout.isTTY) {
       process.stderr.write('Cowardly refusing to save to a terminal. Use the -o flag or redirect.\n');
       exit(1);
+    }
+    if (a.output) {
+      try {
+        validateOutputPath(a.output);
+      } catch (err) {
+        fail(new Error(`failed to save image: ${(err as Error).message}`));
+      }
     }
     try {
       const res = await api(a).stream('GET', '/images/get', { query: { names: a.images } });

@@ -312,7 +312,7 @@ export class ContainerManager {
       if (taskCreated) await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       if (attached) await attacher.detach(rec).catch((e: unknown) => this.log.warn(`network detach ${rec.ID}: ${String(e)}`));
       this.pending.fail(rec.ID, err);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = this.volumes.describeIn(err instanceof Error ? err.message : String(err));
       rec.State.Error = message;
       rec.State.ExitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied/i.test(message) ? 126 : 128;
       this.store.save(rec);

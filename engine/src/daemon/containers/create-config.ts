@@ -73,6 +73,8 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
   }
   const shm = num(h.ShmSize, 'ShmSize');
   if (shm < 0) throw badRequest('SHM size can not be less than 0');
+  // Refused rather than accepted and ignored (the engine CLI has no --link flag; other clients may send it).
+  if (Array.isArray(h.Links) && h.Links.length) throw badRequest('legacy container links (--link) are not supported: put the containers on a user-defined network, where they find each other by name');
   const log = h.LogConfig ?? { Type: '', Config: {} };
   if (log.Type && log.Type !== 'json-file') throw badRequest(`logging driver ${log.Type} is not supported (only json-file)`);
   const ulimits = (h.Ulimits ?? []) as HostConfig['Ulimits'];

@@ -6,6 +6,7 @@ export type Handler = (ctx: HttpContext) => Promise<void> | void;
 
 interface Route {
   method: string;
+  pattern: string;
   regex: RegExp;
   names: string[];
   handler: Handler;
@@ -20,7 +21,7 @@ export class Router {
       names.push(name);
       return star ? '(.+)' : '([^/]+)';
     });
-    this.routes.push({ method, regex: new RegExp(`^${source}/?$`), names, handler });
+    this.routes.push({ method, pattern, regex: new RegExp(`^${source}/?$`), names, handler });
     return this;
   }
 
@@ -35,6 +36,11 @@ export class Router {
   }
   head(p: string, h: Handler): this {
     return this.add('HEAD', p, h);
+  }
+
+  /** Every route as registered (the API compatibility table is generated from these). */
+  list(): Array<{ method: string; pattern: string }> {
+    return this.routes.map(({ method, pattern }) => ({ method, pattern }));
   }
 
   /** The first route that matches, in the order they were added; `methodMismatch` if only the path did. */

@@ -1,5 +1,6 @@
 // Checks credentials against a registry the way `docker login` does: GET /v2/, and for a Bearer
 // challenge a token request with the credentials (Basic auth).
+import { STATUS_CODES } from 'node:http';
 import { DEFAULT_DOMAIN } from '../../common/reference.js';
 import { ApiError } from '../http/api-error.js';
 
@@ -19,7 +20,8 @@ export async function login(serverAddress: string, username: string, password: s
   const host = registryHost(serverAddress);
   const base = `${isPlainHttp(host, insecure) ? 'http' : 'https'}://${host}`;
   const basic = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-  const fail = (status: number) => new ApiError(401, `login attempt to ${base}/v2/ failed with status: ${status}`);
+  // dockerd's words: the status code and its text (`401 Unauthorized`).
+  const fail = (status: number) => new ApiError(401, `login attempt to ${base}/v2/ failed with status: ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd());
   let res: Response;
   try {
     res = await fetch(`${base}/v2/`, { headers: { Authorization: basic } });

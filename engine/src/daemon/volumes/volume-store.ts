@@ -35,6 +35,12 @@ export class VolumeStore {
     return path.join(this.root, name, '_data');
   }
 
+  /** A runtime error's text with each volume's data directory named as the volume (`volume "v1"`). */
+  describeIn(message: string): string {
+    const dir = `${this.root}/`;
+    return message.replace(new RegExp(`"${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([a-zA-Z0-9][a-zA-Z0-9_.-]*)/_data"`, 'g'), 'volume "$1"');
+  }
+
   private view(meta: VolumeMeta): Volume {
     return { ...meta, Driver: 'local', Mountpoint: this.mountpoint(meta.Name), Scope: 'local' };
   }

@@ -7,8 +7,9 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { socketsInNetns } from '../host/netns-socket.js';
 import { EMBEDDED_DNS_ADDRESS } from '../files/resolv-conf.js';
-import { answerQuestion, type DnsNetworkView } from './dns-answer.js';
-import { DnsFormatError, OPCODE_QUERY, RCODE, decodeMessage, encodeMessage, flag, replyFlags, type DnsMessage } from './dns-message.js';
+import type { DnsNetworkView } from './dns-answer.js';
+import { RCODE, decodeMessage, encodeMessage, type DnsMessage } from './dns-message.js';
+import { errorReply, respond } from './dns-responder.js';
 
 export interface DnsSource {
   /** The networks the container is on, each with the peers it can resolve there. */
@@ -74,23 +75,9 @@ class ContainerDns {
   }
 
   private query(raw: Buffer, reply: Reply): void {
-    let msg: DnsMessage;
-    try {
-      msg = decodeMessage(raw);
-    } catch (err) {
-      if (err instanceof DnsFormatError && raw.length >= 12) reply(errorReply(raw.readUInt16BE(0), raw.readUInt16BE(2), RCODE.FORMERR));
-      return;
-    }
-    if (flag.qr(msg.flags)) return; // a response, not a query
-    if (flag.opcode(msg.flags) !== OPCODE_QUERY) return reply(errorReply(msg.id, msg.flags, RCODE.NOTIMP));
-    const question = msg.questions[0];
-    if (msg.questions.length !== 1 || !question) return reply(errorReply(msg.id, msg.flags, RCODE.FORMERR));
-    const answer = answerQuestion(question, this.source.views(this.containerId));
-    if (answer.kind === 'answer') {
-      reply(encodeMessage({ id: msg.id, flags: replyFlags(msg.flags, answer.rcode, true), questions: [question], answers: answer.answers, authorities: [], additionals: [] }));
-      return;
-    }
-    this.forward(raw, msg, reply, 0);
+    const action = respond(raw, () => this.source.views(this.containerId));
+    if (action.kind === 'reply') reply(action.packet);
+    else if (action.kind === 'forward') this.forward(raw, action.query, reply, 0);
   }
 
   private forward(raw: Buffer, msg: DnsMessage, reply: Reply, tried: number): void {
@@ -125,10 +112,6 @@ class ContainerDns {
     out.writeUInt16BE(p.originalId, 0);
     p.reply(out);
   }
-}
-
-function errorReply(id: number, queryFlags: number, rcode: number): Buffer {
-  return encodeMessage({ id, flags: replyFlags(queryFlags, rcode, false), questions: [], answers: [], authorities: [], additionals: [] });
 }
 
 /** Over UDP, a reply longer than 512 octets is cut to its header and question with TC set. */
