@@ -15,6 +15,8 @@ export interface SandboxRecord {
   hostname: string;
   logDirectory: string;
   cgroupsPath: string;
+  /** The pod's own cgroup (config.linux.cgroup_parent); '' when the pod gave none. */
+  cgroupParent?: string;
   hostNetwork: boolean;
   /** The pause process (its namespaces are the pod's); 0 once stopped. */
   pid: number;

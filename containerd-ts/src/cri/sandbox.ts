@@ -58,6 +58,11 @@ function nsOptions(r: SandboxRecord, pidHost: boolean, ipcHost: boolean) {
   return { network: r.hostNetwork ? NamespaceMode.NODE : NamespaceMode.POD, pid: pidHost ? NamespaceMode.NODE : NamespaceMode.POD, ipc: ipcHost ? NamespaceMode.NODE : NamespaceMode.POD, targetId: '' };
 }
 
+/** Ready: started and its pause process alive (one that died makes the pod not ready; kubelet then recreates it). */
+export function sandboxReady(rec: SandboxRecord): boolean {
+  return rec.state === 'ready' && rec.pid !== 0 && fs.existsSync(`/proc/${rec.pid}`);
+}
+
 /** What a sandbox needs of its containers: they stop and go with it. */
 export interface PodContainers {
   ofSandbox(sandboxId: string): Array<{ id: string }>;
@@ -127,6 +132,7 @@ export class Sandboxes {
       hostname: config.hostname || (hostNetwork ? fs.readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() : m.name.slice(0, 63)),
       logDirectory: config.logDirectory,
       cgroupsPath: `${parent.replace(/\/+$/, '')}/${id}`,
+      cgroupParent: config.linux?.cgroupParent ?? '',
       hostNetwork,
       pid: 0,
       netns: '',
@@ -259,9 +265,7 @@ export class Sandboxes {
   }
 
   status(rec: SandboxRecord, verbose: boolean) {
-    // A pause process that died makes the pod not ready (kubelet then recreates it).
-    const alive = rec.state === 'ready' && rec.pid !== 0 && fs.existsSync(`/proc/${rec.pid}`);
-    const state = alive ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+    const state = sandboxReady(rec) ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
     const info: Record<string, string> = {};
     if (verbose) info['info'] = JSON.stringify({ pid: rec.pid, image: rec.image, netns: rec.netns, network: rec.network, cgroupsPath: rec.cgroupsPath, hostname: rec.hostname });
     return {

@@ -8,6 +8,7 @@ import { imageService } from './image-service.js';
 import { runtimeInfo } from './runtime-info.js';
 import { sandboxService, Sandboxes, type SandboxDeps } from './sandbox.js';
 import { containerService, Containers, type ContainerStoreCri } from './container.js';
+import { CriStats, statsService } from './stats.js';
 import { unimplemented } from './unimplemented.js';
 
 export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps, containers: { store: ContainerStoreCri; fifoDir: string }): void {
@@ -15,6 +16,6 @@ export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: San
   const sandboxes = new Sandboxes(deps, sandboxDeps);
   const ctrs = new Containers(deps, sandboxDeps, containers.store, containers.fifoDir);
   sandboxes.attach(ctrs);
-  const served = { ...runtimeInfo(deps), ...sandboxService(sandboxes, sandboxDeps.store), ...containerService(ctrs, containers.store) };
+  const served = { ...runtimeInfo(deps), ...sandboxService(sandboxes, sandboxDeps.store), ...containerService(ctrs, containers.store), ...statsService(new CriStats(deps, sandboxDeps, containers.store), containers.store, sandboxDeps.store) };
   addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
 }
