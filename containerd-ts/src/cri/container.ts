@@ -7,13 +7,15 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Code, GrpcError, type ServiceImpl } from '@stack/proto';
-import { ContainerState, MountPropagation, NamespaceMode, SecurityProfile_ProfileType, type ContainerConfig, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import { ContainerState, MountPropagation, NamespaceMode, SecurityProfile_ProfileType, type ContainerConfig, type LinuxContainerResources, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
 import { defaultSpec, DEFAULT_PATH_ENV } from '../client/oci/default-spec.js';
 import { mergeEnv } from '../client/oci/spec-opts.js';
 import { PROCESS_TYPE_URL, SPEC_TYPE_URL, type OciMount, type OciSpec } from '../client/oci/spec.js';
 import { alreadyExists, errorMessage, failedPrecondition, invalidArgument, isNotFound } from '../core/errdefs.js';
 import { collectFifos, makeFifos } from './fifo.js';
-import { pumpLogs } from './cri-log.js';
+import { pumpLogs, type LogPump } from './cri-log.js';
+import type { CriEventKind } from './container-events.js';
+import { checkOomScoreAdj, mergeResources, RESOURCES_TYPE_URL, updatableResources } from './resources.js';
 import type { CriDeps } from './deps.js';
 import { CRI_CTX } from './images.js';
 import type { RecordStore, SandboxRecord } from './record-store.js';
@@ -63,11 +65,21 @@ function refuseUnsupported(c: ContainerConfig): void {
   if (sc?.maskedPaths.length || sc?.readonlyPaths.length) no('masked/readonly paths');
   if (sc?.namespaceOptions?.network === NamespaceMode.NODE || sc?.namespaceOptions?.ipc === NamespaceMode.NODE) no('node network/IPC namespaces per container (set them on the pod)');
   if (sc?.namespaceOptions?.pid === NamespaceMode.TARGET) no('a target PID namespace');
-  const r = c.linux?.resources;
-  if (r && (r.cpuPeriod || r.cpuQuota || r.cpuShares || r.memoryLimitInBytes || r.cpusetCpus || r.cpusetMems || r.hugepageLimits.length || Object.keys(r.unified).length || r.memorySwapLimitInBytes)) no('resource limits');
 }
 
+/** The container's OCI spec as recorded in its containerd container. */
+function specOf(sb: SandboxDeps, id: string): OciSpec {
+  return JSON.parse(Buffer.from(sb.containers.get(CRI_CTX, id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
+}
+
+/** Lifecycle events of containers and sandboxes, for GetContainerEvents. */
+export type EmitEvent = (containerId: string, sandboxId: string, kind: CriEventKind) => void;
+
 export class Containers {
+  /** Log pumps of running containers, for ReopenContainerLog. */
+  private readonly pumps = new Map<string, LogPump>();
+  emit: EmitEvent = () => undefined;
+
   constructor(
     private readonly deps: CriDeps,
     private readonly sb: SandboxDeps,
@@ -113,6 +125,9 @@ export class Containers {
     spec.process.user = { uid, gid };
     if (sc?.noNewPrivs !== undefined) spec.process.noNewPrivileges = sc.noNewPrivs || spec.process.noNewPrivileges === true;
     if (sc?.readonlyRootfs) spec.root.readonly = true;
+    spec.linux.resources = mergeResources(spec.linux.resources, c.linux?.resources, 'CreateContainer');
+    const oom = checkOomScoreAdj(c.linux?.resources?.oomScoreAdj ?? 0n, 'CreateContainer');
+    if (oom !== undefined) spec.process.oomScoreAdj = oom;
     if (!s.hostNetwork) spec.hostname = s.hostname;
     spec.linux.cgroupsPath = `${path.dirname(s.cgroupsPath)}/${id}`;
     const sharedPid = sc?.namespaceOptions?.pid === NamespaceMode.POD;
@@ -173,6 +188,7 @@ export class Containers {
         mounts: c.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, propagation: m.propagation })),
         pid: 0,
       });
+      this.emit(id, s.id, 'created');
       return id;
     } catch (err) {
       for (const u of undo.reverse()) await Promise.resolve(u()).catch(() => undefined);
@@ -187,7 +203,7 @@ export class Containers {
     const mounts = this.sb.snapshots.mounts(CRI_CTX, rec.id);
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), 'init');
     if (rec.logPath) fs.mkdirSync(path.dirname(rec.logPath), { recursive: true, mode: 0o755 });
-    let logs: Promise<void>;
+    let logs: LogPump;
     try {
       rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: '', stdout: fifos.stdout, stderr: fifos.stderr, terminal: false });
       // The shim holds the FIFOs open from Create on: nothing written before this is lost.
@@ -199,7 +215,9 @@ export class Containers {
       throw new GrpcError(Code.UNKNOWN, `StartContainer ${rec.id}: ${errorMessage(err)}`);
     }
     this.store.put({ ...rec, state: 'running', startedAt: nowNs() });
-    void this.watch(rec.id, logs);
+    this.emit(rec.id, rec.sandboxId, 'started');
+    this.pumps.set(rec.id, logs);
+    void this.watch(rec.id, logs.done);
   }
 
   /** Records the exit once the task ends (and its output is in the log), then deletes the task. */
@@ -208,8 +226,12 @@ export class Containers {
       const shim = await this.sb.runtime.taskShim(CRI_CTX, id);
       const w = await shim.task.wait({ id });
       await logs;
+      this.pumps.delete(id);
       const cur = this.store.find(id);
-      if (cur) this.store.put({ ...cur, state: 'exited', exitCode: w.exitStatus, finishedAt: nowNs(), reason: w.exitStatus === 0 ? 'Completed' : 'Error', pid: 0 });
+      if (cur) {
+        this.store.put({ ...cur, state: 'exited', exitCode: w.exitStatus, finishedAt: nowNs(), reason: w.exitStatus === 0 ? 'Completed' : 'Error', pid: 0 });
+        this.emit(id, cur.sandboxId, 'stopped');
+      }
       await this.deleteTask(id);
     } catch (err) {
       this.sb.log.warn('cri: lost track of a container', { container: id, error: errorMessage(err) });
@@ -274,6 +296,47 @@ export class Containers {
       if (!isNotFound(err)) throw err;
     });
     this.store.remove(rec.id);
+    this.emit(rec.id, rec.sandboxId, 'deleted');
+  }
+
+  /**
+   * New resources: recorded in the container's spec (a created container starts with them) and, while
+   * it runs, applied to its cgroup through the task's Update. The spec changes only if the task took them.
+   */
+  async updateResources(idOrPrefix: string, r: LinuxContainerResources | undefined): Promise<void> {
+    const rec = this.store.get(idOrPrefix);
+    if (rec.state === 'exited') throw failedPrecondition(`UpdateContainerResources: container ${rec.id} is not in created or running state`);
+    const ctr = this.sb.containers.get(CRI_CTX, rec.id);
+    const spec = specOf(this.sb, rec.id);
+    const resources = mergeResources(spec.linux.resources, r, 'UpdateContainerResources');
+    const oom = checkOomScoreAdj(r?.oomScoreAdj ?? 0n, 'UpdateContainerResources');
+    const next: OciSpec = { ...spec, process: { ...spec.process, ...(oom !== undefined ? { oomScoreAdj: oom } : {}) }, linux: { ...spec.linux, resources } };
+    if (rec.state === 'running') {
+      let shim;
+      try {
+        shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+      } catch (err) {
+        if (isNotFound(err)) throw failedPrecondition(`UpdateContainerResources: container ${rec.id} is not running`);
+        throw err;
+      }
+      try {
+        await shim.task.update({ id: rec.id, resources: { typeUrl: RESOURCES_TYPE_URL, value: Buffer.from(JSON.stringify(updatableResources(resources))) }, annotations: {} });
+      } catch (err) {
+        throw new GrpcError((err as { code?: number }).code ?? Code.UNKNOWN, `UpdateContainerResources ${rec.id}: ${errorMessage(err)}`);
+      }
+    }
+    this.sb.containers.update(CRI_CTX, { ...ctr, spec: { typeUrl: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(next)) } }, ['spec']);
+  }
+
+  /** Reopens a running container's log file at its path (kubelet rotated it). */
+  reopenLog(idOrPrefix: string): void {
+    const rec = this.store.get(idOrPrefix);
+    if (rec.state !== 'running') throw failedPrecondition(`ReopenContainerLog: container ${rec.id} is not running`);
+    try {
+      this.pumps.get(rec.id)?.reopen();
+    } catch (err) {
+      throw new GrpcError(Code.UNKNOWN, `ReopenContainerLog ${rec.id}: ${errorMessage(err)}`);
+    }
   }
 
   async execSync(idOrPrefix: string, cmd: string[], timeoutSec: number): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }> {
@@ -281,7 +344,7 @@ export class Containers {
     if (cmd.length === 0) throw invalidArgument('ExecSync: cmd must be set');
     if (rec.state !== 'running') throw failedPrecondition(`ExecSync: container ${rec.id} is not running`);
     const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
-    const spec = JSON.parse(Buffer.from(this.sb.containers.get(CRI_CTX, rec.id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
+    const spec = specOf(this.sb, rec.id);
     const execId = `exec-${randomBytes(8).toString('hex')}`;
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), execId);
     try {
@@ -311,7 +374,7 @@ export class Containers {
 
 const STATE: Record<ContainerRecord['state'], ContainerState> = { created: ContainerState.CONTAINER_CREATED, running: ContainerState.CONTAINER_RUNNING, exited: ContainerState.CONTAINER_EXITED };
 
-function statusOf(r: ContainerRecord) {
+export function statusOf(r: ContainerRecord) {
   return {
     id: r.id,
     metadata: r.metadata,
@@ -368,6 +431,14 @@ export function containerService(c: Containers, store: ContainerStoreCri): Impl 
     },
     async execSync(req) {
       return c.execSync(req.containerId, req.cmd, Number(req.timeout));
+    },
+    async updateContainerResources(req) {
+      await c.updateResources(req.containerId, req.linux);
+      return {};
+    },
+    reopenContainerLog(req) {
+      c.reopenLog(req.containerId);
+      return {};
     },
   };
 }

@@ -57,13 +57,19 @@ export class CriLineSplitter {
 const WALL_BASE = BigInt(Date.now()) * 1_000_000n;
 const HR_BASE = process.hrtime.bigint();
 
+export interface LogPump {
+  /** Resolves once both streams ended and everything is written. */
+  done: Promise<void>;
+  /** Closes the log file and opens its path again (after a rotation renamed it: ReopenContainerLog). */
+  reopen(): void;
+}
+
 /**
  * Copies a process's stdout and stderr FIFOs into the log file until both reach end of file (the
- * shim closes them once the output drained). Call once the shim holds them open. Resolves when
- * everything is written.
+ * shim closes them once the output drained). Call once the shim holds them open.
  */
-export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): Promise<void> {
-  const out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
+export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): LogPump {
+  let out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
   const write = (s: string) => {
     if (out !== undefined) fs.writeSync(out, s);
   };
@@ -78,7 +84,20 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
         resolve();
       });
     });
-  return Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
+  let ended = false;
+  const done = Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
+    ended = true;
     if (out !== undefined) fs.closeSync(out);
+    out = undefined;
   });
+  return {
+    done,
+    reopen() {
+      if (!logPath || ended) return;
+      // Open first: if the directory went away the old file stays in use and the caller hears why.
+      const next = fs.openSync(logPath, 'a', 0o640);
+      if (out !== undefined) fs.closeSync(out);
+      out = next;
+    },
+  };
 }

@@ -72,6 +72,8 @@ export interface PodContainers {
 
 export class Sandboxes {
   private containers: PodContainers | undefined;
+  /** Lifecycle events (GetContainerEvents reports sandboxes as containers, as containerd does). */
+  emit: (sandboxId: string, kind: 'created' | 'started' | 'stopped' | 'deleted') => void = () => undefined;
 
   constructor(
     private readonly deps: CriDeps,
@@ -190,6 +192,8 @@ export class Sandboxes {
       }
       rec.state = 'ready';
       this.sb.store.put(rec);
+      this.emit(id, 'created');
+      this.emit(id, 'started');
       return id;
     } catch (err) {
       for (const u of undo.reverse()) {
@@ -243,6 +247,7 @@ export class Sandboxes {
       throw new GrpcError(Code.UNKNOWN, `StopPodSandbox ${rec.id}: tearing down the pod network failed: ${errorMessage(netErr)}`);
     }
     this.sb.store.put({ ...rec, pid: 0, network: '', state: 'notready' });
+    if (rec.state === 'ready') this.emit(rec.id, 'stopped');
   }
 
   async remove(idOrPrefix: string): Promise<void> {
@@ -262,6 +267,7 @@ export class Sandboxes {
     }
     fs.rmSync(path.join(this.sb.filesDir, rec.id), { recursive: true, force: true });
     this.sb.store.remove(rec.id);
+    this.emit(rec.id, 'deleted');
   }
 
   status(rec: SandboxRecord, verbose: boolean) {
