@@ -13,6 +13,7 @@ import { mergeEnv } from '../client/oci/spec-opts.js';
 import { PROCESS_TYPE_URL, SPEC_TYPE_URL, type OciMount, type OciSpec } from '../client/oci/spec.js';
 import { alreadyExists, errorMessage, failedPrecondition, invalidArgument, isNotFound } from '../core/errdefs.js';
 import { collectFifos, makeFifos } from './fifo.js';
+import { Status as TaskStatus } from '@stack/proto/gen/containerd/types/task/task_pb';
 import { pumpLogs, type LogPump } from './cri-log.js';
 import type { CriEventKind } from './container-events.js';
 import { checkOomScoreAdj, mergeResources, RESOURCES_TYPE_URL, updatableResources } from './resources.js';
@@ -44,6 +45,12 @@ export interface ContainerRecord {
 }
 
 export type ContainerStoreCri = RecordStore<ContainerRecord>;
+
+/** The exit code of a container whose exit was not seen (containerd's unknownExitCode). */
+const UNKNOWN_EXIT_CODE = 255;
+
+/** How long the output of a container followed again after a restart may drain after its exit. */
+const RECOVERED_DRAIN_MS = 2000;
 
 const nowNs = () => (BigInt(Date.now()) * 1_000_000n).toString();
 const PROPAGATION: Record<number, string> = { [MountPropagation.PROPAGATION_PRIVATE]: 'rprivate', [MountPropagation.PROPAGATION_HOST_TO_CONTAINER]: 'rslave', [MountPropagation.PROPAGATION_BIDIRECTIONAL]: 'rshared' };
@@ -78,6 +85,8 @@ export type EmitEvent = (containerId: string, sandboxId: string, kind: CriEventK
 export class Containers {
   /** Log pumps of running containers, for ReopenContainerLog. */
   private readonly pumps = new Map<string, LogPump>();
+  /** Containers whose exit a watcher waits for. */
+  private readonly watching = new Set<string>();
   emit: EmitEvent = () => undefined;
 
   constructor(
@@ -217,15 +226,57 @@ export class Containers {
     this.store.put({ ...rec, state: 'running', startedAt: nowNs() });
     this.emit(rec.id, rec.sandboxId, 'started');
     this.pumps.set(rec.id, logs);
-    void this.watch(rec.id, logs.done);
+    void this.watch(rec.id, logs);
+  }
+
+  /**
+   * After a daemon restart: running containers get their log pump and exit watch back (the shim held
+   * their FIFOs meanwhile, so output written while the daemon was away is still there); one whose task
+   * is gone (its shim died too) is recorded exited with an unknown status, as containerd does.
+   */
+  async recover(): Promise<void> {
+    for (const rec of this.store.list()) {
+      if (rec.state !== 'running' || this.pumps.has(rec.id)) continue;
+      let status: TaskStatus;
+      try {
+        status = (await (await this.sb.runtime.taskShim(CRI_CTX, rec.id)).task.state({ id: rec.id })).status;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.store.put({ ...rec, state: 'exited', exitCode: UNKNOWN_EXIT_CODE, finishedAt: nowNs(), reason: 'Unknown', pid: 0 });
+        continue;
+      }
+      const dir = path.join(this.fifoDir, rec.id);
+      const fifos = { stdout: path.join(dir, 'init-stdout'), stderr: path.join(dir, 'init-stderr') };
+      // An exited task's shim has closed the FIFOs (what was in them went with them): nothing to read.
+      let pump: LogPump = { done: Promise.resolve(), reopen: () => undefined, abandon: () => undefined };
+      if (status !== TaskStatus.STOPPED) {
+        try {
+          pump = pumpLogs(fifos, rec.logPath || undefined);
+        } catch (err) {
+          this.sb.log.warn('cri: the output of a running container cannot be followed after the restart', { container: rec.id, error: errorMessage(err) });
+        }
+      }
+      this.pumps.set(rec.id, pump);
+      void this.watch(rec.id, pump, true);
+      this.sb.log.info('cri: following a running container again', { container: rec.id });
+    }
   }
 
   /** Records the exit once the task ends (and its output is in the log), then deletes the task. */
-  private async watch(id: string, logs: Promise<void>): Promise<void> {
+  private async watch(id: string, logs: LogPump, recovered = false): Promise<void> {
+    this.watching.add(id);
     try {
       const shim = await this.sb.runtime.taskShim(CRI_CTX, id);
       const w = await shim.task.wait({ id });
-      await logs;
+      if (recovered) {
+        // A FIFO the shim closed before this daemon opened it never reports its end: after the
+        // exit, output gets a moment to drain, then reading stops.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([logs.done, new Promise((r) => (timer = setTimeout(r, RECOVERED_DRAIN_MS)))]);
+        clearTimeout(timer);
+        logs.abandon();
+      }
+      await logs.done;
       this.pumps.delete(id);
       const cur = this.store.find(id);
       if (cur) {
@@ -235,6 +286,8 @@ export class Containers {
       await this.deleteTask(id);
     } catch (err) {
       this.sb.log.warn('cri: lost track of a container', { container: id, error: errorMessage(err) });
+    } finally {
+      this.watching.delete(id);
     }
   }
 
@@ -273,12 +326,17 @@ export class Containers {
     await this.settled(rec.id);
   }
 
-  /** Waits until the watcher recorded the exit (it owns the record then). */
+  /** Waits until the watcher recorded the exit (it owns the record then); records it if no watcher did. */
   private async settled(id: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
       const r = this.store.find(id);
       if (!r || r.state !== 'running') return;
       await new Promise((res) => setTimeout(res, 10));
+    }
+    const r = this.store.find(id);
+    if (r?.state === 'running' && !this.watching.has(id)) {
+      this.store.put({ ...r, state: 'exited', exitCode: UNKNOWN_EXIT_CODE, finishedAt: nowNs(), reason: 'Unknown', pid: 0 });
+      this.emit(id, r.sandboxId, 'stopped');
     }
   }
 

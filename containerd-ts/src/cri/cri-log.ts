@@ -62,6 +62,8 @@ export interface LogPump {
   done: Promise<void>;
   /** Closes the log file and opens its path again (after a rotation renamed it: ReopenContainerLog). */
   reopen(): void;
+  /** Stops reading (what was read is written) and ends. */
+  abandon(): void;
 }
 
 /**
@@ -73,16 +75,23 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
   const write = (s: string) => {
     if (out !== undefined) fs.writeSync(out, s);
   };
+  const readers: Array<{ destroy(): void }> = [];
   const one = (file: string, stream: 'stdout' | 'stderr') =>
     new Promise<void>((resolve) => {
       const split = new CriLineSplitter(stream, write);
       const rs = fifoReader(file);
-      rs.on('data', (c: Buffer) => split.write(c));
-      rs.on('error', () => resolve());
-      rs.on('end', () => {
+      readers.push(rs);
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
         split.end();
         resolve();
-      });
+      };
+      rs.on('data', (c: Buffer) => split.write(c));
+      rs.on('error', finish);
+      rs.on('end', finish);
+      rs.on('close', finish);
     });
   let ended = false;
   const done = Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
@@ -98,6 +107,9 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
       const next = fs.openSync(logPath, 'a', 0o640);
       if (out !== undefined) fs.closeSync(out);
       out = next;
+    },
+    abandon() {
+      for (const r of readers) r.destroy();
     },
   };
 }

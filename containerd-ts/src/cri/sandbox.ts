@@ -60,7 +60,14 @@ function nsOptions(r: SandboxRecord, pidHost: boolean, ipcHost: boolean) {
 
 /** Ready: started and its pause process alive (one that died makes the pod not ready; kubelet then recreates it). */
 export function sandboxReady(rec: SandboxRecord): boolean {
-  return rec.state === 'ready' && rec.pid !== 0 && fs.existsSync(`/proc/${rec.pid}`);
+  if (rec.state !== 'ready' || rec.pid === 0) return false;
+  // The pid is the pause's only while that process is in the pod's cgroup (a pid may be reused after a
+  // restart found the pause dead).
+  try {
+    return fs.readFileSync(`/proc/${rec.pid}/cgroup`, 'utf8').includes(rec.id);
+  } catch {
+    return false;
+  }
 }
 
 /** What a sandbox needs of its containers: they stop and go with it. */

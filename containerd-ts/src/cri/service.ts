@@ -10,6 +10,7 @@ import { sandboxService, Sandboxes, type SandboxDeps } from './sandbox.js';
 import { containerService, Containers, statusOf, type ContainerStoreCri } from './container.js';
 import { Broadcaster, EVENT_TYPE, type CriEventKind } from './container-events.js';
 import { nowNanos } from './deps.js';
+import { errorMessage } from '../core/errdefs.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { CriStats, statsService } from './stats.js';
 import { unimplemented } from './unimplemented.js';
@@ -32,6 +33,7 @@ export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: San
     });
   };
   ctrs.emit = emit;
+  void ctrs.recover().catch((err: unknown) => sandboxDeps.log.error('cri: recovering containers after a restart failed', { error: errorMessage(err) }));
   sandboxes.emit = (id, kind) => emit(id, id, kind);
   const served = {
     ...runtimeInfo(deps),
