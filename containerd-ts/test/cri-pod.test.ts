@@ -152,7 +152,7 @@ describe('CRI pod with two containers', () => {
     const img = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), image: { image: `${registry.host}/nope:1`, annotations: {} } }, sandboxConfig: cfg }));
     expect(img.code).toBe(Code.NOT_FOUND);
     const priv = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), linux: { securityContext: { privileged: true } } }, sandboxConfig: cfg }));
-    expect(priv).toMatchObject({ code: Code.UNIMPLEMENTED, message: 'CreateContainer: privileged is not supported yet' });
+    expect(priv).toMatchObject({ code: Code.INVALID_ARGUMENT, message: 'CreateContainer: no privileged container allowed in sandbox (the pod is not privileged)' });
     const esc = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), logPath: '../../escape.log' }, sandboxConfig: cfg }));
     expect(esc.message).toMatch(/log_path "..\/..\/escape.log" leaves the pod's log directory/);
     const mnt = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), mounts: [{ containerPath: '/data', hostPath: path.join(dir, 'absent') }] }, sandboxConfig: cfg }));

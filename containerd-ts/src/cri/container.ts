@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Code, GrpcError, type ServiceImpl } from '@stack/proto';
-import { ContainerState, MountPropagation, NamespaceMode, SecurityProfile_ProfileType, type ContainerConfig, type LinuxContainerResources, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import { ContainerState, MountPropagation, NamespaceMode, type ContainerConfig, type LinuxContainerResources, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
 import { defaultSpec, DEFAULT_PATH_ENV } from '../client/oci/default-spec.js';
 import { mergeEnv } from '../client/oci/spec-opts.js';
 import { PROCESS_TYPE_URL, SPEC_TYPE_URL, type OciMount, type OciSpec } from '../client/oci/spec.js';
@@ -16,6 +16,7 @@ import { collectFifos, makeFifos } from './fifo.js';
 import { Status as TaskStatus } from '@stack/proto/gen/containerd/types/task/task_pb';
 import { pumpLogs, type LogPump } from './cri-log.js';
 import type { CriEventKind } from './container-events.js';
+import { applySecurityContext } from './security-context.js';
 import { checkOomScoreAdj, mergeResources, RESOURCES_TYPE_URL, updatableResources } from './resources.js';
 import type { CriDeps } from './deps.js';
 import { CRI_CTX } from './images.js';
@@ -64,12 +65,6 @@ function refuseUnsupported(c: ContainerConfig): void {
   if (c.tty || c.stdin) no('stdin/tty (attach)');
   if (c.devices.length) no('devices');
   if (c.CDIDevices.length) no('CDI devices');
-  if (sc?.privileged) no('privileged');
-  if (sc?.capabilities && (sc.capabilities.addCapabilities.length || sc.capabilities.dropCapabilities.length || sc.capabilities.addAmbientCapabilities.length)) no('capabilities add/drop');
-  if (sc?.runAsUsername) no('run_as_username');
-  if (sc?.supplementalGroups.length) no('supplemental_groups');
-  if (sc?.seccomp && sc.seccomp.profileType !== SecurityProfile_ProfileType.Unconfined) no('a seccomp profile');
-  if (sc?.maskedPaths.length || sc?.readonlyPaths.length) no('masked/readonly paths');
   if (sc?.namespaceOptions?.network === NamespaceMode.NODE || sc?.namespaceOptions?.ipc === NamespaceMode.NODE) no('node network/IPC namespaces per container (set them on the pod)');
   if (sc?.namespaceOptions?.pid === NamespaceMode.TARGET) no('a target PID namespace');
 }
@@ -127,12 +122,6 @@ export class Containers {
     spec.process.env = mergeEnv(cfg.Env?.length ? cfg.Env : [DEFAULT_PATH_ENV], c.envs.map((e) => `${e.key}=${Buffer.from(e.value).toString('utf8')}`));
     spec.process.cwd = c.workingDir || cfg.WorkingDir || '/';
     const sc = c.linux?.securityContext;
-    const imgUser = (cfg.User ?? '').split(':');
-    const uid = sc?.runAsUser ? Number(sc.runAsUser.value) : /^\d+$/.test(imgUser[0] ?? '') ? Number(imgUser[0]) : 0;
-    if (!sc?.runAsUser && imgUser[0] && !/^\d+$/.test(imgUser[0])) throw new GrpcError(Code.UNIMPLEMENTED, `CreateContainer: image user ${JSON.stringify(cfg.User)} by name is not supported yet`);
-    const gid = sc?.runAsGroup ? Number(sc.runAsGroup.value) : /^\d+$/.test(imgUser[1] ?? '') ? Number(imgUser[1]) : 0;
-    spec.process.user = { uid, gid };
-    if (sc?.noNewPrivs !== undefined) spec.process.noNewPrivileges = sc.noNewPrivs || spec.process.noNewPrivileges === true;
     if (sc?.readonlyRootfs) spec.root.readonly = true;
     spec.linux.resources = mergeResources(spec.linux.resources, c.linux?.resources, 'CreateContainer');
     const oom = checkOomScoreAdj(c.linux?.resources?.oomScoreAdj ?? 0n, 'CreateContainer');
@@ -167,6 +156,8 @@ export class Containers {
     try {
       await this.sb.snapshots.prepare(CRI_CTX, id, image.chainId ?? '', {});
       undo.push(() => this.sb.snapshots.remove(CRI_CTX, id));
+      const layers = this.sb.snapshots.upperDir(CRI_CTX, id);
+      applySecurityContext(spec, { sc, podPrivileged: s.privileged === true, layers: [layers.dir, ...layers.lowers], imageUser: cfg.User ?? '' });
       this.sb.containers.create(CRI_CTX, {
         id,
         labels: { 'io.cri-containerd.kind': 'container' },

@@ -20,7 +20,7 @@ import type { CriDeps } from './deps.js';
 import { CRI_CTX, MANAGED_LABEL } from './images.js';
 import { writeFileAtomic } from '../core/sys/atomic-file.js';
 import { SandboxStore, type SandboxRecord } from './record-store.js';
-import { hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
+import { checkSysctls, hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
 
 type Impl = ServiceImpl<(typeof RuntimeService)['method']>;
 
@@ -44,11 +44,10 @@ function checkConfig(c: PodSandboxConfig | undefined): asserts c is PodSandboxCo
   const m = c.metadata;
   if (!m || !m.name || !m.namespace) throw invalidArgument('RunPodSandbox: config.metadata.name and config.metadata.namespace must be set');
   const sc = c.linux?.securityContext;
-  if (sc?.privileged) throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: privileged pods are not supported yet');
   if (sc?.namespaceOptions?.usernsOptions && sc.namespaceOptions.usernsOptions.mode !== NamespaceMode.NODE) {
     throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: user namespaces are not supported');
   }
-  if (Object.keys(c.linux?.sysctls ?? {}).length) throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: sysctls are not supported yet');
+  checkSysctls(c.linux?.sysctls ?? {}, { hostNetwork: sc?.namespaceOptions?.network === NamespaceMode.NODE, hostIpc: sc?.namespaceOptions?.ipc === NamespaceMode.NODE });
   if (c.hostname && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$/.test(c.hostname)) throw invalidArgument(`RunPodSandbox: hostname ${JSON.stringify(c.hostname)} is not valid`);
   const parent = c.linux?.cgroupParent ?? '';
   if (parent && (!parent.startsWith('/') || parent.split('/').includes('..'))) throw invalidArgument(`RunPodSandbox: cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroupfs path`);
@@ -142,6 +141,8 @@ export class Sandboxes {
       logDirectory: config.logDirectory,
       cgroupsPath: `${parent.replace(/\/+$/, '')}/${id}`,
       cgroupParent: config.linux?.cgroupParent ?? '',
+      privileged: config.linux?.securityContext?.privileged === true,
+      hostIpc,
       hostNetwork,
       pid: 0,
       netns: '',
@@ -160,7 +161,7 @@ export class Sandboxes {
       writeFileAtomic(f.resolvConf, resolvConf(config.dnsConfig), 0o644);
       writeFileAtomic(f.hostname, `${rec.hostname}\n`, 0o644);
       writeFileAtomic(f.hosts, hostsFile(rec.hostname, ''), 0o644);
-      const spec = sandboxSpec({ id, image: image.config, hostname: rec.hostname, cgroupsPath: rec.cgroupsPath, hostNetwork, hostPid, hostIpc, files: f });
+      const spec = sandboxSpec({ id, image: image.config, hostname: rec.hostname, cgroupsPath: rec.cgroupsPath, hostNetwork, hostPid, hostIpc, files: f, sysctls: { ...config.linux?.sysctls }, privileged: config.linux?.securityContext?.privileged === true });
 
       const mounts = await this.sb.snapshots.prepare(CRI_CTX, id, image.chainId ?? '', {});
       undo.push(() => this.sb.snapshots.remove(CRI_CTX, id));
