@@ -70,7 +70,7 @@ function refuseUnsupported(c: ContainerConfig): void {
 }
 
 /** The container's OCI spec as recorded in its containerd container. */
-function specOf(sb: SandboxDeps, id: string): OciSpec {
+export function specOf(sb: SandboxDeps, id: string): OciSpec {
   return JSON.parse(Buffer.from(sb.containers.get(CRI_CTX, id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
 }
 

@@ -14,12 +14,16 @@ import { errorMessage } from '../core/errdefs.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { CriStats, statsService } from './stats.js';
 import { unimplemented } from './unimplemented.js';
+import { StreamingServer } from './streaming/server.js';
+import { streamingService } from './streaming/service.js';
 
-export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps, containers: { store: ContainerStoreCri; fifoDir: string }): void {
+/** Registers the services; the returned function stops the streaming server (daemon shutdown). */
+export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: SandboxDeps, containers: { store: ContainerStoreCri; fifoDir: string }): () => void {
   addService(server, ImageService, guarded(imageService(deps)));
   const sandboxes = new Sandboxes(deps, sandboxDeps);
   const ctrs = new Containers(deps, sandboxDeps, containers.store, containers.fifoDir);
   sandboxes.attach(ctrs);
+  const streaming = new StreamingServer(deps.config.streamServerAddress, deps.config.streamServerPort);
   const events = new Broadcaster<MessageInitShape<typeof ContainerEventResponseSchema>>();
   const emit = (containerId: string, sandboxId: string, kind: CriEventKind) => {
     if (events.subscriberCount === 0) return;
@@ -43,6 +47,8 @@ export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: San
     async *getContainerEvents(_req: unknown, call: { signal: AbortSignal }) {
       yield* events.subscribe(call.signal);
     },
+    ...streamingService(streaming, sandboxDeps, containers.store, containers.fifoDir),
   };
   addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
+  return () => void streaming.close();
 }
