@@ -80,8 +80,8 @@ describe('CRI RuntimeService: version, status, config', () => {
     const cp = await callError(cri.runtime.checkpointContainer({ containerId: 'x', location: '/tmp/x' }));
     expect(cp).toMatchObject({ code: Code.UNIMPLEMENTED });
     expect(cp.message).toMatch(/CheckpointContainer: checkpointing containers is not supported/);
-    const ex = await callError(cri.runtime.attach({ containerId: 'x', stdout: true }));
+    const ex = await callError(cri.runtime.listMetricDescriptors({}));
     expect(ex.code).toBe(Code.UNIMPLEMENTED);
-    expect(ex.message).toMatch(/Attach: not implemented yet/);
+    expect(ex.message).toMatch(/ListMetricDescriptors: not implemented yet/);
   });
 });

@@ -2,6 +2,7 @@
 // Exec with stdin/stdout/stderr and the exit status (v4: metav1.Status), stdin closed by v5's close
 // channel, a terminal resized, an exec killed when its client goes; one-time tokens, SPDY and unknown
 // protocols refused; PortForward to a server listening only on the pod's localhost.
+import * as fs from 'node:fs';
 import { Code } from '@stack/proto';
 import { callError } from './cri-client.js';
 import { startCriFixture, type CriFixture } from './support/cri-fixture.js';
@@ -108,5 +109,36 @@ describe('CRI streaming server', () => {
     const closed = await connectChannels(`${(await f.cri.runtime.portForward({ podSandboxId: pod, port: [] })).url}?port=9`, ['v4.channel.k8s.io']);
     await closed.closed;
     expect(text(closed.channels.get(1)?.subarray(2))).toMatch(/error forwarding port 9 to pod: connect ECONNREFUSED 127\.0\.0\.1:9/);
+  });
+
+  test('attach: stdin (once), stdout and stderr of a running container; then with a terminal', async () => {
+    const cfg = f.sandboxConfig('stream');
+    const { containerId: reader } = await f.cri.runtime.createContainer({ podSandboxId: pod, config: { ...f.container('reader', ['sh', '-c', 'while read l; do echo got:$l; echo err:$l >&2; done; echo bye']), stdin: true, stdinOnce: true }, sandboxConfig: cfg });
+    await f.cri.runtime.startContainer({ containerId: reader });
+    const { url } = await f.cri.runtime.attach({ containerId: reader, stdin: true, stdout: true, stderr: true, tty: false });
+    expect(url).toMatch(/\/attach\//);
+    const c = await connectChannels(url, ['v4.channel.k8s.io']);
+    c.send(0, 'a\n');
+    for (let i = 0; i < 100 && !text(c.channels.get(2)).includes('err:a'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(text(c.channels.get(1))).toBe('got:a\n');
+    expect(text(c.channels.get(2))).toBe('err:a\n');
+    c.ws.close(); // stdin_once: the container's stdin ends with this attach
+    const st = await f.exited(reader);
+    expect(st.exitCode).toBe(0);
+    const log = fs.readFileSync(st.logPath, 'utf8');
+    expect(log.split('\n').filter(Boolean).map((l) => l.split(' ').slice(1).join(' '))).toEqual(['stdout F got:a', 'stderr F err:a', 'stdout F bye']);
+
+    const { containerId: shell } = await f.cri.runtime.createContainer({ podSandboxId: pod, config: { ...f.container('shell', ['sh']), stdin: true, tty: true }, sandboxConfig: cfg });
+    await f.cri.runtime.startContainer({ containerId: shell });
+    expect((await callError(f.cri.runtime.attach({ containerId: shell, stdin: true, stdout: true, stderr: false, tty: false }))).message).toMatch(/tty false does not match the container's \(true\)/);
+    const t = await connectChannels((await f.cri.runtime.attach({ containerId: shell, stdin: true, stdout: true, stderr: false, tty: true })).url, ['v4.channel.k8s.io']);
+    t.send(4, JSON.stringify({ Width: 77, Height: 22 }));
+    t.send(0, 'echo hi-$((1+2)); stty size; exit 5\n');
+    await t.closed;
+    expect(text(t.channels.get(1))).toMatch(/hi-3\r\n22 77\r\n/);
+    expect(JSON.parse(text(t.channels.get(3)))).toEqual({ metadata: {}, status: 'Success' });
+    expect((await f.exited(shell)).exitCode).toBe(5);
+    expect((await callError(f.cri.runtime.attach({ containerId: shell, stdin: false, stdout: true, stderr: false, tty: true }))).code).toBe(Code.FAILED_PRECONDITION);
+    expect((await callError(f.cri.runtime.attach({ containerId: ctr, stdin: true, stdout: true, stderr: false, tty: false }))).message).toMatch(/was created without stdin/);
   });
 });

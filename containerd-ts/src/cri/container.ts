@@ -5,6 +5,7 @@
 // what Create made (absent is success); ExecSync runs a command to its end in the container.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Code, GrpcError, type ServiceImpl } from '@stack/proto';
 import { ContainerState, MountPropagation, NamespaceMode, type ContainerConfig, type LinuxContainerResources, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
@@ -12,9 +13,10 @@ import { defaultSpec, DEFAULT_PATH_ENV } from '../client/oci/default-spec.js';
 import { mergeEnv } from '../client/oci/spec-opts.js';
 import { PROCESS_TYPE_URL, SPEC_TYPE_URL, type OciMount, type OciSpec } from '../client/oci/spec.js';
 import { alreadyExists, errorMessage, failedPrecondition, invalidArgument, isNotFound } from '../core/errdefs.js';
-import { collectFifos, makeFifos } from './fifo.js';
+import { collectFifos, makeFifos, S_IFIFO_MODE } from './fifo.js';
+import { mknod } from '../core/sys/linux.js';
 import { Status as TaskStatus } from '@stack/proto/gen/containerd/types/task/task_pb';
-import { pumpLogs, type LogPump } from './cri-log.js';
+import { pumpLogs, type LogPump, type OutputListener } from './cri-log.js';
 import type { CriEventKind } from './container-events.js';
 import { applySecurityContext } from './security-context.js';
 import { checkOomScoreAdj, mergeResources, RESOURCES_TYPE_URL, updatableResources } from './resources.js';
@@ -43,6 +45,24 @@ export interface ContainerRecord {
   reason: string;
   mounts: Array<{ containerPath: string; hostPath: string; readonly: boolean; propagation: number }>;
   pid: number;
+  /** The process has a stdin (Attach writes it); once: closed when the first attach ends. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** The process runs on a terminal (its output is all stdout). */
+  tty?: boolean;
+}
+
+/** What Attach needs of a running container. */
+export interface AttachTarget {
+  tty: boolean;
+  stdin: boolean;
+  stdinOnce: boolean;
+  subscribe(listener: OutputListener): () => void;
+  writeStdin(data: Buffer): void;
+  closeStdin(): Promise<void>;
+  resize(width: number, height: number): Promise<void>;
+  /** The exit status once the container has exited. */
+  exited: Promise<number>;
 }
 
 export type ContainerStoreCri = RecordStore<ContainerRecord>;
@@ -62,7 +82,6 @@ function refuseUnsupported(c: ContainerConfig): void {
   const no = (what: string) => {
     throw new GrpcError(Code.UNIMPLEMENTED, `CreateContainer: ${what} is not supported yet`);
   };
-  if (c.tty || c.stdin) no('stdin/tty (attach)');
   if (c.devices.length) no('devices');
   if (c.CDIDevices.length) no('CDI devices');
   if (sc?.namespaceOptions?.network === NamespaceMode.NODE || sc?.namespaceOptions?.ipc === NamespaceMode.NODE) no('node network/IPC namespaces per container (set them on the pod)');
@@ -82,6 +101,10 @@ export class Containers {
   private readonly pumps = new Map<string, LogPump>();
   /** Containers whose exit a watcher waits for. */
   private readonly watching = new Set<string>();
+  /** Stdin FIFO writers of running containers that have a stdin. */
+  private readonly stdins = new Map<string, net.Socket>();
+  /** Exit statuses, resolved by the watcher (Attach waits on them). */
+  private readonly exits = new Map<string, { promise: Promise<number>; resolve: (code: number) => void }>();
   emit: EmitEvent = () => undefined;
 
   constructor(
@@ -123,6 +146,7 @@ export class Containers {
     spec.process.cwd = c.workingDir || cfg.WorkingDir || '/';
     const sc = c.linux?.securityContext;
     if (sc?.readonlyRootfs) spec.root.readonly = true;
+    if (c.tty) spec.process.terminal = true;
     spec.linux.resources = mergeResources(spec.linux.resources, c.linux?.resources, 'CreateContainer');
     const oom = checkOomScoreAdj(c.linux?.resources?.oomScoreAdj ?? 0n, 'CreateContainer');
     if (oom !== undefined) spec.process.oomScoreAdj = oom;
@@ -187,6 +211,9 @@ export class Containers {
         reason: '',
         mounts: c.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, propagation: m.propagation })),
         pid: 0,
+        stdin: c.stdin,
+        stdinOnce: c.stdinOnce,
+        tty: c.tty,
       });
       this.emit(id, s.id, 'created');
       return id;
@@ -202,14 +229,19 @@ export class Containers {
     this.sandbox(rec.sandboxId);
     const mounts = this.sb.snapshots.mounts(CRI_CTX, rec.id);
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), 'init');
+    const stdinFifo = path.join(this.fifoDir, rec.id, 'init-stdin');
+    if (rec.stdin) mknod(stdinFifo, S_IFIFO_MODE, 0, 0);
     if (rec.logPath) fs.mkdirSync(path.dirname(rec.logPath), { recursive: true, mode: 0o755 });
     let logs: LogPump;
     try {
-      rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: '', stdout: fifos.stdout, stderr: fifos.stderr, terminal: false });
+      rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: rec.stdin ? stdinFifo : '', stdout: fifos.stdout, stderr: rec.tty ? '' : fifos.stderr, terminal: rec.tty === true });
       // The shim holds the FIFOs open from Create on: nothing written before this is lost.
-      logs = pumpLogs(fifos, rec.logPath || undefined);
+      logs = pumpLogs({ stdout: fifos.stdout, stderr: rec.tty ? undefined : fifos.stderr }, rec.logPath || undefined);
+      if (rec.stdin) this.openStdin(rec.id, stdinFifo);
       await (await this.sb.runtime.taskShim(CRI_CTX, rec.id)).task.start({ id: rec.id });
     } catch (err) {
+      this.stdins.get(rec.id)?.destroy();
+      this.stdins.delete(rec.id);
       await this.deleteTask(rec.id);
       this.store.put({ ...rec, state: 'exited', finishedAt: nowNs(), exitCode: 128, reason: 'StartError', pid: 0 });
       throw new GrpcError(Code.UNKNOWN, `StartContainer ${rec.id}: ${errorMessage(err)}`);
@@ -237,12 +269,13 @@ export class Containers {
         continue;
       }
       const dir = path.join(this.fifoDir, rec.id);
-      const fifos = { stdout: path.join(dir, 'init-stdout'), stderr: path.join(dir, 'init-stderr') };
+      const fifos = { stdout: path.join(dir, 'init-stdout'), stderr: rec.tty ? undefined : path.join(dir, 'init-stderr') };
       // An exited task's shim has closed the FIFOs (what was in them went with them): nothing to read.
-      let pump: LogPump = { done: Promise.resolve(), reopen: () => undefined, abandon: () => undefined };
+      let pump: LogPump = { done: Promise.resolve(), reopen: () => undefined, abandon: () => undefined, subscribe: () => () => undefined };
       if (status !== TaskStatus.STOPPED) {
         try {
           pump = pumpLogs(fifos, rec.logPath || undefined);
+          if (rec.stdin) this.openStdin(rec.id, path.join(dir, 'init-stdin'));
         } catch (err) {
           this.sb.log.warn('cri: the output of a running container cannot be followed after the restart', { container: rec.id, error: errorMessage(err) });
         }
@@ -253,9 +286,44 @@ export class Containers {
     }
   }
 
+  /** Holds the container's stdin FIFO open for writing (read-write: the open never waits for the shim). */
+  private openStdin(id: string, fifo: string): void {
+    const w = new net.Socket({ fd: fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK), readable: false, writable: true });
+    w.on('error', () => undefined);
+    this.stdins.set(id, w);
+  }
+
+  /** A running container's streams for Attach. */
+  attachTarget(id: string): AttachTarget {
+    const rec = this.store.get(id);
+    const pump = this.pumps.get(rec.id);
+    const exit = this.exits.get(rec.id);
+    if (rec.state !== 'running' || !pump || !exit) throw failedPrecondition(`Attach: container ${rec.id} is not running`);
+    return {
+      tty: rec.tty === true,
+      stdin: rec.stdin === true,
+      stdinOnce: rec.stdinOnce === true,
+      subscribe: (l) => pump.subscribe(l),
+      writeStdin: (data) => void this.stdins.get(rec.id)?.write(data),
+      closeStdin: async () => {
+        const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+        await shim.task.closeIO({ id: rec.id, execId: '', stdin: true }).catch(() => undefined);
+      },
+      resize: async (width, height) => {
+        if (!rec.tty) return;
+        const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+        await shim.task.resizePty({ id: rec.id, execId: '', width, height }).catch(() => undefined);
+      },
+      exited: exit.promise,
+    };
+  }
+
   /** Records the exit once the task ends (and its output is in the log), then deletes the task. */
   private async watch(id: string, logs: LogPump, recovered = false): Promise<void> {
     this.watching.add(id);
+    let resolveExit: (code: number) => void = () => undefined;
+    const promise = new Promise<number>((r) => (resolveExit = r));
+    this.exits.set(id, { promise, resolve: resolveExit });
     try {
       const shim = await this.sb.runtime.taskShim(CRI_CTX, id);
       const w = await shim.task.wait({ id });
@@ -269,6 +337,9 @@ export class Containers {
       }
       await logs.done;
       this.pumps.delete(id);
+      this.stdins.get(id)?.destroy();
+      this.stdins.delete(id);
+      resolveExit(w.exitStatus);
       const cur = this.store.find(id);
       if (cur) {
         this.store.put({ ...cur, state: 'exited', exitCode: w.exitStatus, finishedAt: nowNs(), reason: w.exitStatus === 0 ? 'Completed' : 'Error', pid: 0 });
@@ -279,6 +350,8 @@ export class Containers {
       this.sb.log.warn('cri: lost track of a container', { container: id, error: errorMessage(err) });
     } finally {
       this.watching.delete(id);
+      this.exits.delete(id);
+      resolveExit(UNKNOWN_EXIT_CODE);
     }
   }
 

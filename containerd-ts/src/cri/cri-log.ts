@@ -64,13 +64,18 @@ export interface LogPump {
   reopen(): void;
   /** Stops reading (what was read is written) and ends. */
   abandon(): void;
+  /** Receives the raw output as it is read (Attach); returns the unsubscribe. */
+  subscribe(listener: OutputListener): () => void;
 }
+
+export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
 /**
  * Copies a process's stdout and stderr FIFOs into the log file until both reach end of file (the
  * shim closes them once the output drained). Call once the shim holds them open.
  */
-export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): LogPump {
+export function pumpLogs(fifos: { stdout: string; stderr?: string | undefined }, logPath: string | undefined): LogPump {
+  const listeners = new Set<OutputListener>();
   let out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
   const write = (s: string) => {
     if (out !== undefined) fs.writeSync(out, s);
@@ -88,13 +93,17 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
         split.end();
         resolve();
       };
-      rs.on('data', (c: Buffer) => split.write(c));
+      rs.on('data', (c: Buffer) => {
+        split.write(c);
+        for (const l of listeners) l(stream, c);
+      });
       rs.on('error', finish);
       rs.on('end', finish);
       rs.on('close', finish);
     });
   let ended = false;
-  const done = Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
+  // With a terminal there is no stderr (the shim never opens that FIFO, so it is not read at all).
+  const done = Promise.all([one(fifos.stdout, 'stdout'), fifos.stderr ? one(fifos.stderr, 'stderr') : undefined]).then(() => {
     ended = true;
     if (out !== undefined) fs.closeSync(out);
     out = undefined;
@@ -110,6 +119,10 @@ export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: str
     },
     abandon() {
       for (const r of readers) r.destroy();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -47,7 +47,7 @@ export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: San
     async *getContainerEvents(_req: unknown, call: { signal: AbortSignal }) {
       yield* events.subscribe(call.signal);
     },
-    ...streamingService(streaming, sandboxDeps, containers.store, containers.fifoDir),
+    ...streamingService(streaming, sandboxDeps, containers.store, containers.fifoDir, ctrs),
   };
   addService(server, RuntimeService, guarded({ ...served, ...unimplemented(served) }));
   return () => void streaming.close();

@@ -1,5 +1,5 @@
-// The CRI streaming server: Exec and PortForward answer with a URL on this HTTP server
-// (`/exec/<token>`, `/portforward/<token>`), and the client (kubelet's remotecommand, crictl) connects
+// The CRI streaming server: Exec, Attach and PortForward answer with a URL on this HTTP server
+// (`/exec/<token>`, `/attach/<token>`, `/portforward/<token>`), and the client (kubelet's remotecommand, crictl) connects
 // there with a WebSocket upgrade and one of the channel protocols (v5/v4.channel.k8s.io or
 // channel.k8s.io). A token is random, used once, and expires after a minute, as in kubelet's server.
 // SPDY upgrades are refused with 400, which makes kubelet's fallback executor report it clearly.
@@ -13,11 +13,12 @@ import { acceptKey, WebSocketConn } from './websocket.js';
 const TOKEN_TTL_MS = 60_000;
 const MAX_IN_FLIGHT = 1000;
 
-export type StreamKind = 'exec' | 'portforward';
+export type StreamKind = 'exec' | 'attach' | 'portforward';
 
 /** Channel protocols per kind, best first. '' is a client that names none (binary channels, v1 rules). */
 export const PROTOCOLS: Record<StreamKind, string[]> = {
   exec: ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io'],
+  attach: ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'channel.k8s.io'],
   portforward: ['v4.channel.k8s.io'],
 };
 
@@ -80,7 +81,7 @@ export class StreamingServer {
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://streaming');
-    const m = /^\/(exec|portforward)\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    const m = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
     if (!m) return this.refuse(socket, 404, 'Not Found', `no stream at ${url.pathname}`);
     const kind = m[1] as StreamKind;
     const token = m[2] as string;

@@ -1,9 +1,10 @@
-// RuntimeService Exec and PortForward: each checks its request and answers with a one-time URL on the
+// RuntimeService Exec, Attach and PortForward: each checks its request and answers with a one-time URL on the
 // streaming server, which then runs the exec or the forwarding for the client that connects.
 import type { ServiceImpl } from '@stack/proto';
-import type { ExecRequest, PortForwardRequest, RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import type { AttachRequest, ExecRequest, PortForwardRequest, RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
 import { errorMessage, failedPrecondition, invalidArgument } from '../../core/errdefs.js';
-import type { ContainerStoreCri } from '../container.js';
+import type { Containers, ContainerStoreCri } from '../container.js';
+import { serveAttachChannels } from './attach-channels.js';
 import { sandboxReady, type SandboxDeps } from '../sandbox.js';
 import { serveExecChannels } from './exec-channels.js';
 import { startExec } from './exec-session.js';
@@ -23,7 +24,23 @@ interface PendingPortForward {
   ports: number[];
 }
 
-export function streamingService(server: StreamingServer, sb: SandboxDeps, containers: ContainerStoreCri, fifoDir: string): Impl {
+interface PendingAttach {
+  containerId: string;
+  req: AttachRequest;
+}
+
+export function streamingService(server: StreamingServer, sb: SandboxDeps, containers: ContainerStoreCri, fifoDir: string, running: Containers): Impl {
+  server.on<PendingAttach>('attach', (ws, protocol, { containerId, req }) => {
+    let target;
+    try {
+      target = running.attachTarget(containerId);
+    } catch (err) {
+      ws.send(Buffer.concat([Buffer.from([3]), Buffer.from(errorMessage(err))]));
+      ws.close();
+      return;
+    }
+    serveAttachChannels(ws, protocol, target, { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr });
+  });
   server.on<PendingExec>('exec', (ws, protocol, { containerId, req }) => {
     // The client may write before the process exists: held until it does.
     const early: WsMessage[] = [];
@@ -59,6 +76,14 @@ export function streamingService(server: StreamingServer, sb: SandboxDeps, conta
       if (req.tty && req.stderr) throw invalidArgument('Exec: tty and stderr cannot both be true');
       if (rec.state !== 'running') throw failedPrecondition(`Exec: container ${rec.id} is not running`);
       return { url: await server.url('exec', { containerId: rec.id, req } satisfies PendingExec) };
+    },
+    async attach(req) {
+      const rec = containers.get(req.containerId);
+      if (!req.stdin && !req.stdout && !req.stderr) throw invalidArgument('Attach: one of stdin, stdout, or stderr must be set');
+      if (rec.state !== 'running') throw failedPrecondition(`Attach: container ${rec.id} is not running`);
+      if (req.tty !== (rec.tty === true)) throw invalidArgument(`Attach: tty ${req.tty} does not match the container's (${rec.tty === true})`);
+      if (req.stdin && !rec.stdin) throw invalidArgument(`Attach: container ${rec.id} was created without stdin`);
+      return { url: await server.url('attach', { containerId: rec.id, req } satisfies PendingAttach) };
     },
     async portForward(req: PortForwardRequest) {
       const s = sb.store.get(req.podSandboxId);
