@@ -31,18 +31,18 @@ describe('CRI statistics', () => {
     const busy = (
       await f.cri.runtime.createContainer({
         podSandboxId: pod,
-        config: f.container('busy', ['sh', '-c', 'head -c 30000000 /dev/zero > /big; x=$(head -c 20000000 /dev/zero | tr "\\0" a); echo ready; while :; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 0.2; done']),
+        config: f.container('busy', ['sh', '-c', 'head -c 30000000 /dev/zero > /big; x=$(head -c 20000000 /dev/zero | tr "\\0" a); touch /filled; while :; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 0.2; done']),
         sandboxConfig: cfg,
       })
     ).containerId;
     await f.cri.runtime.startContainer({ containerId: busy });
     const idle = (await f.cri.runtime.createContainer({ podSandboxId: pod, config: f.container('idle', ['sleep', '3600']), sandboxConfig: cfg })).containerId;
     for (let i = 0; i < 200; i++) {
-      const r = await f.cri.runtime.execSync({ containerId: busy, cmd: ['sh', '-c', '[ -f /big ] && [ $(stat -c %s /big) = 30000000 ] && echo ok'], timeout: 0n });
+      const r = await f.cri.runtime.execSync({ containerId: busy, cmd: ['sh', '-c', '[ -f /filled ] && [ $(stat -c %s /big) = 30000000 ] && echo ok'], timeout: 0n });
       if (Buffer.from(r.stdout).toString().includes('ok')) break;
       await new Promise((res) => setTimeout(res, 100));
+      if (i === 199) throw new Error('the busy container did not fill its memory');
     }
-    await new Promise((res) => setTimeout(res, 1500)); // the variable is filled
 
     const cg = `${podParent}/${busy}`;
     const before = cgroupStatsAt(cg);
