@@ -40,12 +40,18 @@ export async function startCriFixture(prefix: string, net: { bridge: string; sub
     const left = await cri?.runtime.listPodSandbox({}).catch(() => undefined);
     for (const p of left?.items ?? []) await cri?.runtime.removePodSandbox({ podSandboxId: p.id }).catch(() => undefined);
     cri?.close();
-    await daemon?.stop().catch(() => daemon?.kill9());
+    // A daemon that does not stop cleanly is killed so the rest is still cleaned up, then reported.
+    let stopError: unknown;
+    await daemon?.stop().catch(async (err: unknown) => {
+      stopError = err;
+      await daemon?.kill9();
+    });
     removeCgroupTree(cgroupParent, { kill: true });
     daemon?.cleanup();
     await registry?.stop();
     leaveNetns();
     removeTree(dir);
+    if (stopError !== undefined) throw stopError;
   };
   try {
     registry = await startRegistry();
