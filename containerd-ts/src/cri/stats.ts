@@ -2,10 +2,10 @@
 // (its shim reads the cgroup, as containerd's task Metrics do) plus the writable layer's usage from
 // the snapshotter; PodSandboxStats / ListPodSandboxStats from the pod's cgroup parent read directly
 // (v1, v2 or hybrid), the pod network namespace's interface counters, and the pod's containers.
-import { fromBinary } from '@bufbuild/protobuf';
+import { fromBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { Code, GrpcError, type ServiceImpl } from '@stack/proto';
 import { MetricsSchema as V1MetricsSchema } from '@stack/proto/gen/io/containerd/cgroups/v1/metrics_pb';
-import type { RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import type { ContainerStatsSchema, NetworkUsageSchema, PodSandboxStatsSchema, RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
 import { cgroupStatsAt } from '@stack/runc-ts/cgroup-stats';
 import { errorMessage, failedPrecondition, isNotFound } from '../core/errdefs.js';
 import { CpuSampler, memoryUsage, sumUsage, usageFromCgroupStats, usageFromMetrics, type CgroupUsage } from './cgroup-usage.js';
@@ -17,6 +17,8 @@ import type { SandboxRecord } from './record-store.js';
 import { sandboxReady, type SandboxDeps } from './sandbox.js';
 
 type Impl = ServiceImpl<(typeof RuntimeService)['method']>;
+type ContainerStatsInit = MessageInitShape<typeof ContainerStatsSchema>;
+type PodSandboxStatsInit = MessageInitShape<typeof PodSandboxStatsSchema>;
 
 const u64 = (value: bigint) => ({ value });
 const labelsMatch = (labels: Record<string, string>, sel: Record<string, string> | undefined) => Object.entries(sel ?? {}).every(([k, v]) => labels[k] === v);
@@ -66,7 +68,7 @@ export class CriStats {
    * A container's statistics: CPU and memory while it runs (a created or exited container has no
    * cgroup to read), the writable layer always.
    */
-  async container(rec: ContainerRecord): Promise<{ stats: object; usage: CgroupUsage | undefined }> {
+  async container(rec: ContainerRecord): Promise<{ stats: ContainerStatsInit; usage: CgroupUsage | undefined }> {
     const ts = nowNanos();
     const usage = rec.state === 'running' ? await this.taskUsage(rec.id) : undefined;
     const layer = await this.writableLayer(rec.id, ts);
@@ -80,7 +82,7 @@ export class CriStats {
     };
   }
 
-  listContainers(filter: { id: string; podSandboxId: string; labelSelector: Record<string, string> } | undefined): Promise<object[]> {
+  listContainers(filter: { id: string; podSandboxId: string; labelSelector: Record<string, string> } | undefined): Promise<ContainerStatsInit[]> {
     const recs = this.store
       .list()
       .filter((r) => !filter?.id || r.id.startsWith(filter.id))
@@ -95,7 +97,7 @@ export class CriStats {
    * holds the pause and every container); a pod that gave no cgroup parent shares the default one
    * with other pods, so its members' cgroups are summed instead.
    */
-  async pod(s: SandboxRecord): Promise<object> {
+  async pod(s: SandboxRecord): Promise<PodSandboxStatsInit> {
     if (!sandboxReady(s)) throw new GrpcError(Code.UNAVAILABLE, `pod sandbox ${s.id} is not ready: no statistics`);
     const ts = nowNanos();
     const members = await Promise.all(this.store.list().filter((c) => c.sandboxId === s.id).map((c) => this.container(c)));
@@ -108,7 +110,7 @@ export class CriStats {
       const pause = await this.taskUsage(s.id);
       usage = sumUsage([...(pause ? [pause] : []), ...members.flatMap((m) => (m.usage ? [m.usage] : []))]);
     }
-    let network: object | undefined;
+    let network: MessageInitShape<typeof NetworkUsageSchema> | undefined;
     if (!s.hostNetwork && s.pid) {
       let ifs: InterfaceCounters[];
       try {
@@ -134,14 +136,14 @@ export class CriStats {
     };
   }
 
-  async listPods(filter: { id: string; labelSelector: Record<string, string> } | undefined): Promise<object[]> {
+  async listPods(filter: { id: string; labelSelector: Record<string, string> } | undefined): Promise<PodSandboxStatsInit[]> {
     const pods = this.sb.store
       .list()
       .filter((r) => !filter?.id || r.id.startsWith(filter.id))
       .filter((r) => labelsMatch(r.labels, filter?.labelSelector))
       .filter(sandboxReady);
     this.forgetRemoved();
-    const out: object[] = [];
+    const out: PodSandboxStatsInit[] = [];
     for (const p of pods) {
       try {
         out.push(await this.pod(p));
