@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Code } from '@stack/proto';
-import { ContainerEventType, type ContainerEventResponse } from '@stack/proto/gen/runtime/v1/api_pb';
+import { ContainerEventType, NamespaceMode, type ContainerEventResponse } from '@stack/proto/gen/runtime/v1/api_pb';
 import { cgroupStatsAt } from '@stack/runc-ts/cgroup-stats';
 import { callError, type CriClients } from './cri-client.js';
 import { startCriFixture, type CriFixture } from './support/cri-fixture.js';
@@ -54,7 +54,7 @@ describe('CRI container updates, log reopening and events', () => {
     const cfg = f.sandboxConfig('res');
     const { podSandboxId: pod } = await f.cri.runtime.runPodSandbox({ config: cfg });
     const res = { memoryLimitInBytes: 64n << 20n, cpuShares: 512n, oomScoreAdj: 500n };
-    const { containerId: a } = await f.cri.runtime.createContainer({ podSandboxId: pod, config: f.container('a', ['sleep', '3600'], { linux: { resources: res } }), sandboxConfig: cfg });
+    const { containerId: a } = await f.cri.runtime.createContainer({ podSandboxId: pod, config: f.container('a', ['sleep', '3600'], { linux: { resources: res, securityContext: { namespaceOptions: { pid: NamespaceMode.CONTAINER } } } }), sandboxConfig: cfg });
     await f.cri.runtime.startContainer({ containerId: a });
     const cg = (id: string) => `${f.cgroupParent}/${id}`;
     expect(cgroupStatsAt(cg(a))?.memory.usage.limit).toBe(64 * 1024 * 1024);

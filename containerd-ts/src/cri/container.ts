@@ -152,8 +152,10 @@ export class Containers {
     if (oom !== undefined) spec.process.oomScoreAdj = oom;
     if (!s.hostNetwork) spec.hostname = s.hostname;
     spec.linux.cgroupsPath = `${path.dirname(s.cgroupsPath)}/${id}`;
-    const sharedPid = sc?.namespaceOptions?.pid === NamespaceMode.POD;
-    const hostPid = sc?.namespaceOptions?.pid === NamespaceMode.NODE;
+    // As containerd: unset means POD (the proto's zero), so only CONTAINER gets a PID namespace of its own.
+    const pidMode = sc?.namespaceOptions?.pid ?? NamespaceMode.POD;
+    const sharedPid = pidMode === NamespaceMode.POD;
+    const hostPid = pidMode === NamespaceMode.NODE;
     spec.linux.namespaces = [
       { type: 'mount' },
       ...(hostPid ? [] : [sharedPid ? { type: 'pid', path: `/proc/${s.pid}/ns/pid` } : { type: 'pid' }]),
