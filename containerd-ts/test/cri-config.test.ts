@@ -19,11 +19,14 @@ describe('CRI config and small conversions', () => {
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.local/pause:1"
   enable_selinux = false
+  stream_server_address = "0.0.0.0"
+  stream_server_port = "10010"
 [plugins."io.containerd.grpc.v1.cri".cni]
   bin_dir = "/opt/cni/bin"
   conf_dir = "/tmp/net.d"
 `);
-    expect(c.cri).toEqual({ sandboxImage: 'registry.local/pause:1', cniBinDir: '/opt/cni/bin', cniConfDir: '/tmp/net.d' });
+    expect(c.cri).toEqual({ sandboxImage: 'registry.local/pause:1', cniBinDir: '/opt/cni/bin', cniConfDir: '/tmp/net.d', streamServerAddress: '0.0.0.0', streamServerPort: 10010 });
+    expect(() => parseConfig('[plugins."io.containerd.grpc.v1.cri"]\nstream_server_port = "http"')).toThrow(/stream_server_port must be a port number/);
     expect(() => parseConfig('[plugins."io.containerd.grpc.v1.cri"]\nsandbox_image = 3')).toThrow(/sandbox_image must be a non-empty string/);
     expect(() => parseConfig('[plugins."io.containerd.grpc.v1.cri"]\ncni = "x"')).toThrow(/cni must be a table/);
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildBusyboxImage, pushOciLayout, removeCgroupTree, startRegistry, writeOciImage, type Registry } from '@stack/tools';
 import { Code } from '@stack/proto';
-import { ContainerState } from '@stack/proto/gen/runtime/v1/api_pb';
+import { ContainerState, NamespaceMode } from '@stack/proto/gen/runtime/v1/api_pb';
 import { ctrTs, startTestDaemon, type TestDaemon } from './support/daemon.js';
 import { removeTree, tempDir } from './support/temp.js';
 import { callError, criClients, type CriClients } from './cri-client.js';
@@ -79,7 +79,7 @@ describe('CRI pod with two containers', () => {
     const server = (
       await cri.runtime.createContainer({
         podSandboxId: pod,
-        config: container('server', ['sh', '-c', 'echo hello-from-server > /tmp/index.html; echo serving; echo to-stderr >&2; exec httpd -f -p 8080 -h /tmp'], { envs: [{ key: 'GREETING', value: Buffer.from('hi there') }], workingDir: '/tmp' }),
+        config: container('server', ['sh', '-c', 'echo hello-from-server > /tmp/index.html; echo serving; echo to-stderr >&2; exec httpd -f -p 8080 -h /tmp'], { envs: [{ key: 'GREETING', value: Buffer.from('hi there') }], workingDir: '/tmp', linux: { securityContext: { namespaceOptions: { pid: NamespaceMode.CONTAINER } } } }),
         sandboxConfig: cfg,
       })
     ).containerId;
@@ -152,7 +152,7 @@ describe('CRI pod with two containers', () => {
     const img = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), image: { image: `${registry.host}/nope:1`, annotations: {} } }, sandboxConfig: cfg }));
     expect(img.code).toBe(Code.NOT_FOUND);
     const priv = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), linux: { securityContext: { privileged: true } } }, sandboxConfig: cfg }));
-    expect(priv).toMatchObject({ code: Code.UNIMPLEMENTED, message: 'CreateContainer: privileged is not supported yet' });
+    expect(priv).toMatchObject({ code: Code.INVALID_ARGUMENT, message: 'CreateContainer: no privileged container allowed in sandbox (the pod is not privileged)' });
     const esc = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), logPath: '../../escape.log' }, sandboxConfig: cfg }));
     expect(esc.message).toMatch(/log_path "..\/..\/escape.log" leaves the pod's log directory/);
     const mnt = await callError(cri.runtime.createContainer({ podSandboxId: pod, config: { ...container('x', ['true']), mounts: [{ containerPath: '/data', hostPath: path.join(dir, 'absent') }] }, sandboxConfig: cfg }));

@@ -168,8 +168,10 @@ describe('CRI pod sandboxes', () => {
     expect(noName.message).toMatch(/metadata.name and config.metadata.namespace must be set/);
     const handler = await callError(cri.runtime.runPodSandbox({ config: podConfig('h'), runtimeHandler: 'kata' }));
     expect(handler.message).toMatch(/runtime handler "kata" is not configured/);
-    const sysctl = await callError(cri.runtime.runPodSandbox({ config: { ...podConfig('s'), linux: { cgroupParent, sysctls: { 'net.ipv4.ip_forward': '1' } } } }));
-    expect(sysctl).toMatchObject({ code: Code.UNIMPLEMENTED });
+    const sysctl = await callError(cri.runtime.runPodSandbox({ config: { ...podConfig('s'), linux: { cgroupParent, sysctls: { 'kernel.panic': '1' } } } }));
+    expect(sysctl).toMatchObject({ code: Code.INVALID_ARGUMENT, message: 'RunPodSandbox: sysctl kernel.panic is not namespaced: it would change the node' });
+    const hostNetSysctl = await callError(cri.runtime.runPodSandbox({ config: { ...podConfig('s'), linux: { cgroupParent, sysctls: { 'net.ipv4.ip_forward': '1' }, securityContext: { namespaceOptions: { network: 2 } } } } }));
+    expect(hostNetSysctl.message).toMatch(/sysctl net.ipv4.ip_forward needs the pod's own network namespace/);
     const cg = await callError(cri.runtime.runPodSandbox({ config: { ...podConfig('c'), linux: { cgroupParent: '../escape' } } }));
     expect(cg.message).toMatch(/cgroup_parent "..\/escape" must be an absolute cgroupfs path/);
     const dns = await callError(cri.runtime.runPodSandbox({ config: { ...podConfig('d'), dnsConfig: { servers: ['1.1.1.1\nnameserver 6.6.6.6'], searches: [], options: [] } } }));

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { familiarName, normalizedName, parseReference } from '../src/common/reference.js';
-import { resolveDefaultSeccomp } from '../src/oci/seccomp/resolve.js';
+import { resolveDefaultSeccomp } from '@stack/containerd-ts/seccomp';
 import { capabilitySet, DEFAULT_CAPABILITIES, hostCapabilities } from '../src/oci/capabilities.js';
 import { parseBind } from '../src/daemon/containers/binds.js';
 import { DetachScanner, parseDetachKeys } from '../src/common/detach-keys.js';

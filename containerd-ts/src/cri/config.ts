@@ -11,12 +11,17 @@ export interface CriConfig {
   cniBinDir: string;
   /** Where CNI network configurations are read from. */
   cniConfDir: string;
+  /** The streaming server's address and port (0: any free port), containerd's stream_server_address/_port. */
+  streamServerAddress: string;
+  streamServerPort: number;
 }
 
 export const CRI_DEFAULTS: CriConfig = {
   sandboxImage: 'stack.local/pause:3.9',
   cniBinDir: '/usr/lib/cni',
   cniConfDir: '/etc/cni/net.d',
+  streamServerAddress: '127.0.0.1',
+  streamServerPort: 0,
 };
 
 type Table = Record<string, unknown>;
@@ -33,6 +38,14 @@ function text(v: unknown, where: string): string | undefined {
   return v;
 }
 
+/** containerd writes the port as a string ("0" by default); a number is taken too. */
+function port(v: unknown, where: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) throw invalidArgument(`config: ${where} must be a port number (0 for any)`);
+  return n;
+}
+
 /** Reads the CRI table out of the parsed `[plugins]` table; unknown keys are ignored, as containerd does. */
 export function parseCriConfig(plugins: Table): CriConfig {
   const where = `plugins."${CRI_PLUGIN_KEY}"`;
@@ -42,5 +55,7 @@ export function parseCriConfig(plugins: Table): CriConfig {
     sandboxImage: text(t['sandbox_image'], `${where}.sandbox_image`) ?? CRI_DEFAULTS.sandboxImage,
     cniBinDir: text(cni['bin_dir'], `${where}.cni.bin_dir`) ?? CRI_DEFAULTS.cniBinDir,
     cniConfDir: text(cni['conf_dir'], `${where}.cni.conf_dir`) ?? CRI_DEFAULTS.cniConfDir,
+    streamServerAddress: text(t['stream_server_address'], `${where}.stream_server_address`) ?? CRI_DEFAULTS.streamServerAddress,
+    streamServerPort: port(t['stream_server_port'], `${where}.stream_server_port`) ?? CRI_DEFAULTS.streamServerPort,
   };
 }

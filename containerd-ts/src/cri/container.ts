@@ -5,15 +5,21 @@
 // what Create made (absent is success); ExecSync runs a command to its end in the container.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Code, GrpcError, type ServiceImpl } from '@stack/proto';
-import { ContainerState, MountPropagation, NamespaceMode, SecurityProfile_ProfileType, type ContainerConfig, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
+import { ContainerState, MountPropagation, NamespaceMode, type ContainerConfig, type LinuxContainerResources, type RuntimeService } from '@stack/proto/gen/runtime/v1/api_pb';
 import { defaultSpec, DEFAULT_PATH_ENV } from '../client/oci/default-spec.js';
 import { mergeEnv } from '../client/oci/spec-opts.js';
 import { PROCESS_TYPE_URL, SPEC_TYPE_URL, type OciMount, type OciSpec } from '../client/oci/spec.js';
 import { alreadyExists, errorMessage, failedPrecondition, invalidArgument, isNotFound } from '../core/errdefs.js';
-import { collectFifos, makeFifos } from './fifo.js';
-import { pumpLogs } from './cri-log.js';
+import { collectFifos, makeFifos, S_IFIFO_MODE } from './fifo.js';
+import { mknod } from '../core/sys/linux.js';
+import { Status as TaskStatus } from '@stack/proto/gen/containerd/types/task/task_pb';
+import { pumpLogs, type LogPump, type OutputListener } from './cri-log.js';
+import type { CriEventKind } from './container-events.js';
+import { applySecurityContext } from './security-context.js';
+import { checkOomScoreAdj, mergeResources, RESOURCES_TYPE_URL, updatableResources } from './resources.js';
 import type { CriDeps } from './deps.js';
 import { CRI_CTX } from './images.js';
 import type { RecordStore, SandboxRecord } from './record-store.js';
@@ -39,9 +45,33 @@ export interface ContainerRecord {
   reason: string;
   mounts: Array<{ containerPath: string; hostPath: string; readonly: boolean; propagation: number }>;
   pid: number;
+  /** The process has a stdin (Attach writes it); once: closed when the first attach ends. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** The process runs on a terminal (its output is all stdout). */
+  tty?: boolean;
+}
+
+/** What Attach needs of a running container. */
+export interface AttachTarget {
+  tty: boolean;
+  stdin: boolean;
+  stdinOnce: boolean;
+  subscribe(listener: OutputListener): () => void;
+  writeStdin(data: Buffer): void;
+  closeStdin(): Promise<void>;
+  resize(width: number, height: number): Promise<void>;
+  /** The exit status once the container has exited. */
+  exited: Promise<number>;
 }
 
 export type ContainerStoreCri = RecordStore<ContainerRecord>;
+
+/** The exit code of a container whose exit was not seen (containerd's unknownExitCode). */
+const UNKNOWN_EXIT_CODE = 255;
+
+/** How long the output of a container followed again after a restart may drain after its exit. */
+const RECOVERED_DRAIN_MS = 2000;
 
 const nowNs = () => (BigInt(Date.now()) * 1_000_000n).toString();
 const PROPAGATION: Record<number, string> = { [MountPropagation.PROPAGATION_PRIVATE]: 'rprivate', [MountPropagation.PROPAGATION_HOST_TO_CONTAINER]: 'rslave', [MountPropagation.PROPAGATION_BIDIRECTIONAL]: 'rshared' };
@@ -52,22 +82,31 @@ function refuseUnsupported(c: ContainerConfig): void {
   const no = (what: string) => {
     throw new GrpcError(Code.UNIMPLEMENTED, `CreateContainer: ${what} is not supported yet`);
   };
-  if (c.tty || c.stdin) no('stdin/tty (attach)');
   if (c.devices.length) no('devices');
   if (c.CDIDevices.length) no('CDI devices');
-  if (sc?.privileged) no('privileged');
-  if (sc?.capabilities && (sc.capabilities.addCapabilities.length || sc.capabilities.dropCapabilities.length || sc.capabilities.addAmbientCapabilities.length)) no('capabilities add/drop');
-  if (sc?.runAsUsername) no('run_as_username');
-  if (sc?.supplementalGroups.length) no('supplemental_groups');
-  if (sc?.seccomp && sc.seccomp.profileType !== SecurityProfile_ProfileType.Unconfined) no('a seccomp profile');
-  if (sc?.maskedPaths.length || sc?.readonlyPaths.length) no('masked/readonly paths');
   if (sc?.namespaceOptions?.network === NamespaceMode.NODE || sc?.namespaceOptions?.ipc === NamespaceMode.NODE) no('node network/IPC namespaces per container (set them on the pod)');
   if (sc?.namespaceOptions?.pid === NamespaceMode.TARGET) no('a target PID namespace');
-  const r = c.linux?.resources;
-  if (r && (r.cpuPeriod || r.cpuQuota || r.cpuShares || r.memoryLimitInBytes || r.cpusetCpus || r.cpusetMems || r.hugepageLimits.length || Object.keys(r.unified).length || r.memorySwapLimitInBytes)) no('resource limits');
 }
 
+/** The container's OCI spec as recorded in its containerd container. */
+export function specOf(sb: SandboxDeps, id: string): OciSpec {
+  return JSON.parse(Buffer.from(sb.containers.get(CRI_CTX, id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
+}
+
+/** Lifecycle events of containers and sandboxes, for GetContainerEvents. */
+export type EmitEvent = (containerId: string, sandboxId: string, kind: CriEventKind) => void;
+
 export class Containers {
+  /** Log pumps of running containers, for ReopenContainerLog. */
+  private readonly pumps = new Map<string, LogPump>();
+  /** Containers whose exit a watcher waits for. */
+  private readonly watching = new Set<string>();
+  /** Stdin FIFO writers of running containers that have a stdin. */
+  private readonly stdins = new Map<string, net.Socket>();
+  /** Exit statuses, resolved by the watcher (Attach waits on them). */
+  private readonly exits = new Map<string, { promise: Promise<number>; resolve: (code: number) => void }>();
+  emit: EmitEvent = () => undefined;
+
   constructor(
     private readonly deps: CriDeps,
     private readonly sb: SandboxDeps,
@@ -106,17 +145,17 @@ export class Containers {
     spec.process.env = mergeEnv(cfg.Env?.length ? cfg.Env : [DEFAULT_PATH_ENV], c.envs.map((e) => `${e.key}=${Buffer.from(e.value).toString('utf8')}`));
     spec.process.cwd = c.workingDir || cfg.WorkingDir || '/';
     const sc = c.linux?.securityContext;
-    const imgUser = (cfg.User ?? '').split(':');
-    const uid = sc?.runAsUser ? Number(sc.runAsUser.value) : /^\d+$/.test(imgUser[0] ?? '') ? Number(imgUser[0]) : 0;
-    if (!sc?.runAsUser && imgUser[0] && !/^\d+$/.test(imgUser[0])) throw new GrpcError(Code.UNIMPLEMENTED, `CreateContainer: image user ${JSON.stringify(cfg.User)} by name is not supported yet`);
-    const gid = sc?.runAsGroup ? Number(sc.runAsGroup.value) : /^\d+$/.test(imgUser[1] ?? '') ? Number(imgUser[1]) : 0;
-    spec.process.user = { uid, gid };
-    if (sc?.noNewPrivs !== undefined) spec.process.noNewPrivileges = sc.noNewPrivs || spec.process.noNewPrivileges === true;
     if (sc?.readonlyRootfs) spec.root.readonly = true;
+    if (c.tty) spec.process.terminal = true;
+    spec.linux.resources = mergeResources(spec.linux.resources, c.linux?.resources, 'CreateContainer');
+    const oom = checkOomScoreAdj(c.linux?.resources?.oomScoreAdj ?? 0n, 'CreateContainer');
+    if (oom !== undefined) spec.process.oomScoreAdj = oom;
     if (!s.hostNetwork) spec.hostname = s.hostname;
     spec.linux.cgroupsPath = `${path.dirname(s.cgroupsPath)}/${id}`;
-    const sharedPid = sc?.namespaceOptions?.pid === NamespaceMode.POD;
-    const hostPid = sc?.namespaceOptions?.pid === NamespaceMode.NODE;
+    // As containerd: unset means POD (the proto's zero), so only CONTAINER gets a PID namespace of its own.
+    const pidMode = sc?.namespaceOptions?.pid ?? NamespaceMode.POD;
+    const sharedPid = pidMode === NamespaceMode.POD;
+    const hostPid = pidMode === NamespaceMode.NODE;
     spec.linux.namespaces = [
       { type: 'mount' },
       ...(hostPid ? [] : [sharedPid ? { type: 'pid', path: `/proc/${s.pid}/ns/pid` } : { type: 'pid' }]),
@@ -143,6 +182,8 @@ export class Containers {
     try {
       await this.sb.snapshots.prepare(CRI_CTX, id, image.chainId ?? '', {});
       undo.push(() => this.sb.snapshots.remove(CRI_CTX, id));
+      const layers = this.sb.snapshots.upperDir(CRI_CTX, id);
+      applySecurityContext(spec, { sc, podPrivileged: s.privileged === true, layers: [layers.dir, ...layers.lowers], imageUser: cfg.User ?? '' });
       this.sb.containers.create(CRI_CTX, {
         id,
         labels: { 'io.cri-containerd.kind': 'container' },
@@ -172,7 +213,11 @@ export class Containers {
         reason: '',
         mounts: c.mounts.map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, propagation: m.propagation })),
         pid: 0,
+        stdin: c.stdin,
+        stdinOnce: c.stdinOnce,
+        tty: c.tty,
       });
+      this.emit(id, s.id, 'created');
       return id;
     } catch (err) {
       for (const u of undo.reverse()) await Promise.resolve(u()).catch(() => undefined);
@@ -186,33 +231,129 @@ export class Containers {
     this.sandbox(rec.sandboxId);
     const mounts = this.sb.snapshots.mounts(CRI_CTX, rec.id);
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), 'init');
+    const stdinFifo = path.join(this.fifoDir, rec.id, 'init-stdin');
+    if (rec.stdin) mknod(stdinFifo, S_IFIFO_MODE, 0, 0);
     if (rec.logPath) fs.mkdirSync(path.dirname(rec.logPath), { recursive: true, mode: 0o755 });
-    let logs: Promise<void>;
+    let logs: LogPump;
     try {
-      rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: '', stdout: fifos.stdout, stderr: fifos.stderr, terminal: false });
+      rec.pid = await this.sb.runtime.create(CRI_CTX, { id: rec.id, rootfs: mounts.map((m) => ({ type: m.type, source: m.source, options: m.options })), stdin: rec.stdin ? stdinFifo : '', stdout: fifos.stdout, stderr: rec.tty ? '' : fifos.stderr, terminal: rec.tty === true });
       // The shim holds the FIFOs open from Create on: nothing written before this is lost.
-      logs = pumpLogs(fifos, rec.logPath || undefined);
+      logs = pumpLogs({ stdout: fifos.stdout, stderr: rec.tty ? undefined : fifos.stderr }, rec.logPath || undefined);
+      if (rec.stdin) this.openStdin(rec.id, stdinFifo);
       await (await this.sb.runtime.taskShim(CRI_CTX, rec.id)).task.start({ id: rec.id });
     } catch (err) {
+      this.stdins.get(rec.id)?.destroy();
+      this.stdins.delete(rec.id);
       await this.deleteTask(rec.id);
       this.store.put({ ...rec, state: 'exited', finishedAt: nowNs(), exitCode: 128, reason: 'StartError', pid: 0 });
       throw new GrpcError(Code.UNKNOWN, `StartContainer ${rec.id}: ${errorMessage(err)}`);
     }
     this.store.put({ ...rec, state: 'running', startedAt: nowNs() });
+    this.emit(rec.id, rec.sandboxId, 'started');
+    this.pumps.set(rec.id, logs);
     void this.watch(rec.id, logs);
   }
 
+  /**
+   * After a daemon restart: running containers get their log pump and exit watch back (the shim held
+   * their FIFOs meanwhile, so output written while the daemon was away is still there); one whose task
+   * is gone (its shim died too) is recorded exited with an unknown status, as containerd does.
+   */
+  async recover(): Promise<void> {
+    for (const rec of this.store.list()) {
+      if (rec.state !== 'running' || this.pumps.has(rec.id)) continue;
+      let status: TaskStatus;
+      try {
+        status = (await (await this.sb.runtime.taskShim(CRI_CTX, rec.id)).task.state({ id: rec.id })).status;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.store.put({ ...rec, state: 'exited', exitCode: UNKNOWN_EXIT_CODE, finishedAt: nowNs(), reason: 'Unknown', pid: 0 });
+        continue;
+      }
+      const dir = path.join(this.fifoDir, rec.id);
+      const fifos = { stdout: path.join(dir, 'init-stdout'), stderr: rec.tty ? undefined : path.join(dir, 'init-stderr') };
+      // An exited task's shim has closed the FIFOs (what was in them went with them): nothing to read.
+      let pump: LogPump = { done: Promise.resolve(), reopen: () => undefined, abandon: () => undefined, subscribe: () => () => undefined };
+      if (status !== TaskStatus.STOPPED) {
+        try {
+          pump = pumpLogs(fifos, rec.logPath || undefined);
+          if (rec.stdin) this.openStdin(rec.id, path.join(dir, 'init-stdin'));
+        } catch (err) {
+          this.sb.log.warn('cri: the output of a running container cannot be followed after the restart', { container: rec.id, error: errorMessage(err) });
+        }
+      }
+      this.pumps.set(rec.id, pump);
+      void this.watch(rec.id, pump, true);
+      this.sb.log.info('cri: following a running container again', { container: rec.id });
+    }
+  }
+
+  /** Holds the container's stdin FIFO open for writing (read-write: the open never waits for the shim). */
+  private openStdin(id: string, fifo: string): void {
+    const w = new net.Socket({ fd: fs.openSync(fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK), readable: false, writable: true });
+    w.on('error', () => undefined);
+    this.stdins.set(id, w);
+  }
+
+  /** A running container's streams for Attach. */
+  attachTarget(id: string): AttachTarget {
+    const rec = this.store.get(id);
+    const pump = this.pumps.get(rec.id);
+    const exit = this.exits.get(rec.id);
+    if (rec.state !== 'running' || !pump || !exit) throw failedPrecondition(`Attach: container ${rec.id} is not running`);
+    return {
+      tty: rec.tty === true,
+      stdin: rec.stdin === true,
+      stdinOnce: rec.stdinOnce === true,
+      subscribe: (l) => pump.subscribe(l),
+      writeStdin: (data) => void this.stdins.get(rec.id)?.write(data),
+      closeStdin: async () => {
+        const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+        await shim.task.closeIO({ id: rec.id, execId: '', stdin: true }).catch(() => undefined);
+      },
+      resize: async (width, height) => {
+        if (!rec.tty) return;
+        const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+        await shim.task.resizePty({ id: rec.id, execId: '', width, height }).catch(() => undefined);
+      },
+      exited: exit.promise,
+    };
+  }
+
   /** Records the exit once the task ends (and its output is in the log), then deletes the task. */
-  private async watch(id: string, logs: Promise<void>): Promise<void> {
+  private async watch(id: string, logs: LogPump, recovered = false): Promise<void> {
+    this.watching.add(id);
+    let resolveExit: (code: number) => void = () => undefined;
+    const promise = new Promise<number>((r) => (resolveExit = r));
+    this.exits.set(id, { promise, resolve: resolveExit });
     try {
       const shim = await this.sb.runtime.taskShim(CRI_CTX, id);
       const w = await shim.task.wait({ id });
-      await logs;
+      if (recovered) {
+        // A FIFO the shim closed before this daemon opened it never reports its end: after the
+        // exit, output gets a moment to drain, then reading stops.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([logs.done, new Promise((r) => (timer = setTimeout(r, RECOVERED_DRAIN_MS)))]);
+        clearTimeout(timer);
+        logs.abandon();
+      }
+      await logs.done;
+      this.pumps.delete(id);
+      this.stdins.get(id)?.destroy();
+      this.stdins.delete(id);
+      resolveExit(w.exitStatus);
       const cur = this.store.find(id);
-      if (cur) this.store.put({ ...cur, state: 'exited', exitCode: w.exitStatus, finishedAt: nowNs(), reason: w.exitStatus === 0 ? 'Completed' : 'Error', pid: 0 });
+      if (cur) {
+        this.store.put({ ...cur, state: 'exited', exitCode: w.exitStatus, finishedAt: nowNs(), reason: w.exitStatus === 0 ? 'Completed' : 'Error', pid: 0 });
+        this.emit(id, cur.sandboxId, 'stopped');
+      }
       await this.deleteTask(id);
     } catch (err) {
       this.sb.log.warn('cri: lost track of a container', { container: id, error: errorMessage(err) });
+    } finally {
+      this.watching.delete(id);
+      this.exits.delete(id);
+      resolveExit(UNKNOWN_EXIT_CODE);
     }
   }
 
@@ -251,12 +392,17 @@ export class Containers {
     await this.settled(rec.id);
   }
 
-  /** Waits until the watcher recorded the exit (it owns the record then). */
+  /** Waits until the watcher recorded the exit (it owns the record then); records it if no watcher did. */
   private async settled(id: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
       const r = this.store.find(id);
       if (!r || r.state !== 'running') return;
       await new Promise((res) => setTimeout(res, 10));
+    }
+    const r = this.store.find(id);
+    if (r?.state === 'running' && !this.watching.has(id)) {
+      this.store.put({ ...r, state: 'exited', exitCode: UNKNOWN_EXIT_CODE, finishedAt: nowNs(), reason: 'Unknown', pid: 0 });
+      this.emit(id, r.sandboxId, 'stopped');
     }
   }
 
@@ -274,6 +420,47 @@ export class Containers {
       if (!isNotFound(err)) throw err;
     });
     this.store.remove(rec.id);
+    this.emit(rec.id, rec.sandboxId, 'deleted');
+  }
+
+  /**
+   * New resources: recorded in the container's spec (a created container starts with them) and, while
+   * it runs, applied to its cgroup through the task's Update. The spec changes only if the task took them.
+   */
+  async updateResources(idOrPrefix: string, r: LinuxContainerResources | undefined): Promise<void> {
+    const rec = this.store.get(idOrPrefix);
+    if (rec.state === 'exited') throw failedPrecondition(`UpdateContainerResources: container ${rec.id} is not in created or running state`);
+    const ctr = this.sb.containers.get(CRI_CTX, rec.id);
+    const spec = specOf(this.sb, rec.id);
+    const resources = mergeResources(spec.linux.resources, r, 'UpdateContainerResources');
+    const oom = checkOomScoreAdj(r?.oomScoreAdj ?? 0n, 'UpdateContainerResources');
+    const next: OciSpec = { ...spec, process: { ...spec.process, ...(oom !== undefined ? { oomScoreAdj: oom } : {}) }, linux: { ...spec.linux, resources } };
+    if (rec.state === 'running') {
+      let shim;
+      try {
+        shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
+      } catch (err) {
+        if (isNotFound(err)) throw failedPrecondition(`UpdateContainerResources: container ${rec.id} is not running`);
+        throw err;
+      }
+      try {
+        await shim.task.update({ id: rec.id, resources: { typeUrl: RESOURCES_TYPE_URL, value: Buffer.from(JSON.stringify(updatableResources(resources))) }, annotations: {} });
+      } catch (err) {
+        throw new GrpcError((err as { code?: number }).code ?? Code.UNKNOWN, `UpdateContainerResources ${rec.id}: ${errorMessage(err)}`);
+      }
+    }
+    this.sb.containers.update(CRI_CTX, { ...ctr, spec: { typeUrl: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(next)) } }, ['spec']);
+  }
+
+  /** Reopens a running container's log file at its path (kubelet rotated it). */
+  reopenLog(idOrPrefix: string): void {
+    const rec = this.store.get(idOrPrefix);
+    if (rec.state !== 'running') throw failedPrecondition(`ReopenContainerLog: container ${rec.id} is not running`);
+    try {
+      this.pumps.get(rec.id)?.reopen();
+    } catch (err) {
+      throw new GrpcError(Code.UNKNOWN, `ReopenContainerLog ${rec.id}: ${errorMessage(err)}`);
+    }
   }
 
   async execSync(idOrPrefix: string, cmd: string[], timeoutSec: number): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }> {
@@ -281,7 +468,7 @@ export class Containers {
     if (cmd.length === 0) throw invalidArgument('ExecSync: cmd must be set');
     if (rec.state !== 'running') throw failedPrecondition(`ExecSync: container ${rec.id} is not running`);
     const shim = await this.sb.runtime.taskShim(CRI_CTX, rec.id);
-    const spec = JSON.parse(Buffer.from(this.sb.containers.get(CRI_CTX, rec.id).spec?.value ?? '{}').toString('utf8')) as OciSpec;
+    const spec = specOf(this.sb, rec.id);
     const execId = `exec-${randomBytes(8).toString('hex')}`;
     const fifos = makeFifos(path.join(this.fifoDir, rec.id), execId);
     try {
@@ -311,7 +498,7 @@ export class Containers {
 
 const STATE: Record<ContainerRecord['state'], ContainerState> = { created: ContainerState.CONTAINER_CREATED, running: ContainerState.CONTAINER_RUNNING, exited: ContainerState.CONTAINER_EXITED };
 
-function statusOf(r: ContainerRecord) {
+export function statusOf(r: ContainerRecord) {
   return {
     id: r.id,
     metadata: r.metadata,
@@ -368,6 +555,14 @@ export function containerService(c: Containers, store: ContainerStoreCri): Impl 
     },
     async execSync(req) {
       return c.execSync(req.containerId, req.cmd, Number(req.timeout));
+    },
+    async updateContainerResources(req) {
+      await c.updateResources(req.containerId, req.linux);
+      return {};
+    },
+    reopenContainerLog(req) {
+      c.reopenLog(req.containerId);
+      return {};
     },
   };
 }

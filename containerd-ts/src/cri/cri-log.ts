@@ -57,28 +57,72 @@ export class CriLineSplitter {
 const WALL_BASE = BigInt(Date.now()) * 1_000_000n;
 const HR_BASE = process.hrtime.bigint();
 
+export interface LogPump {
+  /** Resolves once both streams ended and everything is written. */
+  done: Promise<void>;
+  /** Closes the log file and opens its path again (after a rotation renamed it: ReopenContainerLog). */
+  reopen(): void;
+  /** Stops reading (what was read is written) and ends. */
+  abandon(): void;
+  /** Receives the raw output as it is read (Attach); returns the unsubscribe. */
+  subscribe(listener: OutputListener): () => void;
+}
+
+export type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+
 /**
  * Copies a process's stdout and stderr FIFOs into the log file until both reach end of file (the
- * shim closes them once the output drained). Call once the shim holds them open. Resolves when
- * everything is written.
+ * shim closes them once the output drained). Call once the shim holds them open.
  */
-export function pumpLogs(fifos: { stdout: string; stderr: string }, logPath: string | undefined): Promise<void> {
-  const out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
+export function pumpLogs(fifos: { stdout: string; stderr?: string | undefined }, logPath: string | undefined): LogPump {
+  const listeners = new Set<OutputListener>();
+  let out = logPath ? fs.openSync(logPath, 'a', 0o640) : undefined;
   const write = (s: string) => {
     if (out !== undefined) fs.writeSync(out, s);
   };
+  const readers: Array<{ destroy(): void }> = [];
   const one = (file: string, stream: 'stdout' | 'stderr') =>
     new Promise<void>((resolve) => {
       const split = new CriLineSplitter(stream, write);
       const rs = fifoReader(file);
-      rs.on('data', (c: Buffer) => split.write(c));
-      rs.on('error', () => resolve());
-      rs.on('end', () => {
+      readers.push(rs);
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
         split.end();
         resolve();
+      };
+      rs.on('data', (c: Buffer) => {
+        split.write(c);
+        for (const l of listeners) l(stream, c);
       });
+      rs.on('error', finish);
+      rs.on('end', finish);
+      rs.on('close', finish);
     });
-  return Promise.all([one(fifos.stdout, 'stdout'), one(fifos.stderr, 'stderr')]).then(() => {
+  let ended = false;
+  // With a terminal there is no stderr (the shim never opens that FIFO, so it is not read at all).
+  const done = Promise.all([one(fifos.stdout, 'stdout'), fifos.stderr ? one(fifos.stderr, 'stderr') : undefined]).then(() => {
+    ended = true;
     if (out !== undefined) fs.closeSync(out);
+    out = undefined;
   });
+  return {
+    done,
+    reopen() {
+      if (!logPath || ended) return;
+      // Open first: if the directory went away the old file stays in use and the caller hears why.
+      const next = fs.openSync(logPath, 'a', 0o640);
+      if (out !== undefined) fs.closeSync(out);
+      out = next;
+    },
+    abandon() {
+      for (const r of readers) r.destroy();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }

@@ -15,7 +15,13 @@ export interface SandboxRecord {
   hostname: string;
   logDirectory: string;
   cgroupsPath: string;
+  /** The pod's own cgroup (config.linux.cgroup_parent); '' when the pod gave none. */
+  cgroupParent?: string;
   hostNetwork: boolean;
+  /** The pod's security context asked for privileged (its containers may then be privileged). */
+  privileged?: boolean;
+  /** The pod shares the node's IPC namespace. */
+  hostIpc?: boolean;
   /** The pause process (its namespaces are the pod's); 0 once stopped. */
   pid: number;
   netns: string;

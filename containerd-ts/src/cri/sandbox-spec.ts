@@ -17,6 +17,31 @@ export interface SandboxSpecInput {
   hostIpc: boolean;
   /** Files bind-mounted read-only into the pod: /etc/resolv.conf, /etc/hostname, /etc/hosts. */
   files: { resolvConf: string; hostname: string; hosts: string };
+  /** Namespaced sysctls of the pod (checked by checkSysctls), set in the pause's namespaces. */
+  sysctls?: Record<string, string>;
+  /**
+   * A privileged pod: the pause mounts the pod netns's sysfs writable, since the kernel keeps one sysfs
+   * superblock per network namespace and its first mount decides whether privileged containers can write it.
+   */
+  privileged?: boolean;
+}
+
+const IPC_SYSCTLS = new Set(['kernel.shmmax', 'kernel.shmall', 'kernel.shmmni', 'kernel.shm_rmid_forced', 'kernel.msgmax', 'kernel.msgmni', 'kernel.msgmnb', 'kernel.sem']);
+
+/**
+ * A pod's sysctls must be namespaced (the kernel scopes them to the pod's network, IPC or UTS
+ * namespace), and the pod must own that namespace: a node-wide setting is refused by name.
+ */
+export function checkSysctls(sysctls: Record<string, string>, ns: { hostNetwork: boolean; hostIpc: boolean }): void {
+  for (const [k, v] of Object.entries(sysctls)) {
+    const name = k.replace(/\//g, '.');
+    if (!/^[a-z0-9_]+(\.[a-zA-Z0-9_-]+)+$/.test(name) || /[\n\0]/.test(v)) throw invalidArgument(`RunPodSandbox: sysctl ${JSON.stringify(k)}=${JSON.stringify(v)} is not valid`);
+    const ipc = IPC_SYSCTLS.has(name) || name.startsWith('fs.mqueue.');
+    const net = name.startsWith('net.');
+    if (!ipc && !net && name !== 'kernel.domainname') throw invalidArgument(`RunPodSandbox: sysctl ${k} is not namespaced: it would change the node`);
+    if (net && ns.hostNetwork) throw invalidArgument(`RunPodSandbox: sysctl ${k} needs the pod's own network namespace (the pod uses the node's)`);
+    if (ipc && ns.hostIpc) throw invalidArgument(`RunPodSandbox: sysctl ${k} needs the pod's own IPC namespace (the pod uses the node's)`);
+  }
 }
 
 export function sandboxSpec(i: SandboxSpecInput): OciSpec {
@@ -30,6 +55,8 @@ export function sandboxSpec(i: SandboxSpecInput): OciSpec {
   // On the node's network the pod keeps the node's UTS namespace, and so its hostname.
   if (!i.hostNetwork) spec.hostname = i.hostname;
   spec.linux.cgroupsPath = i.cgroupsPath;
+  if (i.sysctls && Object.keys(i.sysctls).length) spec.linux.sysctl = { ...i.sysctls };
+  if (i.privileged) spec.mounts = spec.mounts.map((m) => (m.type === 'sysfs' ? { ...m, options: (m.options ?? []).filter((o) => o !== 'ro').concat('rw') } : m));
   spec.linux.namespaces = spec.linux.namespaces.filter(
     (n) => !((n.type === 'network' && i.hostNetwork) || (n.type === 'pid' && i.hostPid) || (n.type === 'ipc' && i.hostIpc)),
   );

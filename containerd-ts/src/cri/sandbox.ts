@@ -20,7 +20,7 @@ import type { CriDeps } from './deps.js';
 import { CRI_CTX, MANAGED_LABEL } from './images.js';
 import { writeFileAtomic } from '../core/sys/atomic-file.js';
 import { SandboxStore, type SandboxRecord } from './record-store.js';
-import { hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
+import { checkSysctls, hostsFile, resolvConf, sandboxSpec } from './sandbox-spec.js';
 
 type Impl = ServiceImpl<(typeof RuntimeService)['method']>;
 
@@ -44,11 +44,10 @@ function checkConfig(c: PodSandboxConfig | undefined): asserts c is PodSandboxCo
   const m = c.metadata;
   if (!m || !m.name || !m.namespace) throw invalidArgument('RunPodSandbox: config.metadata.name and config.metadata.namespace must be set');
   const sc = c.linux?.securityContext;
-  if (sc?.privileged) throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: privileged pods are not supported yet');
   if (sc?.namespaceOptions?.usernsOptions && sc.namespaceOptions.usernsOptions.mode !== NamespaceMode.NODE) {
     throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: user namespaces are not supported');
   }
-  if (Object.keys(c.linux?.sysctls ?? {}).length) throw new GrpcError(Code.UNIMPLEMENTED, 'RunPodSandbox: sysctls are not supported yet');
+  checkSysctls(c.linux?.sysctls ?? {}, { hostNetwork: sc?.namespaceOptions?.network === NamespaceMode.NODE, hostIpc: sc?.namespaceOptions?.ipc === NamespaceMode.NODE });
   if (c.hostname && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$/.test(c.hostname)) throw invalidArgument(`RunPodSandbox: hostname ${JSON.stringify(c.hostname)} is not valid`);
   const parent = c.linux?.cgroupParent ?? '';
   if (parent && (!parent.startsWith('/') || parent.split('/').includes('..'))) throw invalidArgument(`RunPodSandbox: cgroup_parent ${JSON.stringify(parent)} must be an absolute cgroupfs path`);
@@ -56,6 +55,18 @@ function checkConfig(c: PodSandboxConfig | undefined): asserts c is PodSandboxCo
 
 function nsOptions(r: SandboxRecord, pidHost: boolean, ipcHost: boolean) {
   return { network: r.hostNetwork ? NamespaceMode.NODE : NamespaceMode.POD, pid: pidHost ? NamespaceMode.NODE : NamespaceMode.POD, ipc: ipcHost ? NamespaceMode.NODE : NamespaceMode.POD, targetId: '' };
+}
+
+/** Ready: started and its pause process alive (one that died makes the pod not ready; kubelet then recreates it). */
+export function sandboxReady(rec: SandboxRecord): boolean {
+  if (rec.state !== 'ready' || rec.pid === 0) return false;
+  // The pid is the pause's only while that process is in the pod's cgroup (a pid may be reused after a
+  // restart found the pause dead).
+  try {
+    return fs.readFileSync(`/proc/${rec.pid}/cgroup`, 'utf8').includes(rec.id);
+  } catch {
+    return false;
+  }
 }
 
 /** What a sandbox needs of its containers: they stop and go with it. */
@@ -67,6 +78,8 @@ export interface PodContainers {
 
 export class Sandboxes {
   private containers: PodContainers | undefined;
+  /** Lifecycle events (GetContainerEvents reports sandboxes as containers, as containerd does). */
+  emit: (sandboxId: string, kind: 'created' | 'started' | 'stopped' | 'deleted') => void = () => undefined;
 
   constructor(
     private readonly deps: CriDeps,
@@ -127,6 +140,9 @@ export class Sandboxes {
       hostname: config.hostname || (hostNetwork ? fs.readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() : m.name.slice(0, 63)),
       logDirectory: config.logDirectory,
       cgroupsPath: `${parent.replace(/\/+$/, '')}/${id}`,
+      cgroupParent: config.linux?.cgroupParent ?? '',
+      privileged: config.linux?.securityContext?.privileged === true,
+      hostIpc,
       hostNetwork,
       pid: 0,
       netns: '',
@@ -145,7 +161,7 @@ export class Sandboxes {
       writeFileAtomic(f.resolvConf, resolvConf(config.dnsConfig), 0o644);
       writeFileAtomic(f.hostname, `${rec.hostname}\n`, 0o644);
       writeFileAtomic(f.hosts, hostsFile(rec.hostname, ''), 0o644);
-      const spec = sandboxSpec({ id, image: image.config, hostname: rec.hostname, cgroupsPath: rec.cgroupsPath, hostNetwork, hostPid, hostIpc, files: f });
+      const spec = sandboxSpec({ id, image: image.config, hostname: rec.hostname, cgroupsPath: rec.cgroupsPath, hostNetwork, hostPid, hostIpc, files: f, sysctls: { ...config.linux?.sysctls }, privileged: config.linux?.securityContext?.privileged === true });
 
       const mounts = await this.sb.snapshots.prepare(CRI_CTX, id, image.chainId ?? '', {});
       undo.push(() => this.sb.snapshots.remove(CRI_CTX, id));
@@ -184,6 +200,8 @@ export class Sandboxes {
       }
       rec.state = 'ready';
       this.sb.store.put(rec);
+      this.emit(id, 'created');
+      this.emit(id, 'started');
       return id;
     } catch (err) {
       for (const u of undo.reverse()) {
@@ -237,6 +255,7 @@ export class Sandboxes {
       throw new GrpcError(Code.UNKNOWN, `StopPodSandbox ${rec.id}: tearing down the pod network failed: ${errorMessage(netErr)}`);
     }
     this.sb.store.put({ ...rec, pid: 0, network: '', state: 'notready' });
+    if (rec.state === 'ready') this.emit(rec.id, 'stopped');
   }
 
   async remove(idOrPrefix: string): Promise<void> {
@@ -256,12 +275,11 @@ export class Sandboxes {
     }
     fs.rmSync(path.join(this.sb.filesDir, rec.id), { recursive: true, force: true });
     this.sb.store.remove(rec.id);
+    this.emit(rec.id, 'deleted');
   }
 
   status(rec: SandboxRecord, verbose: boolean) {
-    // A pause process that died makes the pod not ready (kubelet then recreates it).
-    const alive = rec.state === 'ready' && rec.pid !== 0 && fs.existsSync(`/proc/${rec.pid}`);
-    const state = alive ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+    const state = sandboxReady(rec) ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
     const info: Record<string, string> = {};
     if (verbose) info['info'] = JSON.stringify({ pid: rec.pid, image: rec.image, netns: rec.netns, network: rec.network, cgroupsPath: rec.cgroupsPath, hostname: rec.hostname });
     return {

@@ -168,13 +168,23 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
   service('transfer', [T.transfer], (ic, s) => registerTransfer(s, ic.get(T.transfer)));
   service('tasks', [T.runtime], (ic, s) => registerTasks(s, ic.get<TaskRuntime>(T.runtime)));
   service('task-streams', [T.runtime], (ic, s) => registerTaskStreams(s, ic.get<TaskRuntime>(T.runtime)));
-  service('cri', [T.transfer, T.gc, T.runtime], (ic, s) => {
+  // CRI, with a shutdown that stops its streaming server.
+  reg.register<GrpcPlugin>({
+    type: T.grpc,
+    id: 'cri',
+    requires: [T.transfer, T.gc, T.runtime],
+    init: (ic) => {
+      let stopStreaming: (() => void) | undefined;
+      return { register: (s) => (stopStreaming = registerCriPlugin(ic, s)), shutdown: () => stopStreaming?.() };
+    },
+  });
+  const registerCriPlugin = (ic: Parameters<Parameters<PluginRegistry['register']>[0]['init']>[0], s: grpc.Server) => {
     const transfer = ic.get<TransferDeps>(T.transfer);
     const images = new CriImageView(transfer.images, transfer.content);
     const snapshots = transfer.snapshotters.get(config.defaultSnapshotter);
     if (!snapshots) throw new Error(`cri: snapshotter ${config.defaultSnapshotter} is not loaded`);
     const root = dir(T.grpc, 'cri');
-    registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) }, {
+    return registerCri(s, { config: config.cri, transfer, gc: ic.get(T.gc), images, imageFsDir: dir(T.snapshotter, config.defaultSnapshotter) }, {
       containers: md(ic).containers,
       snapshots,
       snapshotter: config.defaultSnapshotter,
@@ -184,5 +194,5 @@ export function registerBuiltins(reg: PluginRegistry, config: Config, uuid: stri
       filesDir: path.join(config.state, `${T.grpc}.cri`, 'sandboxes'),
       log: ic.log,
     }, { store: new RecordStore(path.join(root, 'containers'), 'container'), fifoDir: path.join(config.state, `${T.grpc}.cri`, 'io') });
-  });
+  };
 }

@@ -7,7 +7,7 @@ import type { ContainerRecord, MountPoint } from '../daemon/state/container-reco
 import { capabilitySet } from './capabilities.js';
 import { INIT_TARGET } from './init-binary.js';
 import type { OciMount, OciResources, OciSpec } from './runtime-spec.js';
-import { resolveDefaultSeccomp } from './seccomp/resolve.js';
+import { resolveDefaultSeccomp } from '@stack/containerd-ts/seccomp';
 import { rlimitOf } from './ulimits.js';
 import type { ResolvedUser } from './user.js';
 

@@ -19,6 +19,8 @@ export interface OciProcess {
   capabilities?: { bounding?: string[]; effective?: string[]; permitted?: string[]; inheritable?: string[]; ambient?: string[] };
   rlimits?: { type: string; hard: number; soft: number }[];
   noNewPrivileges?: boolean;
+  oomScoreAdj?: number;
+  apparmorProfile?: string;
 }
 
 export interface OciMount {
@@ -30,8 +32,10 @@ export interface OciMount {
 
 export interface OciResources {
   devices?: { allow: boolean; type?: string; major?: number; minor?: number; access?: string }[];
-  memory?: { limit?: number };
-  cpu?: { shares?: number; quota?: number; period?: number };
+  memory?: { limit?: number; swap?: number };
+  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  hugepageLimits?: { pageSize: string; limit: number }[];
+  unified?: Record<string, string>;
 }
 
 export interface OciSpec {
@@ -47,5 +51,8 @@ export interface OciSpec {
     namespaces: { type: string; path?: string }[];
     maskedPaths: string[];
     readonlyPaths: string[];
+    sysctl?: Record<string, string>;
+    seccomp?: unknown;
+    devices?: Array<{ path: string; type: string; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }>;
   };
 }

@@ -1,11 +1,13 @@
 // The few Linux calls Node's fs lacks, through koffi: mknod (overlay whiteouts, device nodes),
-// extended attributes (opaque dirs, file capabilities) and mount/umount for Diff.Apply on views.
+// extended attributes (opaque dirs, file capabilities), mount/umount for Diff.Apply on views, and a TCP
+// socket made in another network namespace (CRI port forwarding).
+import * as fs from 'node:fs';
 import koffi from 'koffi';
 import { constants as osConstants } from 'node:os';
 
 type Fn = (...args: unknown[]) => number;
 
-let lib: { mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn } | undefined;
+let lib: { mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn; setns: Fn; socket: Fn } | undefined;
 
 function libc() {
   if (!lib) {
@@ -17,6 +19,8 @@ function libc() {
       llistxattr: c.func('intptr_t llistxattr(const char *path, _Out_ uint8_t *list, size_t size)') as Fn,
       mount: c.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)') as Fn,
       umount2: c.func('int umount2(const char *target, int flags)') as Fn,
+      setns: c.func('int setns(int fd, int nstype)') as Fn,
+      socket: c.func('int socket(int domain, int type, int protocol)') as Fn,
     };
   }
   return lib;
@@ -92,4 +96,34 @@ export const MNT_DETACH = 2;
 
 export function umount(target: string, flags = 0): void {
   if (libc().umount2(target, flags) !== 0) throw sysError('umount2', target);
+}
+
+const CLONE_NEWNET = 0x40000000;
+const AF_INET = 2;
+const SOCK_STREAM_NONBLOCK_CLOEXEC = 1 | 0o4000 | 0o2000000;
+
+/**
+ * An unconnected IPv4 TCP socket (its fd) that belongs to the network namespace at `netnsPath`: the
+ * calling thread enters the namespace only for the socket() call (a socket keeps the namespace it was
+ * made in). Only the network namespace is switched, which a multi-threaded process may do per thread.
+ */
+export function tcpSocketIn(netnsPath: string): number {
+  const c = libc();
+  const home = fs.openSync('/proc/thread-self/ns/net', 'r');
+  let target: number | undefined;
+  try {
+    target = fs.openSync(netnsPath, 'r');
+    if (c.setns(target, CLONE_NEWNET) !== 0) throw sysError('setns', netnsPath);
+    try {
+      const fd = c.socket(AF_INET, SOCK_STREAM_NONBLOCK_CLOEXEC, 0);
+      if (fd < 0) throw sysError('socket', netnsPath);
+      return fd;
+    } finally {
+      // Back home, or every later socket of this thread would be made in the pod.
+      if (c.setns(home, CLONE_NEWNET) !== 0) throw sysError('setns', '/proc/thread-self/ns/net');
+    }
+  } finally {
+    if (target !== undefined) fs.closeSync(target);
+    fs.closeSync(home);
+  }
 }

@@ -1,5 +1,6 @@
-// Resolves Docker's default profile for one container: keeps the rules whose conditions hold for the
-// container's capabilities, the host's architecture and kernel, and drops the conditions.
+// Resolves the default seccomp profile (Docker's; containerd's CRI uses the same as RuntimeDefault) for one
+// container: keeps the rules whose conditions hold for the container's capabilities, the host's
+// architecture and kernel, and drops the conditions. Shared with the engine (@stack/containerd-ts/seccomp).
 import * as os from 'node:os';
 import { ARCH_MAP, DEFAULT_PROFILE, type Condition, type ProfileArg } from './default-profile.js';
 
