@@ -40,6 +40,6 @@ export { startReferenceDockerd, type ReferenceDockerd, DOCKER_CLI } from './refe
 export { runCommand, type CommandResult } from './reference/command.js';
 export { stopProcess } from './reference/process-control.js';
 
-export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
+export { buildStartupSnapshot, bundleScript, runBuild, type BundleOptions, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
 export { killShim, killShims } from './process/kill-shims.js';
 export { PROGRAMS } from './install/install.js';
