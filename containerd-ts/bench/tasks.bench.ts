@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { buildBusyboxImage, median, removeCgroupTree, startReferenceContainerd, type BenchContext, type BenchSuite, type ReferenceContainerd } from '@stack/tools';
+import { buildBusyboxImage, median, removeCgroupTree, removeCtrFifos, startReferenceContainerd, type BenchContext, type BenchSuite, type ReferenceContainerd } from '@stack/tools';
 import { connectStack, type StackClient } from '../src/client/client.js';
 import { newContainer, removeContainer } from '../src/client/new-container.js';
 import { DEFAULT_SHIM_IDLE_MS } from '../src/core/tasks/task-runtime.js';
@@ -103,23 +103,6 @@ async function startConcurrently(s: Stack, ns: string, prefix: string, n: number
     c.close();
   }
   return ids;
-}
-
-/** Where stock ctr puts a task's FIFOs; `ctr run -d` leaves them behind. */
-const CTR_FIFO_DIR = '/run/containerd/fifo';
-
-/** Removes ctr's FIFO directories that hold only FIFOs of these containers. */
-function removeCtrFifos(ids: string[]): void {
-  const names = new Set(ids.flatMap((id) => [`${id}-stdin`, `${id}-stdout`, `${id}-stderr`]));
-  for (const d of fs.existsSync(CTR_FIFO_DIR) ? fs.readdirSync(CTR_FIFO_DIR) : []) {
-    const dir = path.join(CTR_FIFO_DIR, d);
-    try {
-      const entries = fs.readdirSync(dir);
-      if (entries.length > 0 && entries.every((e) => names.has(e))) fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // gone meanwhile
-    }
-  }
 }
 
 async function cleanup(s: Stack, ns: string, ids: string[]): Promise<void> {

@@ -39,8 +39,12 @@ function serverUuid(root: string): string {
 }
 
 /**
- * Undoes what a killed daemon left mid-way: leases of transfers that died with it (GC then removes
- * their half-unpacked snapshots and partial content) and snapshot directories never recorded.
+ * Undoes what a killed daemon left mid-way: leases of transfers that died with it and snapshot
+ * directories never recorded. This runs before the socket opens (a snapshot being prepared by a
+ * request must never be taken for a stray directory); the collection that then removes the dead
+ * transfers' half-unpacked snapshots and partial content runs once serving, as containerd's
+ * scheduler does after its start-up delay: it can take seconds on a big store, and requests
+ * during it are safe (collections run one at a time against committed records).
  */
 async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise<void> {
   let leases = 0;
@@ -60,9 +64,9 @@ async function recover(md: Metadata, gc: GarbageCollector, log: Logger): Promise
     await md.content.blobs.abort(st.ref).catch(() => undefined);
     ingests++;
   }
-  const stats = await gc.collect();
-  if (leases || dirs) log.info('recovered from an unclean stop', { transferLeases: leases, snapshotDirs: dirs, ...stats });
+  if (leases || dirs) log.info('recovered from an unclean stop', { transferLeases: leases, snapshotDirs: dirs });
   if (ingests) log.info('removed stale ingests', { ingests });
+  gc.schedule();
 }
 
 export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {

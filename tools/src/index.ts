@@ -39,7 +39,8 @@ export { startReferenceContainerd, removeCgroupTree, type ReferenceContainerd } 
 export { startReferenceDockerd, type ReferenceDockerd, DOCKER_CLI } from './reference/dockerd.js';
 export { runCommand, type CommandResult } from './reference/command.js';
 export { stopProcess } from './reference/process-control.js';
+export { removeCtrFifos } from './reference/ctr-fifos.js';
 
-export { buildStartupSnapshot, runBuild, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
+export { buildStartupSnapshot, bundleScript, runBuild, type BundleOptions, type StartupSnapshotOptions } from './snapshot/build-snapshot.js';
 export { killShim, killShims } from './process/kill-shims.js';
 export { PROGRAMS } from './install/install.js';

@@ -16,7 +16,8 @@ import { buildBusyboxImage, killShims as killShimsIn, pushOciLayout, removeCgrou
 const ROOT = path.resolve(__dirname, '../../../..');
 export const ENGINE_BIN = path.join(ROOT, 'engine/bin/engine');
 export const ENGINED_BIN = path.join(ROOT, 'engine/bin/engined');
-export const CONTAINERD_BIN = path.join(ROOT, 'containerd-ts/dist/src/cmd/containerd-ts.js');
+/** As installed: the daemon's bundle when it is fresh (bin/containerd-ts). */
+export const CONTAINERD_BIN = path.join(ROOT, 'containerd-ts/bin/containerd-ts');
 export const DOCKER_CLI = '/usr/bin/docker';
 
 export interface Stack {
@@ -190,7 +191,7 @@ export async function startStack(opts: { daemonJson?: Record<string, unknown>; l
       }),
     async startContainerd() {
       fs.rmSync(ctdSocket, { force: true });
-      const argv = inNs([process.execPath, CONTAINERD_BIN, '--root', ctdRoot, '--state', ctdState, '--address', ctdSocket]);
+      const argv = inNs([CONTAINERD_BIN, '--root', ctdRoot, '--state', ctdState, '--address', ctdSocket]);
       ctd = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
       ctd.stdout?.on('data', capture('containerd-ts'));
       ctd.stderr?.on('data', capture('containerd-ts'));

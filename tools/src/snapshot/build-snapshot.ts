@@ -1,6 +1,7 @@
-// Builds a CLI's V8 startup snapshot: the entry script and everything it imports bundled into one
-// plain script, then run once by `node --build-snapshot`. A command started on the blob
-// (`node --snapshot-blob BLOB -- ARGS`) begins from a heap where its modules are already loaded.
+// Builds the one-file bundles node starts faster from: a CLI's V8 startup snapshot (the entry and
+// everything it imports bundled into one plain script, then run once by `node --build-snapshot`; a
+// command started on the blob begins from a heap where its modules are already loaded), and a
+// daemon's bundle (one script instead of hundreds of modules to resolve, read and compile).
 import { execFileSync } from 'node:child_process';
 import type { BuildOptions } from 'esbuild';
 
@@ -19,6 +20,26 @@ export interface StartupSnapshotOptions {
 }
 
 export async function buildStartupSnapshot(o: StartupSnapshotOptions): Promise<void> {
+  // A snapshot entry is a plain script: no module wrapper provides `exports`.
+  await bundleScript({ ...o, format: 'iife' });
+  execFileSync(process.execPath, [...(o.nodeFlags ?? []), '--snapshot-blob', o.blob, '--build-snapshot', o.bundle], { stdio: 'inherit' });
+}
+
+export interface BundleOptions {
+  entry: string;
+  bundle: string;
+  /** 'cjs' for a script node runs as a module (a daemon's bundle); 'iife' for a snapshot entry. */
+  format: 'cjs' | 'iife';
+  external?: string[];
+  define?: Record<string, string>;
+  plugins?: BuildOptions['plugins'];
+}
+
+/**
+ * The entry and everything it imports in one file: node then reads and compiles one script instead
+ * of resolving and loading hundreds of modules (most of a daemon's start-up time).
+ */
+export async function bundleScript(o: BundleOptions): Promise<void> {
   const { build } = require('esbuild') as typeof import('esbuild');
   await build({
     entryPoints: [o.entry],
@@ -26,17 +47,16 @@ export async function buildStartupSnapshot(o: StartupSnapshotOptions): Promise<v
     bundle: true,
     platform: 'node',
     target: 'node20',
-    // A snapshot entry is a plain script: no module wrapper provides `exports`.
-    format: 'iife',
+    format: o.format,
     logLevel: 'warning',
-    // The source text is part of the snapshot: no blanks, but names stay so stack traces still read.
+    // The source text is kept (V8 compiles functions lazily from it): no blanks, but names stay so
+    // stack traces still read.
     minifyWhitespace: true,
     minifySyntax: true,
     external: o.external ?? [],
     define: o.define ?? {},
     plugins: o.plugins ?? [],
   });
-  execFileSync(process.execPath, [...(o.nodeFlags ?? []), '--snapshot-blob', o.blob, '--build-snapshot', o.bundle], { stdio: 'inherit' });
 }
 
 /** For a package's build script: runs `build`, and on failure prints one line and exits 1. */

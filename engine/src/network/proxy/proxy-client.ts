@@ -20,6 +20,9 @@ export class ProxyError extends Error {
   }
 }
 
+declare const ENGINED_BUNDLE: boolean | undefined;
+/** The proxy's entry beside this module, or under dist/src/ when this runs in engined's one-file bundle (dist/). */
+const PROXY_MAIN = typeof ENGINED_BUNDLE === 'boolean' ? path.join(__dirname, 'src/network/proxy/proxy-main.js') : path.join(__dirname, 'proxy-main.js');
 const REQUEST_TIMEOUT_MS = 15_000;
 const START_TIMEOUT_MS = 10_000;
 
@@ -137,7 +140,7 @@ export class ProxyClient {
     }
     fs.rmSync(this.socketPath, { force: true });
     const logFd = fs.openSync(path.join(path.dirname(this.socketPath), 'proxy.log'), 'a');
-    const argv = [...this.hostPrefix, process.execPath, path.join(__dirname, 'proxy-main.js'), '--control', this.socketPath];
+    const argv = [...this.hostPrefix, process.execPath, PROXY_MAIN, '--control', this.socketPath];
     const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', logFd, logFd, 'pipe'] });
     fs.closeSync(logFd);
     const ready = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
