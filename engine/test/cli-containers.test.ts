@@ -93,8 +93,13 @@ test('top, pause/unpause, kill, wait, rename, attach', async () => {
   const kill = await s.engine(['kill', 'box2']);
   expect(kill.stderr).toMatch(/is not running/);
   // attach: output of a running container, until it exits.
-  await s.engine(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', 'sleep 1; echo late; exit 2']);
-  const att = await s.engine(['attach', 'talker']);
+  // The container speaks once told to, after the attach event says the client is attached.
+  const since = Math.floor(Date.now() / 1000) - 1;
+  await s.engine(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.1; done; echo late; exit 2']);
+  const attaching = s.engine(['attach', 'talker']);
+  await waitFor(async () => (await s.engine(['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'container=talker', '--filter', 'event=attach'])).stdout.includes('attach'));
+  await s.engine(['exec', 'talker', 'touch', '/tmp/go']);
+  const att = await attaching;
   expect(att.stdout).toBe('late\n');
   expect(att.code).toBe(2);
   // create + start -a: output from the first byte.

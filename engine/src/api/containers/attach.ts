@@ -35,6 +35,7 @@ export function register(r: Router, e: Engine): void {
       conn.end();
       return;
     }
+    e.events.publish('container', 'attach', rec.ID, e.containers.attributes(rec)); // as dockerd, once the streams are joined
     await bridge(conn, attach, { tty, ...want, detachKeys: keys, stdinOnce: rec.Config.StdinOnce });
     conn.end();
   });
