@@ -5,18 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { invalidArgument } from '../core/errdefs.js';
-
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-}
-
-export interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
+import { parseGroup, parsePasswd, type PasswdEntry } from '../client/oci/user.js';
 
 /** A file of the layered rootfs, or undefined when absent, whited out, or not a regular file. */
 export function readLayeredFile(layers: readonly string[], rel: string): string | undefined {
@@ -35,26 +24,6 @@ export function readLayeredFile(layers: readonly string[], rel: string): string 
   return undefined;
 }
 
-export function parsePasswd(text: string | undefined): PasswdEntry[] {
-  const out: PasswdEntry[] = [];
-  for (const line of (text ?? '').split('\n')) {
-    const f = line.split(':');
-    if (f.length < 4 || line.startsWith('#') || !/^\d+$/.test(f[2] ?? '') || !/^\d+$/.test(f[3] ?? '')) continue;
-    out.push({ name: f[0] as string, uid: Number(f[2]), gid: Number(f[3]) });
-  }
-  return out;
-}
-
-export function parseGroup(text: string | undefined): GroupEntry[] {
-  const out: GroupEntry[] = [];
-  for (const line of (text ?? '').split('\n')) {
-    const f = line.split(':');
-    if (f.length < 3 || line.startsWith('#') || !/^\d+$/.test(f[2] ?? '')) continue;
-    out.push({ name: f[0] as string, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) });
-  }
-  return out;
-}
-
 export interface ResolvedUser {
   uid: number;
   gid: number;
@@ -66,8 +35,8 @@ export interface ResolvedUser {
  * group); a group given by name must be in /etc/group. The user's groups in /etc/group are added.
  */
 export function resolveUser(layers: readonly string[], user: { uid?: number; name?: string }, group: { gid?: number; name?: string } = {}): ResolvedUser {
-  const passwd = parsePasswd(readLayeredFile(layers, 'etc/passwd'));
-  const groups = parseGroup(readLayeredFile(layers, 'etc/group'));
+  const passwd = parsePasswd(readLayeredFile(layers, 'etc/passwd') ?? '');
+  const groups = parseGroup(readLayeredFile(layers, 'etc/group') ?? '');
   let entry: PasswdEntry | undefined;
   let uid: number;
   if (user.name !== undefined) {

@@ -8,7 +8,7 @@ import { imageService } from './image-service.js';
 import { runtimeInfo } from './runtime-info.js';
 import { sandboxService, Sandboxes, type SandboxDeps } from './sandbox.js';
 import { containerService, Containers, statusOf, type ContainerStoreCri } from './container.js';
-import { Broadcaster, EVENT_TYPE, type CriEventKind } from './container-events.js';
+import { criEventBroadcaster, EVENT_TYPE, type CriEventKind } from './container-events.js';
 import { nowNanos } from './deps.js';
 import { errorMessage } from '../core/errdefs.js';
 import type { MessageInitShape } from '@bufbuild/protobuf';
@@ -24,7 +24,7 @@ export function registerCri(server: grpc.Server, deps: CriDeps, sandboxDeps: San
   const ctrs = new Containers(deps, sandboxDeps, containers.store, containers.fifoDir);
   sandboxes.attach(ctrs);
   const streaming = new StreamingServer(deps.config.streamServerAddress, deps.config.streamServerPort);
-  const events = new Broadcaster<MessageInitShape<typeof ContainerEventResponseSchema>>();
+  const events = criEventBroadcaster<MessageInitShape<typeof ContainerEventResponseSchema>>();
   const emit = (containerId: string, sandboxId: string, kind: CriEventKind) => {
     if (events.subscriberCount === 0) return;
     const sb = sandboxDeps.store.find(sandboxId);
