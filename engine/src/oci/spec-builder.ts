@@ -108,7 +108,6 @@ export function buildSpec(input: SpecInput): OciSpec {
   const privileged = h.Privileged;
   const caps = capabilitySet({ privileged, add: h.CapAdd ?? [], drop: h.CapDrop ?? [] });
   const args = [c.Path, ...c.Args];
-  if (!c.Path) throw badRequest('No command specified');
   const withInit = h.Init === true;
   const processArgs = withInit ? [INIT_TARGET, '--', ...args] : args;
   const env = envWithDefaults(c.Config.Env, {

@@ -11,7 +11,7 @@ import { RUNTIME_NAME, SNAPSHOTTER, type Containerd } from '../containerd/client
 import type { EventBus } from '../events/event-bus.js';
 import { ApiError, badRequest, conflict, fromNetworkError, notFound, notModified } from '../http/api-error.js';
 import type { ImageStore } from '../images/image-store.js';
-import { HOST_ARCH } from '../images/platform.js';
+import { formatPlatform, HOST_ARCH, HOST_OS, platformMatches, type Platform } from '../images/platform.js';
 import type { NetworkAttacher, NetworkAttachers, NetworkAttachment } from '../networking/network-attacher.js';
 import { ZERO_TIME, type ContainerRecord } from '../state/container-record.js';
 import type { ContainerStore } from '../state/container-store.js';
@@ -28,6 +28,8 @@ import { containerFilePaths, hostHostname, writeContainerFiles } from './contain
 import { networkingConfigOf } from './networking-config.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
+import { checkLinks } from './links.js';
+import { mountsFrom } from './volumes-from.js';
 import { shouldRestart } from './restart-policy.js';
 import { reapOrphans } from './orphan-reaper.js';
 import { wasOomKilled } from './oom-check.js';
@@ -126,11 +128,16 @@ export class ContainerManager {
 
   // ---- create ---------------------------------------------------------------------------------
 
-  async create(name: string | null, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
+  async create(name: string | null, body: Record<string, unknown>, opts: { platform?: Platform } = {}): Promise<{ Id: string; Warnings: string[] }> {
     const imageRef = body.Image;
     if (typeof imageRef !== 'string' || !imageRef) throw badRequest('Config.Image is required');
     const hostConfig = validateHostConfig((body.HostConfig ?? {}) as Record<string, unknown>);
     if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = this.networks.defaultMode;
+    checkLinks(hostConfig.Links ?? [], hostConfig.NetworkMode, (ref) => this.store.find(ref));
+    if ((hostConfig.Links ?? []).length && !['bridge', 'none'].includes(hostConfig.NetworkMode)) {
+      throw badRequest(`links on network ${hostConfig.NetworkMode} are not supported by this engine: legacy links work on the default bridge only (use --network-alias on user-defined networks)`);
+    }
+    const fromMounts = mountsFrom(hostConfig.VolumesFrom ?? [], (ref) => this.store.find(ref));
     const sharesNetns = hostConfig.NetworkMode.startsWith('container:');
     if (sharesNetns && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('conflicting options: hostname and the network mode');
     const networkingConfig = networkingConfigOf(body.NetworkingConfig, hostConfig.NetworkMode);
@@ -138,6 +145,12 @@ export class ContainerManager {
     if (hostConfig.Init === true) findInitBinaryOrThrow(this.config.initPath);
     for (const c of [...(hostConfig.CapAdd ?? []), ...(hostConfig.CapDrop ?? [])]) normalizeCap(c);
     const image = await this.images.get(imageRef);
+    if (opts.platform) {
+      const actual = { os: image.config.os, architecture: image.config.architecture, ...(image.config.variant ? { variant: image.config.variant } : {}) };
+      if (!platformMatches(opts.platform, actual)) {
+        throw notFound(`image with reference ${imageRef} was found but does not match the specified platform: wanted ${formatPlatform(opts.platform)}, actual: ${formatPlatform({ ...actual, os: actual.os || HOST_OS })}`);
+      }
+    }
     const { config, path: cmdPath, args } = completeConfig(body, image.config, imageRef);
     const id = randomBytes(32).toString('hex');
     if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? hostHostname() : id.slice(0, 12);
@@ -184,11 +197,14 @@ export class ContainerManager {
       rec.HostnamePath = files.hostnamePath;
       rec.HostsPath = files.hostsPath;
       rec.ResolvConfPath = files.resolvConfPath;
-      const resolved = resolveMounts(planned, Object.keys(config.Volumes ?? {}), this.volumes);
+      // --volumes-from first; the container's own mounts win a destination, image volumes fill the rest.
+      const inherited = fromMounts.filter((m) => !planned.some((p) => p.destination === m.Destination));
+      const imageVolumes = Object.keys(config.Volumes ?? {}).filter((v) => !inherited.some((m) => m.Destination === path.posix.normalize(v)));
+      const resolved = resolveMounts(planned, imageVolumes, this.volumes);
       undo.push(() => {
         for (const v of resolved.createdVolumes) this.volumes.remove(v, [], true);
       });
-      rec.Mounts = resolved.mounts;
+      rec.Mounts = [...inherited, ...resolved.mounts];
       // The snapshot is a GC root of its own until the container record refers to it.
       const prepared = await this.c.snapshots.prepare({ snapshotter: SNAPSHOTTER, key: id, parent: image.chainId ?? '', labels: { 'containerd.io/gc.root': new Date().toISOString() } });
       undo.push(() => this.c.snapshots.remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined));

@@ -79,6 +79,8 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
   return {
     ...(h as Record<string, unknown>),
     Binds: strings(h.Binds, 'Binds'),
+    Links: strings(h.Links, 'Links'),
+    VolumesFrom: strings(h.VolumesFrom, 'VolumesFrom'),
     NetworkMode: h.NetworkMode || 'default',
     RestartPolicy: { Name: rp.Name ?? '', MaximumRetryCount: maxRetry },
     AutoRemove: autoRemove,

@@ -60,6 +60,7 @@ export interface HostConfig {
   RestartPolicy: RestartPolicy;
   AutoRemove: boolean;
   VolumesFrom?: string[] | null;
+  Links?: string[] | null;
   CapAdd: string[] | null;
   CapDrop: string[] | null;
   Dns?: string[];
