@@ -53,9 +53,7 @@ export async function removeImage(e: Engine, input: string, force: boolean): Pro
 
 export function register(r: Router, e: Engine): void {
   r.post('/images/{name*}/tag', async (ctx) => {
-    const repo = ctx.query.get('repo');
-    if (!repo) throw badRequest('repository name must have at least one component');
-    const newName = parseNewName(repo, ctx.query.get('tag') ?? undefined);
+    const newName = parseNewName(ctx.query.get('repo') ?? '', ctx.query.get('tag') ?? undefined);
     const img = await e.images.get(ctx.param('name'));
     await e.images.tag(img.records[0]!.target, newName);
     e.events.publish('image', 'tag', img.id, { name: familiarName(newName) });
