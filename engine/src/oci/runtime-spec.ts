@@ -30,10 +30,11 @@ export interface OciSpec {
   ociVersion: string;
   process: OciProcess;
   root: { path: string; readonly: boolean };
-  hostname: string;
+  hostname?: string;
   mounts: OciMount[];
   linux: {
     namespaces: Array<{ type: string; path?: string }>;
+    devices?: Array<{ path: string; type: string; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }>;
     resources: OciResources;
     cgroupsPath: string;
     maskedPaths?: string[];

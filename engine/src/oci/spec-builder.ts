@@ -2,11 +2,12 @@
 // capabilities and seccomp profile, masked and read-only /proc paths, /dev/shm of 64m, the container's
 // own /etc/hosts, /etc/hostname and /etc/resolv.conf, its cgroup under the engine's parent.
 import { consoleSizeOf } from './console-size.js';
-import { badRequest } from '../daemon/http/api-error.js';
 import type { ContainerRecord, MountPoint } from '../daemon/state/container-record.js';
 import { capabilitySet } from './capabilities.js';
 import { INIT_TARGET } from './init-binary.js';
 import type { OciMount, OciResources, OciSpec } from './runtime-spec.js';
+import type { NamespacePlan } from '../daemon/containers/namespace-modes.js';
+import type { DeviceRule, OciDevice } from './devices.js';
 import { resolveDefaultSeccomp } from './seccomp/resolve.js';
 import { rlimitOf } from './ulimits.js';
 import type { ResolvedUser } from './user.js';
@@ -46,6 +47,31 @@ export interface SpecInput {
   initPath?: string;
   defaultUlimits: ContainerRecord['HostConfig']['Ulimits'];
   cgroupV2: boolean;
+  /** IPC, PID and UTS namespaces and /dev/shm (--ipc, --pid, --uts); absent: private ones. */
+  namespaces?: NamespacePlan;
+  /** Device nodes to create and the cgroup rules for them (--device, --device-cgroup-rule, --privileged). */
+  devices?: { devices: OciDevice[]; rules: DeviceRule[] };
+}
+
+/**
+ * Docker's default sysctls for a network namespace of the container's own (ping sockets and low
+ * ports without privileges); the user's --sysctl wins. --domainname is set as dockerd sets it.
+ */
+function sysctls(c: ContainerRecord, ownNetns: boolean, ownUts: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (ownNetns) {
+    out['net.ipv4.ip_unprivileged_port_start'] = '0';
+    out['net.ipv4.ping_group_range'] = '0 2147483647';
+  }
+  if (c.Config.Domainname && ownUts) out['kernel.domainname'] = c.Config.Domainname;
+  return { ...out, ...(c.HostConfig.Sysctls ?? {}) };
+}
+
+/** HostConfig's MaskedPaths/ReadonlyPaths (stored at create); records from before that get dockerd's defaults. */
+function procPaths(h: ContainerRecord['HostConfig'], privileged: boolean): { maskedPaths?: string[]; readonlyPaths?: string[] } {
+  const masked = h.MaskedPaths === undefined ? (privileged ? null : MASKED_PATHS) : h.MaskedPaths;
+  const readonly = h.ReadonlyPaths === undefined ? (privileged ? null : READONLY_PATHS) : h.ReadonlyPaths;
+  return { ...(masked?.length ? { maskedPaths: [...masked] } : {}), ...(readonly?.length ? { readonlyPaths: [...readonly] } : {}) };
 }
 
 function hasMount(mounts: readonly { Destination: string }[], dest: string): boolean {
@@ -58,9 +84,9 @@ function envWithDefaults(env: readonly string[], extra: Record<string, string>):
   return out;
 }
 
-function resources(c: ContainerRecord, privileged: boolean): OciResources {
+function resources(c: ContainerRecord, privileged: boolean, extra: readonly DeviceRule[]): OciResources {
   const h = c.HostConfig;
-  const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICES };
+  const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : [...DEFAULT_DEVICES, ...extra] };
   if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable) {
     r.memory = {};
     if (h.Memory > 0) {
@@ -126,9 +152,11 @@ export function buildSpec(input: SpecInput): OciSpec {
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
   ];
-  if (!hasMount(all, '/dev/shm')) {
+  const ns: NamespacePlan = input.namespaces ?? { ipc: undefined, pid: undefined, uts: undefined, shm: { kind: 'own' } };
+  if (!hasMount(all, '/dev/shm') && ns.shm.kind === 'own') {
     mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${h.ShmSize > 0 ? h.ShmSize : DEFAULT_SHM_SIZE}`] });
   }
+  if (!hasMount(all, '/dev/shm') && ns.shm.kind === 'bind') mounts.push({ destination: '/dev/shm', type: 'bind', source: ns.shm.source, options: ['rbind', 'rprivate'] });
   for (const [dest, src] of [
     ['/etc/resolv.conf', c.ResolvConfPath],
     ['/etc/hostname', c.HostnamePath],
@@ -138,11 +166,20 @@ export function buildSpec(input: SpecInput): OciSpec {
   }
   mounts.push(...userMounts(all));
   if (withInit && input.initPath) mounts.push({ destination: INIT_TARGET, type: 'bind', source: input.initPath, options: ['bind', 'ro'] });
-  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
+  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'mount' }];
+  for (const [type, want] of [
+    ['pid', ns.pid],
+    ['ipc', ns.ipc],
+    ['uts', ns.uts],
+  ] as const) {
+    // null: the host's namespace (none in the spec); a path: join it.
+    if (want !== null) namespaces.push(want ? { type, path: want } : { type });
+  }
   if (input.netns !== null) namespaces.push(input.netns ? { type: 'network', path: input.netns } : { type: 'network' });
   // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1.
   if (input.cgroupV2) namespaces.push({ type: 'cgroup' });
   const parent = (h.CgroupParent || input.cgroupParent).replace(/\/+$/, '');
+  const sysctl = sysctls(c, input.netns !== null && !h.NetworkMode.startsWith('container:'), ns.uts !== null);
   return {
     ociVersion: '1.0.2-dev',
     process: {
@@ -158,15 +195,17 @@ export function buildSpec(input: SpecInput): OciSpec {
       oomScoreAdj: 0,
     },
     root: { path: 'rootfs', readonly: h.ReadonlyRootfs },
-    hostname: c.Config.Hostname,
+    // A container in the host's UTS namespace keeps the host's name, as dockerd leaves it.
+    ...(ns.uts === null ? {} : { hostname: c.Config.Hostname }),
     mounts,
     linux: {
       namespaces,
-      resources: resources(c, privileged),
+      ...(input.devices?.devices.length ? { devices: input.devices.devices } : {}),
+      resources: resources(c, privileged, input.devices?.rules ?? []),
       cgroupsPath: `${parent.startsWith('/') ? parent : `/${parent}`}/${c.ID}`,
-      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...procPaths(h, privileged),
       ...(privileged || (h.SecurityOpt ?? []).includes('seccomp=unconfined') || (h.SecurityOpt ?? []).includes('seccomp:unconfined') ? {} : { seccomp: resolveDefaultSeccomp(caps, input.arch) }),
-      ...(h.Sysctls && Object.keys(h.Sysctls).length ? { sysctl: h.Sysctls } : {}),
+      ...(Object.keys(sysctl).length ? { sysctl } : {}),
     },
   };
 }

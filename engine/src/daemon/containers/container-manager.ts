@@ -16,7 +16,7 @@ import type { NetworkAttacher, NetworkAttachers, NetworkAttachment } from '../ne
 import { ZERO_TIME, type ContainerRecord } from '../state/container-record.js';
 import type { ContainerStore } from '../state/container-store.js';
 import type { VolumeStore } from '../volumes/volume-store.js';
-import { buildSpec } from '../../oci/spec-builder.js';
+import { buildSpec, DEFAULT_SHM_SIZE } from '../../oci/spec-builder.js';
 import type { OciSpec } from '../../oci/runtime-spec.js';
 import { readRootfsFile, type SnapshotMount } from '../../oci/rootfs-reader.js';
 import { resolveUser } from '../../oci/user.js';
@@ -30,6 +30,9 @@ import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
 import { checkLinks } from './links.js';
 import { mountsFrom } from './volumes-from.js';
+import { checkNamespaceModes, planNamespaces } from './namespace-modes.js';
+import { containerDevices } from '../../oci/devices.js';
+import { mountShm, shmPath, unmountShm } from './ipc-shm.js';
 import { shouldRestart } from './restart-policy.js';
 import { reapOrphans } from './orphan-reaper.js';
 import { wasOomKilled } from './oom-check.js';
@@ -138,6 +141,8 @@ export class ContainerManager {
       throw badRequest(`links on network ${hostConfig.NetworkMode} are not supported by this engine: legacy links work on the default bridge only (use --network-alias on user-defined networks)`);
     }
     const fromMounts = mountsFrom(hostConfig.VolumesFrom ?? [], (ref) => this.store.find(ref));
+    Object.assign(hostConfig, checkNamespaceModes(hostConfig, (ref) => this.store.find(ref)));
+    if (hostConfig.UTSMode === 'host' && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('Conflicting options: hostname and the UTS mode');
     const sharesNetns = hostConfig.NetworkMode.startsWith('container:');
     if (sharesNetns && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('conflicting options: hostname and the network mode');
     const networkingConfig = networkingConfigOf(body.NetworkingConfig, hostConfig.NetworkMode);
@@ -153,7 +158,7 @@ export class ContainerManager {
     }
     const { config, path: cmdPath, args } = completeConfig(body, image.config, imageRef);
     const id = randomBytes(32).toString('hex');
-    if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? hostHostname() : id.slice(0, 12);
+    if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? hostHostname() : id.slice(0, 12);
     if (config.Hostname.length > 255) throw badRequest('invalid hostname: too long');
     const rec: ContainerRecord = {
       ID: id,
@@ -239,9 +244,15 @@ export class ContainerManager {
     return { Id: id, Warnings: [] };
   }
 
-  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined): OciSpec {
-    const user = resolveUser(rec.Config.User, readRootfsFile(mounts, '/etc/passwd')?.toString('utf8'), readRootfsFile(mounts, '/etc/group')?.toString('utf8'));
+  /**
+   * The OCI spec. At create it is a draft (the containers record needs one); at start, devices,
+   * --group-add and the namespaces of other containers are resolved as they are now, as dockerd does.
+   */
+  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined, atStart = false): OciSpec {
+    const groupAdd = atStart ? (rec.HostConfig.GroupAdd ?? []) : [];
+    const user = resolveUser(rec.Config.User, readRootfsFile(mounts, '/etc/passwd')?.toString('utf8'), readRootfsFile(mounts, '/etc/group')?.toString('utf8'), groupAdd);
     return buildSpec({
+      ...(atStart ? { namespaces: planNamespaces(rec, (ref) => this.store.find(ref), (id) => shmPath(this.store.dir(id))), devices: containerDevices(rec.HostConfig) } : {}),
       container: rec,
       user,
       mounts: rec.Mounts,
@@ -298,7 +309,8 @@ export class ContainerManager {
       if (att.hostname && rec.HostConfig.NetworkMode.startsWith('container:')) rec.Config.Hostname = att.hostname;
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const rootfs = mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
-      const spec = this.specFor(rec, rootfs, att.netns);
+      if (rec.HostConfig.IpcMode === 'shareable') await mountShm(this.store.dir(rec.ID), rec.HostConfig.ShmSize > 0 ? rec.HostConfig.ShmSize : DEFAULT_SHM_SIZE);
+      const spec = this.specFor(rec, rootfs, att.netns, true);
       await this.c.containers.update({ container: { id: rec.ID, spec: jsonAny(SPEC_TYPE_URL, spec) }, updateMask: { paths: ['spec'] } });
       this.specs.set(rec.ID, spec);
       const log = this.logUri(rec);
@@ -327,6 +339,7 @@ export class ContainerManager {
     } catch (err) {
       if (taskCreated) await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       if (attached) await attacher.detach(rec).catch((e: unknown) => this.log.warn(`network detach ${rec.ID}: ${String(e)}`));
+      await unmountShm(this.store.dir(rec.ID)).catch((e: unknown) => this.log.warn(`unmount shm ${rec.ID}: ${String(e)}`));
       this.pending.fail(rec.ID, err);
       const message = err instanceof Error ? err.message : String(err);
       rec.State.Error = message;
@@ -365,6 +378,7 @@ export class ContainerManager {
         if (!isGrpcCode(err, Code.NOT_FOUND)) this.log.warn(`delete task ${id}: ${String(err)}`);
       }
       await this.attacher(rec).detach(rec).catch((e: unknown) => this.log.warn(`network detach ${id}: ${String(e)}`));
+      await unmountShm(this.store.dir(id)).catch((e: unknown) => this.log.warn(`unmount shm ${id}: ${String(e)}`));
       this.attachments.delete(id);
       const ranFor = exitedAt.getTime() - Date.parse(rec.State.StartedAt);
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitStatus, FinishedAt: exitedAt.toISOString(), OOMKilled: this.oom.has(id) };
@@ -533,6 +547,7 @@ export class ContainerManager {
       this.monitor.forget(rec.ID);
       await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       await this.attacher(rec).detach(rec).catch(() => undefined);
+      await unmountShm(this.store.dir(rec.ID));
       await this.c.containers.delete({ id: rec.ID }).catch((err: unknown) => {
         if (!isGrpcCode(err, Code.NOT_FOUND)) throw err;
       });

@@ -2,6 +2,7 @@
 import type { ContainerRecord } from '../state/container-record.js';
 import type { EndpointSettings, NetworkAttachment } from '../networking/network-attacher.js';
 import { dockerPortMap } from '../../network/index.js';
+import { hostConfigView } from './host-config-view.js';
 
 const NO_ENDPOINT: EndpointSettings = { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
 
@@ -144,7 +145,7 @@ export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undef
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: execIds.length ? execIds : null,
-    HostConfig: rec.HostConfig,
+    HostConfig: hostConfigView(rec.HostConfig),
     GraphDriver: { Name: 'overlayfs', Data: graphDriver },
     Mounts: mountsView(rec),
     Config: rec.Config,

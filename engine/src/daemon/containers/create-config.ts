@@ -4,6 +4,8 @@ import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './heal
 import * as os from 'node:os';
 import { badRequest } from '../http/api-error.js';
 import type { ImageConfig } from '../images/image-types.js';
+import { checkDeviceMapping, parseCgroupRule } from '../../oci/devices.js';
+import { MASKED_PATHS, READONLY_PATHS } from '../../oci/spec-builder.js';
 import type { ContainerConfig, HostConfig, RestartPolicy } from '../state/container-record.js';
 
 const RESTART_NAMES = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
@@ -39,6 +41,26 @@ export function mergeEnv(base: readonly string[], over: readonly string[]): stri
     else out.push(e);
   }
   return out;
+}
+
+function devicesOf(v: unknown): HostConfig['Devices'] {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw badRequest('invalid Devices: expected a list of device mappings');
+  return v.map(checkDeviceMapping);
+}
+
+function checkedRules(rules: string[] | null): string[] | null {
+  for (const r of rules ?? []) parseCgroupRule(r);
+  return rules;
+}
+
+/**
+ * The paths dockerd masks and makes read-only, as it stores them in HostConfig at create (none for
+ * --privileged, and what the request gave if it gave any).
+ */
+function procPaths(given: unknown, defaults: readonly string[], privileged: boolean, what: string): string[] | null {
+  if (given !== undefined && given !== null) return strings(given, what);
+  return privileged ? null : [...defaults];
 }
 
 export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
@@ -80,6 +102,9 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     ...(h as Record<string, unknown>),
     Binds: strings(h.Binds, 'Binds'),
     Links: strings(h.Links, 'Links'),
+    GroupAdd: strings(h.GroupAdd, 'GroupAdd'),
+    Devices: devicesOf(h.Devices),
+    DeviceCgroupRules: checkedRules(strings(h.DeviceCgroupRules, 'DeviceCgroupRules')),
     VolumesFrom: strings(h.VolumesFrom, 'VolumesFrom'),
     NetworkMode: h.NetworkMode || 'default',
     RestartPolicy: { Name: rp.Name ?? '', MaximumRetryCount: maxRetry },
@@ -87,6 +112,8 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     CapAdd: strings(h.CapAdd, 'CapAdd'),
     CapDrop: strings(h.CapDrop, 'CapDrop'),
     Privileged: Boolean(h.Privileged),
+    MaskedPaths: procPaths(h.MaskedPaths, MASKED_PATHS, Boolean(h.Privileged), 'MaskedPaths'),
+    ReadonlyPaths: procPaths(h.ReadonlyPaths, READONLY_PATHS, Boolean(h.Privileged), 'ReadonlyPaths'),
     ReadonlyRootfs: Boolean(h.ReadonlyRootfs),
     ShmSize: shm,
     Init: h.Init ?? null,

@@ -61,6 +61,14 @@ export interface HostConfig {
   AutoRemove: boolean;
   VolumesFrom?: string[] | null;
   Links?: string[] | null;
+  GroupAdd?: string[] | null;
+  Devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }> | null;
+  DeviceCgroupRules?: string[] | null;
+  IpcMode?: string;
+  PidMode?: string;
+  UTSMode?: string;
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   CapAdd: string[] | null;
   CapDrop: string[] | null;
   Dns?: string[];
