@@ -26,6 +26,8 @@ export interface BridgeContainer {
     DnsOptions?: string[];
     ExtraHosts?: string[] | null;
   };
+  /** Legacy links' /etc/hosts entries for this start (not kept in the record). */
+  LinkHosts?: ReadonlyArray<{ ip: string; names: string[] }>;
   /** The engine's files dir is where hosts, resolv.conf and hostname are written. */
   HostsPath: string;
   /** From the create request's NetworkingConfig: --network-alias and --ip for the network. */
@@ -143,6 +145,7 @@ export class BridgeAttacher {
       dnsSearch: c.HostConfig.DnsSearch ?? [],
       dnsOptions: c.HostConfig.DnsOptions ?? [],
       extraHosts: c.HostConfig.ExtraHosts ?? [],
+      ...(c.LinkHosts?.length ? { linkHosts: c.LinkHosts } : {}),
     };
   }
 

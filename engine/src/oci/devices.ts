@@ -5,12 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiError, badRequest } from '../daemon/http/api-error.js';
 import type { OciResources } from './runtime-spec.js';
+import { validPermissions, type DeviceMapping } from '../common/device-spec.js';
 
-export interface DeviceMapping {
-  PathOnHost: string;
-  PathInContainer: string;
-  CgroupPermissions: string;
-}
+export type { DeviceMapping } from '../common/device-spec.js';
+
 
 export interface OciDevice {
   path: string;
@@ -24,32 +22,8 @@ export interface OciDevice {
 
 export type DeviceRule = NonNullable<OciResources['devices']>[number];
 
-const PERMISSIONS = /^[rwm]{1,3}$/;
 /** Directories runc's HostDevices does not descend into. */
 const SKIPPED_DIRS = new Set(['pts', 'shm', 'fd', 'mqueue', '.lxc', '.lxd-mounts', '.udev']);
-
-function validPermissions(p: string): boolean {
-  return PERMISSIONS.test(p) && new Set(p).size === p.length;
-}
-
-/** The CLI's `--device` syntax, checked as docker's client checks it. */
-export function parseDeviceSpec(spec: string): DeviceMapping {
-  const parts = spec.split(':');
-  let perms = 'rwm';
-  let dst = '';
-  if (parts.length === 3) {
-    if (!validPermissions(parts[2]!)) throw new Error(`bad mode specified: ${parts[2]}`);
-    perms = parts[2]!;
-    dst = parts[1]!;
-  } else if (parts.length === 2) {
-    if (validPermissions(parts[1]!)) perms = parts[1]!;
-    else dst = parts[1]!;
-  } else if (parts.length !== 1) throw new Error(`invalid device specification: ${spec}`);
-  const src = parts[0]!;
-  if (!src.startsWith('/')) throw new Error(`invalid device specification: ${spec}: the host path must be absolute`);
-  if (dst && !dst.startsWith('/')) throw new Error(`invalid device specification: ${spec}: the container path must be absolute`);
-  return { PathOnHost: src, PathInContainer: dst || src, CgroupPermissions: perms };
-}
 
 /** A HostConfig.Devices entry checked at create (what the API cannot take at all). */
 export function checkDeviceMapping(d: unknown): DeviceMapping {

@@ -49,6 +49,8 @@ export interface SpecInput {
   cgroupV2: boolean;
   /** IPC, PID and UTS namespaces and /dev/shm (--ipc, --pid, --uts); absent: private ones. */
   namespaces?: NamespacePlan;
+  /** Variables of legacy links (NAME_PORT_…); the container's own variables win. */
+  linkEnv?: readonly string[];
   /** Device nodes to create and the cgroup rules for them (--device, --device-cgroup-rule, --privileged). */
   devices?: { devices: OciDevice[]; rules: DeviceRule[] };
 }
@@ -142,6 +144,10 @@ export function buildSpec(input: SpecInput): OciSpec {
     ...(c.Config.Tty ? { TERM: 'xterm' } : {}),
     HOME: input.user.home || '/',
   });
+  for (const e of input.linkEnv ?? []) {
+    const key = e.slice(0, e.indexOf('=') + 1);
+    if (!env.some((x) => x.startsWith(key))) env.push(e);
+  }
   const ulimits = [...(input.defaultUlimits ?? [])].filter((d) => !(h.Ulimits ?? []).some((u) => u.Name === d.Name)).concat(h.Ulimits ?? []);
   const all = input.mounts;
   const mounts: OciMount[] = [

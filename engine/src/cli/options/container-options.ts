@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { parseMemory } from '../format/human.js';
 import { parseExposedPort, parsePortSpec } from '../../network/port-spec.js';
+import { parseDeviceSpec } from '../../common/device-spec.js';
 
 export interface ContainerArgs {
   image: string;
@@ -53,6 +54,14 @@ export interface ContainerArgs {
   'dns-option': string[];
   domainname?: string | undefined;
   'add-host': string[];
+  device: string[];
+  'device-cgroup-rule': string[];
+  'group-add': string[];
+  pid?: string | undefined;
+  ipc?: string | undefined;
+  uts?: string | undefined;
+  link: string[];
+  'volumes-from': string[];
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -114,6 +123,14 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('publish-all', { alias: 'P', type: 'boolean', default: false, describe: 'publish every exposed port on a random host port' })
     .option('expose', { ...list, describe: 'expose a port or a range of ports' })
     .option('add-host', { ...list, describe: 'add a host-to-IP mapping (host:ip)' })
+    .option('device', { ...list, describe: 'add a host device: HOST[:CONTAINER][:PERMISSIONS]' })
+    .option('device-cgroup-rule', { ...list, describe: "add a rule to the cgroup's allowed devices list" })
+    .option('group-add', { ...list, describe: 'additional groups to join' })
+    .option('pid', { type: 'string', describe: 'PID namespace: host | container:NAME|ID' })
+    .option('ipc', { type: 'string', describe: 'IPC mode: private | shareable | none | host | container:NAME|ID' })
+    .option('uts', { type: 'string', describe: 'UTS namespace: host' })
+    .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
+    .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
 }
@@ -217,6 +234,31 @@ function parseMount(spec: string): Record<string, unknown> {
   return out;
 }
 
+function devices(specs: readonly string[]): Array<Record<string, string>> {
+  return specs.map((spec) => {
+    try {
+      return { ...parseDeviceSpec(spec) };
+    } catch (err) {
+      throw new UsageError(`invalid argument "${spec}" for "--device" flag: ${(err as Error).message}`);
+    }
+  });
+}
+
+/** --pid and --uts as docker's client checks them. */
+function namespaceMode(v: string | undefined, flag: 'pid' | 'uts'): string {
+  if (v === undefined) return '';
+  const ok = v === '' || v === 'host' || (flag === 'pid' && v.startsWith('container:') && v.length > 'container:'.length);
+  if (!ok) throw new UsageError(`--${flag}: invalid ${flag.toUpperCase()} mode`);
+  return v;
+}
+
+function links(specs: readonly string[]): string[] {
+  for (const l of specs) {
+    if (l === '' || l.split(':').length > 2) throw new UsageError(`invalid argument "${l}" for "--link" flag: bad format for links: ${l}`);
+  }
+  return [...specs];
+}
+
 function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
   const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(s);
   if (!m) throw new UsageError(`invalid ulimit argument: ${s}`);
@@ -288,6 +330,14 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       CapAdd: args['cap-add'],
       CapDrop: args['cap-drop'],
       ExtraHosts: args['add-host'],
+      Devices: devices(args.device),
+      DeviceCgroupRules: args['device-cgroup-rule'],
+      GroupAdd: args['group-add'],
+      PidMode: namespaceMode(args.pid, 'pid'),
+      IpcMode: args.ipc ?? '',
+      UTSMode: namespaceMode(args.uts, 'uts'),
+      Links: links(args.link),
+      VolumesFrom: args['volumes-from'],
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],
       SecurityOpt: args['security-opt'],

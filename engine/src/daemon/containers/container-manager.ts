@@ -28,7 +28,7 @@ import { containerFilePaths, hostHostname, writeContainerFiles } from './contain
 import { networkingConfigOf } from './networking-config.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
-import { checkLinks } from './links.js';
+import { checkLinks, resolveLinks } from './links.js';
 import { mountsFrom } from './volumes-from.js';
 import { checkNamespaceModes, planNamespaces } from './namespace-modes.js';
 import { containerDevices } from '../../oci/devices.js';
@@ -248,10 +248,11 @@ export class ContainerManager {
    * The OCI spec. At create it is a draft (the containers record needs one); at start, devices,
    * --group-add and the namespaces of other containers are resolved as they are now, as dockerd does.
    */
-  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined, atStart = false): OciSpec {
+  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined, atStart = false, linkEnv: readonly string[] = []): OciSpec {
     const groupAdd = atStart ? (rec.HostConfig.GroupAdd ?? []) : [];
     const user = resolveUser(rec.Config.User, readRootfsFile(mounts, '/etc/passwd')?.toString('utf8'), readRootfsFile(mounts, '/etc/group')?.toString('utf8'), groupAdd);
     return buildSpec({
+      ...(linkEnv.length ? { linkEnv } : {}),
       ...(atStart ? { namespaces: planNamespaces(rec, (ref) => this.store.find(ref), (id) => shmPath(this.store.dir(id))), devices: containerDevices(rec.HostConfig) } : {}),
       container: rec,
       user,
@@ -298,7 +299,15 @@ export class ContainerManager {
     let taskCreated = false;
     let attached = false;
     try {
-      const att = await attacher.attach(rec);
+      // Legacy links work on the default bridge only; on `none` dockerd ignores them too.
+      const links = rec.HostConfig.NetworkMode === 'bridge' ? resolveLinks(rec, (ref) => this.store.find(ref), (id) => this.attachment(id)?.networks.bridge?.IPAddress || undefined) : { hosts: [], env: [] };
+      const withLinks = links.hosts.length ? Object.assign(rec, { LinkHosts: links.hosts }) : rec;
+      let att: NetworkAttachment;
+      try {
+        att = await attacher.attach(withLinks);
+      } finally {
+        delete (rec as { LinkHosts?: unknown }).LinkHosts;
+      }
       attached = true;
       if (att.files) {
         rec.HostsPath = att.files.hostsPath;
@@ -310,7 +319,7 @@ export class ContainerManager {
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const rootfs = mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
       if (rec.HostConfig.IpcMode === 'shareable') await mountShm(this.store.dir(rec.ID), rec.HostConfig.ShmSize > 0 ? rec.HostConfig.ShmSize : DEFAULT_SHM_SIZE);
-      const spec = this.specFor(rec, rootfs, att.netns, true);
+      const spec = this.specFor(rec, rootfs, att.netns, true, links.env);
       await this.c.containers.update({ container: { id: rec.ID, spec: jsonAny(SPEC_TYPE_URL, spec) }, updateMask: { paths: ['spec'] } });
       this.specs.set(rec.ID, spec);
       const log = this.logUri(rec);

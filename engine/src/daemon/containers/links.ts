@@ -23,6 +23,7 @@ export function parseLink(spec: string): Link {
 /** Checks every link of a create request; each must name an existing container. */
 export function checkLinks(specs: readonly string[], networkMode: string, find: (ref: string) => ContainerRecord | undefined): Link[] {
   if (specs.length && networkMode === 'host') throw badRequest("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+  if (specs.length && networkMode.startsWith('container:')) throw badRequest("conflicting options: container type network can't be used with links. This would result in undefined behavior");
   return specs.map((s) => {
     const link = parseLink(s);
     if (!find(link.name)) throw badRequest(`could not get container for ${link.name}: No such container: ${link.name}`);
@@ -30,9 +31,20 @@ export function checkLinks(specs: readonly string[], networkMode: string, find: 
   });
 }
 
+/** The index of the last port of the run of consecutive numbers starting at `index`. */
+function lastContiguous(ports: ReadonlyArray<{ port: number }>, index: number): number {
+  let value = ports[index]!.port;
+  for (let i = index + 1; i < ports.length; i++) {
+    if (ports[i]!.port > value + 1) return i - 1;
+    value++;
+  }
+  return ports.length - 1;
+}
+
 /**
- * The variables a link gives, as dockerd's links package writes them: the lowest port (tcp first),
- * each port, a run of consecutive ports also as _START/_END, the link's name, the linked env.
+ * The variables a link gives, as dockerd 20.10's links package writes them: the lowest port (tcp
+ * first on a tie), a run of three or more consecutive ports also as _START/_END, each port, the
+ * link's name, the linked container's variables (but HOME and PATH).
  */
 export function linkEnv(link: { alias: string; parentName: string; ip: string; exposed: readonly string[]; env: readonly string[] }): string[] {
   const prefix = link.alias.toUpperCase().replace(/-/g, '_');
@@ -40,30 +52,25 @@ export function linkEnv(link: { alias: string; parentName: string; ip: string; e
   const ports = link.exposed
     .map((k) => {
       const [port = '', proto = 'tcp'] = k.split('/');
-      return { port: Number(port), proto };
+      return { port: Number(port), proto: proto.toLowerCase() };
     })
     .filter((p) => Number.isInteger(p.port) && p.port > 0)
     .sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : 0));
   const out: string[] = [];
   const key = (p: { port: number; proto: string }) => `${prefix}_PORT_${p.port}_${p.proto.toUpperCase()}`;
   if (ports.length) out.push(`${prefix}_PORT=${ports[0]!.proto}://${ip}:${ports[0]!.port}`);
-  const range = (start: { port: number; proto: string }, end: { port: number; proto: string }) => {
-    if (start === end) return;
-    out.push(`${key(start)}_START=${start.proto}://${ip}:${start.port}`, `${key(start)}_ADDR=${ip}`, `${key(start)}_PORT_START=${start.port}`, `${key(start)}_PORT_END=${end.port}`);
-    out.push(`${prefix}_PORT_${start.port}_${end.proto.toUpperCase()}_END=${end.proto}://${ip}:${end.port}`);
-  };
-  let start = ports[0];
-  let end = ports[0];
-  for (const p of ports.slice(1)) {
-    if (end && p.proto === end.proto && p.port === end.port + 1) {
-      end = p;
+  for (let i = 0; i < ports.length; ) {
+    const j = lastContiguous(ports, i);
+    if (j <= i + 1) {
+      i++;
       continue;
     }
-    if (start && end) range(start, end);
-    start = p;
-    end = p;
+    const p = ports[i]!;
+    const q = ports[j]!;
+    out.push(`${key(p)}_START=${p.proto}://${ip}:${p.port}`, `${key(p)}_ADDR=${ip}`, `${key(p)}_PORT_START=${p.port}`, `${key(p)}_PROTO=${p.proto}`);
+    out.push(`${prefix}_PORT_${p.port}_${q.proto.toUpperCase()}_END=${q.proto}://${ip}:${q.port}`, `${prefix}_PORT_${p.port}_${q.proto.toUpperCase()}_PORT_END=${q.port}`);
+    i = j + 1;
   }
-  if (start && end) range(start, end);
   for (const p of ports) out.push(`${key(p)}=${p.proto}://${ip}:${p.port}`, `${key(p)}_ADDR=${ip}`, `${key(p)}_PORT=${p.port}`, `${key(p)}_PROTO=${p.proto}`);
   out.push(`${prefix}_NAME=/${link.parentName}/${link.alias}`);
   for (const e of link.env) {
@@ -72,6 +79,33 @@ export function linkEnv(link: { alias: string; parentName: string; ip: string; e
     const name = e.slice(0, eq);
     if (name === 'HOME' || name === 'PATH') continue;
     out.push(`${prefix}_ENV_${name}=${e.slice(eq + 1)}`);
+  }
+  return out;
+}
+
+export interface ResolvedLinks {
+  hosts: Array<{ ip: string; names: string[] }>;
+  env: string[];
+}
+
+/**
+ * A container's links as they are now (at its start on the default bridge): each linked container
+ * must run there. `addressOf` gives a running container's address on the default bridge.
+ */
+export function resolveLinks(rec: ContainerRecord, find: (ref: string) => ContainerRecord | undefined, addressOf: (id: string) => string | undefined): ResolvedLinks {
+  const out: ResolvedLinks = { hosts: [], env: [] };
+  const parent = rec.Name.replace(/^\//, '');
+  for (const spec of rec.HostConfig.Links ?? []) {
+    const link = parseLink(spec);
+    const child = find(link.name);
+    if (!child) throw badRequest(`could not get container for ${link.name}: No such container: ${link.name}`);
+    const running = child.State.Status === 'running' || child.State.Status === 'paused';
+    if (!running) throw new ApiError(500, `Cannot link to a non running container: ${child.Name} AS /${parent}/${link.alias}`);
+    const ip = addressOf(child.ID);
+    if (!ip) throw new ApiError(500, `Cannot link to ${child.Name}, as it does not belong to the default network`);
+    const childName = child.Name.replace(/^\//, '');
+    out.hosts.push({ ip, names: [link.alias, child.Config.Hostname, ...(link.alias !== childName ? [childName] : [])] });
+    out.env.push(...linkEnv({ alias: link.alias, parentName: parent, ip, exposed: Object.keys(child.Config.ExposedPorts ?? {}), env: child.Config.Env }));
   }
   return out;
 }
