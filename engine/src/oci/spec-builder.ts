@@ -125,7 +125,7 @@ function userMounts(mounts: readonly MountPoint[]): OciMount[] {
         if (!m.RW) opts.push('ro');
         return { destination: m.Destination, type: 'tmpfs', source: 'tmpfs', options: opts };
       }
-      const opts = ['rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'];
+      const opts = [m.NonRecursive ? 'bind' : 'rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'];
       return { destination: m.Destination, type: 'bind', source: m.Source, options: opts };
     });
 }

@@ -22,7 +22,8 @@ import { readRootfsFile, type SnapshotMount } from '../../oci/rootfs-reader.js';
 import { resolveUser } from '../../oci/user.js';
 import { findInitBinary } from '../../oci/init-binary.js';
 import { normalizeCap } from '../../oci/capabilities.js';
-import { planMounts } from './binds.js';
+import { planMounts, settlePropagation } from './binds.js';
+import { checkBindPropagation } from './bind-propagation.js';
 import { copyUp, resolveMounts } from './container-mounts.js';
 import { containerFilePaths, hostHostname, writeContainerFiles } from './container-files.js';
 import { networkingConfigOf } from './networking-config.js';
@@ -147,6 +148,7 @@ export class ContainerManager {
     if (sharesNetns && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('conflicting options: hostname and the network mode');
     const networkingConfig = networkingConfigOf(body.NetworkingConfig, hostConfig.NetworkMode);
     const planned = planMounts(hostConfig);
+    settlePropagation(planned, this.config.dataRoot);
     if (hostConfig.Init === true) findInitBinaryOrThrow(this.config.initPath);
     for (const c of [...(hostConfig.CapAdd ?? []), ...(hostConfig.CapDrop ?? [])]) normalizeCap(c);
     const image = await this.images.get(imageRef);
@@ -318,6 +320,7 @@ export class ContainerManager {
       if (att.hostname && rec.HostConfig.NetworkMode.startsWith('container:')) rec.Config.Hostname = att.hostname;
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const rootfs = mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
+      checkBindPropagation(rec.Mounts);
       if (rec.HostConfig.IpcMode === 'shareable') await mountShm(this.store.dir(rec.ID), rec.HostConfig.ShmSize > 0 ? rec.HostConfig.ShmSize : DEFAULT_SHM_SIZE);
       const spec = this.specFor(rec, rootfs, att.netns, true, links.env);
       await this.c.containers.update({ container: { id: rec.ID, spec: jsonAny(SPEC_TYPE_URL, spec) }, updateMask: { paths: ['spec'] } });

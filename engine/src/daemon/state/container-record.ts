@@ -41,7 +41,7 @@ export interface MountSpec {
   Source?: string;
   Target: string;
   ReadOnly?: boolean;
-  BindOptions?: { Propagation?: string };
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean };
   VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string> };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
@@ -125,6 +125,10 @@ export interface MountPoint {
   /** Engine-internal: a volume created for this container (an image VOLUME or -v /path). */
   Anonymous?: boolean;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+  /** Engine-internal: a bind without its submounts (--mount bind-nonrecursive). */
+  NonRecursive?: boolean;
+  /** Engine-internal: rslave given by default to a bind of the daemon's root, not by the user. */
+  DefaultedSlave?: boolean;
 }
 
 /** One network's settings asked for at create or connect (--network-alias, --ip). */
