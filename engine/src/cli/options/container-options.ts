@@ -228,7 +228,9 @@ function parseMount(spec: string): Record<string, unknown> {
   const out: Record<string, unknown> = { Type: type, Target: target, ReadOnly: ro };
   const source = m.source ?? m.src;
   if (source) out.Source = source;
-  if (type === 'bind' && m['bind-propagation']) out.BindOptions = { Propagation: m['bind-propagation'] };
+  if (type === 'bind' && (m['bind-propagation'] || m['bind-nonrecursive'])) {
+    out.BindOptions = { ...(m['bind-propagation'] ? { Propagation: m['bind-propagation'] } : {}), ...(['true', '1'].includes(m['bind-nonrecursive'] ?? '') ? { NonRecursive: true } : {}) };
+  }
   if (type === 'volume' && m['volume-nocopy']) out.VolumeOptions = { NoCopy: m['volume-nocopy'] !== 'false' };
   if (type === 'tmpfs') out.TmpfsOptions = { ...(m['tmpfs-size'] ? { SizeBytes: parseMemory(m['tmpfs-size']) } : {}), ...(m['tmpfs-mode'] ? { Mode: Number.parseInt(m['tmpfs-mode'], 8) } : {}) };
   return out;
