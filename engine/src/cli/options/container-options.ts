@@ -62,6 +62,7 @@ export interface ContainerArgs {
   uts?: string | undefined;
   link: string[];
   'volumes-from': string[];
+  sysctl: string[];
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -131,6 +132,7 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('uts', { type: 'string', describe: 'UTS namespace: host' })
     .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
     .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
+    .option('sysctl', { ...list, describe: 'namespaced kernel parameters: name=value' })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
 }
@@ -254,6 +256,16 @@ function namespaceMode(v: string | undefined, flag: 'pid' | 'uts'): string {
   return v;
 }
 
+function sysctls(specs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    if (i <= 0) throw new UsageError(`invalid argument "${spec}" for "--sysctl" flag: sysctl '${spec}' is not whitelisted`);
+    out[spec.slice(0, i)] = spec.slice(i + 1);
+  }
+  return out;
+}
+
 function links(specs: readonly string[]): string[] {
   for (const l of specs) {
     if (l === '' || l.split(':').length > 2) throw new UsageError(`invalid argument "${l}" for "--link" flag: bad format for links: ${l}`);
@@ -340,6 +352,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       UTSMode: namespaceMode(args.uts, 'uts'),
       Links: links(args.link),
       VolumesFrom: args['volumes-from'],
+      Sysctls: sysctls(args.sysctl),
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],
       SecurityOpt: args['security-opt'],

@@ -49,6 +49,25 @@ function devicesOf(v: unknown): HostConfig['Devices'] {
   return v.map(checkDeviceMapping);
 }
 
+const NAMESPACED_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
+
+/** --sysctl: only what lives in the container's own namespaces (runc's rule; it refuses the rest at start). */
+function checkedSysctls(v: unknown, networkMode: string, ipcMode: unknown, utsMode: unknown): Record<string, string> | undefined {
+  const map = record(v, 'Sysctls');
+  for (const [k, val] of Object.entries(map)) {
+    if (typeof val !== 'string') throw badRequest(`invalid Sysctls: the value of ${k} must be a string`);
+    const ipc = NAMESPACED_SYSCTLS.has(k) || k.startsWith('fs.mqueue.');
+    if (ipc && ipcMode === 'host') throw badRequest(`sysctl "${k}" not allowed in host IPC namespace`);
+    if (k.startsWith('net.') && (networkMode === 'host' || networkMode.startsWith('container:'))) throw badRequest(`sysctl "${k}" not allowed in host network namespace`);
+    if (k === 'kernel.domainname' || k === 'kernel.hostname') {
+      if (utsMode === 'host') throw badRequest(`sysctl "${k}" not allowed in host UTS namespace`);
+      continue;
+    }
+    if (!ipc && !k.startsWith('net.')) throw badRequest(`sysctl "${k}" is not in a separate kernel namespace`);
+  }
+  return Object.keys(map).length ? map : undefined;
+}
+
 function checkedRules(rules: string[] | null): string[] | null {
   for (const r of rules ?? []) parseCgroupRule(r);
   return rules;
@@ -112,6 +131,7 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     CapAdd: strings(h.CapAdd, 'CapAdd'),
     CapDrop: strings(h.CapDrop, 'CapDrop'),
     Privileged: Boolean(h.Privileged),
+    Sysctls: checkedSysctls(h.Sysctls, String(h.NetworkMode || 'default'), h.IpcMode, h.UTSMode),
     MaskedPaths: procPaths(h.MaskedPaths, MASKED_PATHS, Boolean(h.Privileged), 'MaskedPaths'),
     ReadonlyPaths: procPaths(h.ReadonlyPaths, READONLY_PATHS, Boolean(h.Privileged), 'ReadonlyPaths'),
     ReadonlyRootfs: Boolean(h.ReadonlyRootfs),
