@@ -2,9 +2,11 @@
 // requests (status code and message), and the same `run` lines in real containers (what the process
 // sees: its groups, sysctls, devices, namespaces, /dev/shm, mounts) through the engine CLI on our
 // side and the docker CLI on dockerd's; inspect's HostConfig and Mounts compared whole.
+import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import * as fs from 'node:fs';
-import type { ReferenceDockerd } from '@stack/tools';
+import * as path from 'node:path';
+import { startReferenceContainerd, startReferenceDockerd, type ReferenceContainerd, type ReferenceDockerd } from '@stack/tools';
 import { startBesideDockerd, type BesideDockerd } from './support/beside-dockerd.js';
 import type { Stack } from './support/stack.js';
 
@@ -211,19 +213,62 @@ test("inspect: HostConfig as dockerd fills it (IpcMode, MaskedPaths, ReadonlyPat
   expect(views[1]).toEqual(views[0]);
 });
 
-test('--link on the default bridge: /etc/hosts and variables as dockerd 20.10 writes them (engine; dockerd here has no bridge)', async () => {
-  expect((await s.engine(['run', '-d', '--name', 'web', '--expose', '80', '-e', 'FOO=bar', 'busybox', 'sleep', '1000'])).code).toBe(0);
-  const ip = (await s.engine(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'web'])).stdout.trim();
-  const host = (await s.engine(['inspect', '-f', '{{.Config.Hostname}}', 'web'])).stdout.trim();
-  const r = await s.engine(['run', '--rm', '--name', 'par', '--link', 'web:db', '--add-host', 'x:1.2.3.4', 'busybox', 'sh', '-c', 'env | grep ^DB_ | sort; grep -v -e localhost -e ip6- /etc/hosts']);
+/** Debian's dockerd with its default bridge, inside a network namespace of this test's own. */
+async function withBridgedDockerd<T>(fn: (docker: Run) => Promise<T>): Promise<T> {
+  const ns = `vtest-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  let ctd: ReferenceContainerd | undefined;
+  let ref: ReferenceDockerd | undefined;
+  try {
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    ctd = await startReferenceContainerd({ dir: path.join(s.dir, 'ref-bridged-containerd') });
+    ref = await startReferenceDockerd({ containerdSocket: ctd.socket, dir: path.join(s.dir, 'ref-bridged-dockerd'), netns: `/run/netns/${ns}` });
+    const loaded = await ref.docker(['load', '-i', s.busyboxArchive]);
+    if (loaded.code !== 0) throw new Error(loaded.stderr);
+    const docker = ref.docker;
+    return await fn((a) => docker(a));
+  } finally {
+    try {
+      await ref?.docker(['rm', '-f', 'web']).catch(() => undefined);
+      await ref?.stop();
+    } finally {
+      try {
+        await ctd?.stop();
+      } finally {
+        execFileSync('ip', ['netns', 'del', ns]);
+      }
+    }
+  }
+}
+
+/** A link's variables and /etc/hosts lines, addresses and hostnames made alike. */
+async function linked(run: Run): Promise<{ env: string[]; hosts: string[]; stopped: string; none: string }> {
+  expect((await run(['run', '-d', '--name', 'web', '--expose', '80', '--expose', '81', '--expose', '53/udp', '--expose', '7000-7002', '-e', 'FOO=bar', 'busybox', 'sleep', '1000'])).code).toBe(0);
+  const ip = (await run(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'web'])).stdout.trim();
+  const host = (await run(['inspect', '-f', '{{.Config.Hostname}}', 'web'])).stdout.trim();
+  const r = await run(['run', '--rm', '--name', 'par', '--link', 'web:db', '--add-host', 'x:1.2.3.4', 'busybox', 'sh', '-c', 'env | grep ^DB_ | sort; grep -v -e localhost -e ip6- /etc/hosts']);
   expect(r.stderr).toBe('');
-  const [env, hosts] = [r.stdout.split('\n').filter((l) => l.startsWith('DB_')), r.stdout.split('\n').filter((l) => l.includes('\t'))];
-  expect(env).toEqual([`DB_ENV_FOO=bar`, 'DB_NAME=/par/db', `DB_PORT=tcp://${ip}:80`, `DB_PORT_80_TCP=tcp://${ip}:80`, `DB_PORT_80_TCP_ADDR=${ip}`, 'DB_PORT_80_TCP_PORT=80', 'DB_PORT_80_TCP_PROTO=tcp']);
-  expect(hosts.slice(0, 2)).toEqual(['1.2.3.4\tx', `${ip}\tdb ${host} web`]);
-  await s.engine(['stop', '-t', '0', 'web']);
-  const stopped = await s.engine(['run', '--rm', '--link', 'web', 'busybox', 'true']);
-  expect(stopped.stderr).toMatch(/Cannot link to a non running container: \/web AS \/[a-z_]+\/web/);
-  await s.engine(['rm', '-f', 'web']);
-  const none = await s.engine(['run', '--rm', '--network', 'none', '--link', 'tgt:t', 'busybox', 'sh', '-c', 'env | grep -c ^T_ ; true']);
-  expect(none.stdout.trim()).toBe('0');
+  const alike = (l: string) => l.split(ip).join('<ip>').split(host).join('<host>');
+  const lines = r.stdout.split('\n').map(alike);
+  await run(['stop', '-t', '0', 'web']);
+  const stopped = (await run(['run', '--rm', '--link', 'web', 'busybox', 'true'])).stderr.split('\n')[0]!.replace(/^(docker|engine): /, '').replace(/\/[a-z0-9_]+\//, '/<name>/');
+  await run(['rm', '-f', 'web']);
+  const n = await run(['run', '--rm', '--network', 'none', '--link', 'tgt:t', 'busybox', 'sh', '-c', 'env | grep -c ^T_ ; true']);
+  const none = `${n.code} ${n.stdout.trim()} ${n.stderr.split('\n')[0]!.replace(/^(docker|engine): /, '')}`;
+  return { env: lines.filter((l) => l.startsWith('DB_')), hosts: lines.filter((l) => l.includes('\t')).slice(0, 2), stopped, none };
+}
+
+test('--link on the default bridge: /etc/hosts and variables as dockerd writes them', async () => {
+  const ref = await withBridgedDockerd(async (docker) => {
+    expect((await docker(['run', '-d', '--name', 'tgt', '--network', 'none', 'busybox', 'sleep', '1000'])).code).toBe(0);
+    return linked(docker);
+  });
+  const ours = await linked((a) => s.engine(a));
+  expect(ours).toEqual(ref);
+  expect(ours.env).toContain('DB_NAME=/par/db');
+  expect(ours.env).toContain('DB_PORT_7000_TCP_PORT_END=7002');
+  expect(ours.hosts).toEqual(['1.2.3.4\tx', '<ip>\tdb <host> web']);
+  expect(ours.stopped).toBe('Error response from daemon: Cannot link to a non running container: /web AS /<name>/web.');
+  // docker 20.10's client refuses --link with a --network that is not user-defined.
+  expect(ours.none).toBe('125  links are only supported for user-defined networks.');
 });

@@ -266,7 +266,10 @@ function sysctls(specs: readonly string[]): Record<string, string> {
   return out;
 }
 
-function links(specs: readonly string[]): string[] {
+/** --link as docker 20.10's client takes it: not with a --network that is not a user-defined one. */
+function links(specs: readonly string[], network: string | undefined): string[] {
+  const userDefined = network !== undefined && !['default', 'bridge', 'host', 'none'].includes(network) && !network.startsWith('container:');
+  if (specs.length && network !== undefined && !userDefined) throw new UsageError('links are only supported for user-defined networks');
   for (const l of specs) {
     if (l === '' || l.split(':').length > 2) throw new UsageError(`invalid argument "${l}" for "--link" flag: bad format for links: ${l}`);
   }
@@ -350,7 +353,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       PidMode: namespaceMode(args.pid, 'pid'),
       IpcMode: args.ipc ?? '',
       UTSMode: namespaceMode(args.uts, 'uts'),
-      Links: links(args.link),
+      Links: links(args.link, args.network),
       VolumesFrom: args['volumes-from'],
       Sysctls: sysctls(args.sysctl),
       Privileged: args.privileged,
