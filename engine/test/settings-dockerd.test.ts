@@ -84,6 +84,7 @@ test.each([
   ['BlkioWeight beyond uint16', 'POST', '/containers/create', create({ BlkioWeight: 70000 })],
   ['Memory at the int64 limit', 'POST', '/containers/create', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","Memory":9223372036854775807}}'],
   ['Cmd [""]', 'POST', '/containers/create', create({}, { Cmd: [''] })],
+  ['OomScoreAdj out of range', 'POST', '/containers/create', create({ OomScoreAdj: 5000 })],
   ['IpcMode container: missing', 'POST', '/containers/create', create({ IpcMode: 'container:nope' })],
   ['PidMode container: missing', 'POST', '/containers/create', create({ PidMode: 'container:nope' })],
   ['volume create without a body', 'POST', '/volumes/create', ''],
@@ -118,13 +119,17 @@ test('a 300-character volume name: refused with a 400 naming the limit (dockerd:
   expect(fs.readdirSync(`${s.dataRoot}/volumes`).some((d) => d.length > 255)).toBe(false);
 });
 
-test('Cmd [""] is created and fails at start, as under dockerd', async () => {
+test.each([
+  ['Cmd [""] is created and fails at start', '{"Image":"busybox","Cmd":[""],"HostConfig":{"NetworkMode":"none"}}'],
+  ['Memory at the int64 limit starts', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","Memory":9223372036854775807}}'],
+  ['PidsLimit at the int64 limit fails at start', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","PidsLimit":9223372036854775807}}'],
+])('%s, as under dockerd', async (_what, body) => {
   const out: string[] = [];
   for (const x of sides) {
-    const c = await request(x.socket, 'POST', '/containers/create', create({}, { Cmd: [''] }));
+    const c = await request(x.socket, 'POST', '/containers/create', body);
     const { Id } = JSON.parse(c.body) as { Id: string };
     const started = await request(x.socket, 'POST', `/containers/${Id}/start`);
-    out.push(`${started.status} ${/exec: "": executable file not found in \$PATH/.test(started.body)}`);
+    out.push(`${c.status} ${started.status} ${/exec: "": executable file not found in \$PATH/.test(started.body)}`);
     await request(x.socket, 'DELETE', `/containers/${Id}?force=1`);
   }
   expect(out[1]).toBe(out[0]);

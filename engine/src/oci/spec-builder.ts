@@ -94,7 +94,8 @@ function resources(c: ContainerRecord, privileged: boolean, extra: readonly Devi
     if (h.Memory > 0) {
       r.memory.limit = h.Memory;
       // Docker: swap defaults to twice the memory limit; -1 is unlimited.
-      r.memory.swap = h.MemorySwap === 0 ? h.Memory * 2 : h.MemorySwap;
+      // (Twice a limit near int64's maximum does not fit: unlimited then, as dockerd's overflow ends up.)
+      r.memory.swap = h.MemorySwap === 0 ? (h.Memory * 2 >= 2 ** 63 ? -1 : h.Memory * 2) : h.MemorySwap;
     }
     if ((h.MemoryReservation ?? 0) > 0) r.memory.reservation = h.MemoryReservation!;
     if (h.OomKillDisable) r.memory.disableOOMKiller = true;
@@ -198,7 +199,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       ...(ulimits.length ? { rlimits: ulimits.map(rlimitOf) } : {}),
       noNewPrivileges: (h.SecurityOpt ?? []).some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true'),
-      oomScoreAdj: 0,
+      oomScoreAdj: h.OomScoreAdj ?? 0,
     },
     root: { path: 'rootfs', readonly: h.ReadonlyRootfs },
     // A container in the host's UTS namespace keeps the host's name, as dockerd leaves it.

@@ -63,6 +63,7 @@ export interface ContainerArgs {
   link: string[];
   'volumes-from': string[];
   sysctl: string[];
+  'oom-score-adj'?: number | undefined;
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -133,6 +134,7 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
     .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
     .option('sysctl', { ...list, describe: 'namespaced kernel parameters: name=value' })
+    .option('oom-score-adj', { type: 'number', describe: "tune the host's OOM preferences (-1000 to 1000)" })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
 }
@@ -356,6 +358,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       Links: links(args.link, args.network),
       VolumesFrom: args['volumes-from'],
       Sysctls: sysctls(args.sysctl),
+      OomScoreAdj: args['oom-score-adj'] ?? 0,
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],
       SecurityOpt: args['security-opt'],

@@ -112,6 +112,8 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
       if (b.HostPort && !/^\d{1,5}(-\d{1,5})?$/.test(b.HostPort)) throw badRequest(`invalid port specification: "${b.HostPort}" (for ${key})`);
     }
   }
+  const oomScoreAdj = num(h.OomScoreAdj, 'OomScoreAdj');
+  if (oomScoreAdj < -1000 || oomScoreAdj > 1000) throw badRequest(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   const shm = num(h.ShmSize, 'ShmSize');
   if (shm < 0) throw badRequest('SHM size can not be less than 0');
   const log = h.LogConfig ?? { Type: '', Config: {} };
@@ -136,6 +138,7 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     ReadonlyPaths: procPaths(h.ReadonlyPaths, READONLY_PATHS, Boolean(h.Privileged), 'ReadonlyPaths'),
     ReadonlyRootfs: Boolean(h.ReadonlyRootfs),
     ShmSize: shm,
+    OomScoreAdj: oomScoreAdj,
     Init: h.Init ?? null,
     LogConfig: { Type: 'json-file', Config: record(log.Config, 'LogConfig.Config') },
     Memory: memory,

@@ -62,6 +62,7 @@ export interface HostConfig {
   VolumesFrom?: string[] | null;
   Links?: string[] | null;
   GroupAdd?: string[] | null;
+  OomScoreAdj?: number;
   Devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }> | null;
   DeviceCgroupRules?: string[] | null;
   IpcMode?: string;
