@@ -84,6 +84,10 @@ test.each([
   ['BlkioWeight beyond uint16', 'POST', '/containers/create', create({ BlkioWeight: 70000 })],
   ['Memory at the int64 limit', 'POST', '/containers/create', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","Memory":9223372036854775807}}'],
   ['Cmd [""]', 'POST', '/containers/create', create({}, { Cmd: [''] })],
+  ['MemorySwappiness out of range', 'POST', '/containers/create', create({ MemorySwappiness: 101 })],
+  ['BlkioWeight out of range', 'POST', '/containers/create', create({ BlkioWeight: 5 })],
+  ['an unknown runtime', 'POST', '/containers/create', create({ Runtime: 'kata' })],
+  ['hyperv isolation', 'POST', '/containers/create', create({ Isolation: 'hyperv' })],
   ['OomScoreAdj out of range', 'POST', '/containers/create', create({ OomScoreAdj: 5000 })],
   ['IpcMode container: missing', 'POST', '/containers/create', create({ IpcMode: 'container:nope' })],
   ['PidMode container: missing', 'POST', '/containers/create', create({ PidMode: 'container:nope' })],
@@ -155,6 +159,8 @@ test.each([
   ['--device-cgroup-rule', ['--device-cgroup-rule', 'c 10:237 rw', 'busybox', 'sh', '-c', "grep -E '^c 10:237 ' /sys/fs/cgroup/devices/devices.list 2>/dev/null"]],
   ['--ipc host --pid host --uts host', ['--ipc', 'host', '--pid', 'host', '--uts', 'host', 'busybox', 'sh', '-c', 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/pid; readlink /proc/self/ns/uts; hostname']],
   ['--ipc none has no /dev/shm', ['--ipc', 'none', 'busybox', 'sh', '-c', 'grep -c " /dev/shm " /proc/mounts']],
+  ['--cgroupns private', ['--cgroupns', 'private', 'busybox', 'sh', '-c', 'grep -c ":/$" /proc/self/cgroup; [ "$(readlink /proc/self/ns/cgroup)" = "$(readlink /proc/1/ns/cgroup)" ] && echo own-ns']],
+  ['--memory-swappiness', ['--memory-swappiness', '10', '-m', '64m', 'busybox', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.swappiness 2>/dev/null || echo no-v1-memory']],
   ['--ipc private', ['--ipc', 'private', 'busybox', 'sh', '-c', 'grep " /dev/shm " /proc/mounts | cut -d" " -f3,4']],
 ])('%s: the container sees what it sees under dockerd', async (_what, args) => {
   const [ref, ours] = await runBoth(args);

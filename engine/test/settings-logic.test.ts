@@ -233,3 +233,18 @@ test("the spec: dockerd's default sysctls, --domainname, devices, privileged pat
   expect(view).toMatchObject({ IpcMode: 'private', ShmSize: 67108864, MaskedPaths: MASKED_PATHS, Devices: null, GroupAdd: null, Links: null, PidMode: '', Runtime: 'runc' });
   expect('Init' in view).toBe(false);
 });
+
+test('HostConfig fields this engine does not implement are refused, not ignored', () => {
+  expect(status(() => validateHostConfig({ Runtime: 'kata' }))).toEqual({ status: 400, message: 'Unknown runtime specified kata' });
+  expect(status(() => validateHostConfig({ DeviceRequests: [{ Count: -1, Capabilities: [['gpu']] }] }))).toEqual({ status: 500, message: 'could not select device driver "" with capabilities: [[gpu]]' });
+  expect(status(() => validateHostConfig({ UsernsMode: 'private' }))?.status).toBe(400);
+  expect(status(() => validateHostConfig({ BlkioDeviceReadBps: [{ Path: '/dev/sda', Rate: 1 }] }))?.message).toBe('BlkioDeviceReadBps is not supported by this engine');
+  expect(status(() => validateHostConfig({ MemorySwappiness: 101 }))?.message).toBe('Invalid value: 101, valid memory swappiness range is 0-100');
+  // What docker's client sends when no flag is given is no setting.
+  expect(() => validateHostConfig({ Runtime: '', Isolation: '', UsernsMode: '', CgroupnsMode: '', Cgroup: '', BlkioWeightDevice: [], DeviceRequests: null, KernelMemory: 0, CpuCount: 0, MemorySwappiness: -1 })).not.toThrow();
+  const c = container('a'.repeat(64), validateHostConfig({ NetworkMode: 'none', MemorySwappiness: 10, CpusetMems: '0', CgroupnsMode: 'private' }));
+  const s = spec(c);
+  expect(s.linux.resources.memory?.swappiness).toBe(10);
+  expect(s.linux.resources.cpu?.mems).toBe('0');
+  expect(s.linux.namespaces.map((n) => n.type)).toContain('cgroup');
+});

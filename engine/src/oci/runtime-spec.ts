@@ -21,9 +21,10 @@ export interface OciProcess {
 
 export interface OciResources {
   devices?: Array<{ allow: boolean; type?: string; major?: number; minor?: number; access?: string }>;
-  memory?: { limit?: number; swap?: number; reservation?: number; disableOOMKiller?: boolean };
-  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string };
+  memory?: { limit?: number; swap?: number; reservation?: number; disableOOMKiller?: boolean; swappiness?: number };
+  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
   pids?: { limit: number };
+  blockIO?: { weight: number };
 }
 
 export interface OciSpec {

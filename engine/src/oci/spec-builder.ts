@@ -89,7 +89,8 @@ function envWithDefaults(env: readonly string[], extra: Record<string, string>):
 function resources(c: ContainerRecord, privileged: boolean, extra: readonly DeviceRule[]): OciResources {
   const h = c.HostConfig;
   const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : [...DEFAULT_DEVICES, ...extra] };
-  if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable) {
+  const swappiness = h.MemorySwappiness ?? -1;
+  if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable || swappiness >= 0) {
     r.memory = {};
     if (h.Memory > 0) {
       r.memory.limit = h.Memory;
@@ -99,6 +100,7 @@ function resources(c: ContainerRecord, privileged: boolean, extra: readonly Devi
     }
     if ((h.MemoryReservation ?? 0) > 0) r.memory.reservation = h.MemoryReservation!;
     if (h.OomKillDisable) r.memory.disableOOMKiller = true;
+    if (swappiness >= 0) r.memory.swappiness = swappiness;
   }
   const cpu: NonNullable<OciResources['cpu']> = {};
   if (h.CpuShares > 0) cpu.shares = h.CpuShares;
@@ -110,8 +112,10 @@ function resources(c: ContainerRecord, privileged: boolean, extra: readonly Devi
     cpu.period = h.CpuPeriod || 100_000;
   }
   if (h.CpusetCpus) cpu.cpus = h.CpusetCpus;
+  if (h.CpusetMems) cpu.mems = h.CpusetMems;
   if (Object.keys(cpu).length) r.cpu = cpu;
   if (h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit !== 0) r.pids = { limit: h.PidsLimit };
+  if ((h.BlkioWeight ?? 0) > 0) r.blockIO = { weight: h.BlkioWeight! };
   return r;
 }
 
@@ -183,8 +187,8 @@ export function buildSpec(input: SpecInput): OciSpec {
     if (want !== null) namespaces.push(want ? { type, path: want } : { type });
   }
   if (input.netns !== null) namespaces.push(input.netns ? { type: 'network', path: input.netns } : { type: 'network' });
-  // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1.
-  if (input.cgroupV2) namespaces.push({ type: 'cgroup' });
+  // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1; --cgroupns picks.
+  if (h.CgroupnsMode === 'private' || (input.cgroupV2 && h.CgroupnsMode !== 'host')) namespaces.push({ type: 'cgroup' });
   const parent = (h.CgroupParent || input.cgroupParent).replace(/\/+$/, '');
   const sysctl = sysctls(c, input.netns !== null && !h.NetworkMode.startsWith('container:'), ns.uts !== null);
   return {

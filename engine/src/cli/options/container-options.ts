@@ -64,6 +64,7 @@ export interface ContainerArgs {
   'volumes-from': string[];
   sysctl: string[];
   'oom-score-adj'?: number | undefined;
+  cgroupns?: string | undefined;
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -134,6 +135,7 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
     .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
     .option('sysctl', { ...list, describe: 'namespaced kernel parameters: name=value' })
+    .option('cgroupns', { type: 'string', describe: 'cgroup namespace: host | private' })
     .option('oom-score-adj', { type: 'number', describe: "tune the host's OOM preferences (-1000 to 1000)" })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
@@ -258,6 +260,11 @@ function namespaceMode(v: string | undefined, flag: 'pid' | 'uts'): string {
   return v;
 }
 
+function cgroupnsMode(v: string): string {
+  if (v !== 'host' && v !== 'private') throw new UsageError(`invalid argument "${v}" for "--cgroupns" flag: --cgroupns: invalid CGROUP mode`);
+  return v;
+}
+
 function sysctls(specs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const spec of specs) {
@@ -359,6 +366,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       VolumesFrom: args['volumes-from'],
       Sysctls: sysctls(args.sysctl),
       OomScoreAdj: args['oom-score-adj'] ?? 0,
+      ...(args.cgroupns !== undefined ? { CgroupnsMode: cgroupnsMode(args.cgroupns) } : {}),
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],
       SecurityOpt: args['security-opt'],

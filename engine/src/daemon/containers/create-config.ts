@@ -2,7 +2,8 @@
 // does it, before anything is created: every 400 is raised here.
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './healthcheck.js';
 import * as os from 'node:os';
-import { badRequest } from '../http/api-error.js';
+import { ApiError, badRequest } from '../http/api-error.js';
+import { blkioWeightSupported } from './blkio-weight.js';
 import type { ImageConfig } from '../images/image-types.js';
 import { checkDeviceMapping, parseCgroupRule } from '../../oci/devices.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../../oci/spec-builder.js';
@@ -82,7 +83,29 @@ function procPaths(given: unknown, defaults: readonly string[], privileged: bool
   return privileged ? null : [...defaults];
 }
 
+/** Fields this engine does not implement: refused when set, never ignored (dockerd's words where it has them). */
+function refuseUnsupported(h: Record<string, unknown>): void {
+  const set = (k: string) => {
+    const v = h[k];
+    return v !== undefined && v !== null && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0);
+  };
+  if (set('Runtime') && h.Runtime !== 'runc') throw badRequest(`Unknown runtime specified ${String(h.Runtime)}`);
+  if (set('Isolation') && h.Isolation !== 'default') throw badRequest(`Invalid isolation: ${JSON.stringify(h.Isolation)} - linux only supports 'default'`);
+  if (set('UsernsMode') && h.UsernsMode !== 'host') throw badRequest(`user namespace remapping (UsernsMode ${String(h.UsernsMode)}) is not supported by this engine`);
+  if (set('CgroupnsMode') && h.CgroupnsMode !== 'host' && h.CgroupnsMode !== 'private') throw badRequest(`invalid cgroup namespace mode: ${String(h.CgroupnsMode)}`);
+  if (set('Cgroup')) throw badRequest(`joining another container's cgroup (Cgroup ${String(h.Cgroup)}) is not supported by this engine`);
+  if (set('VolumeDriver') && h.VolumeDriver !== 'local') throw badRequest(`volume driver ${String(h.VolumeDriver)} is not supported (only local)`);
+  if (set('DeviceRequests')) throw new ApiError(500, 'could not select device driver "" with capabilities: [[gpu]]');
+  for (const k of ['BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps', 'CpuRealtimePeriod', 'CpuRealtimeRuntime', 'KernelMemory', 'KernelMemoryTCP']) {
+    if (set(k)) throw badRequest(`${k} is not supported by this engine`);
+  }
+  for (const k of ['CpuCount', 'CpuPercent', 'IOMaximumIOps', 'IOMaximumBandwidth']) {
+    if (set(k)) throw badRequest(`${k} is a Windows-only setting`);
+  }
+}
+
 export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
+  refuseUnsupported(raw);
   const h = raw as Partial<HostConfig>;
   const rp = (h.RestartPolicy ?? { Name: '', MaximumRetryCount: 0 }) as RestartPolicy;
   if (!RESTART_NAMES.includes(rp.Name ?? '')) throw badRequest(`invalid restart policy '${String(rp.Name)}'`);
@@ -112,6 +135,11 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
       if (b.HostPort && !/^\d{1,5}(-\d{1,5})?$/.test(b.HostPort)) throw badRequest(`invalid port specification: "${b.HostPort}" (for ${key})`);
     }
   }
+  const swappiness = h.MemorySwappiness === undefined || h.MemorySwappiness === null ? null : num(h.MemorySwappiness, 'MemorySwappiness');
+  if (swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) throw badRequest(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
+  const blkioWeight = num(h.BlkioWeight, 'BlkioWeight');
+  if (blkioWeight > 0 && (blkioWeight < 10 || blkioWeight > 1000)) throw badRequest('Range of blkio weight is from 10 to 1000');
+  if (typeof h.CpusetMems === 'string' && h.CpusetMems && !/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(h.CpusetMems)) throw badRequest(`Invalid value ${h.CpusetMems} for cpuset mems`);
   const oomScoreAdj = num(h.OomScoreAdj, 'OomScoreAdj');
   if (oomScoreAdj < -1000 || oomScoreAdj > 1000) throw badRequest(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   const shm = num(h.ShmSize, 'ShmSize');
@@ -139,6 +167,9 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     ReadonlyRootfs: Boolean(h.ReadonlyRootfs),
     ShmSize: shm,
     OomScoreAdj: oomScoreAdj,
+    MemorySwappiness: swappiness,
+    // dockerd discards a weight the kernel cannot take (with a warning).
+    BlkioWeight: blkioWeight > 0 && blkioWeightSupported() ? blkioWeight : 0,
     Init: h.Init ?? null,
     LogConfig: { Type: 'json-file', Config: record(log.Config, 'LogConfig.Config') },
     Memory: memory,

@@ -63,6 +63,10 @@ export interface HostConfig {
   Links?: string[] | null;
   GroupAdd?: string[] | null;
   OomScoreAdj?: number;
+  MemorySwappiness?: number | null;
+  BlkioWeight?: number;
+  CpusetMems?: string;
+  CgroupnsMode?: string;
   Devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }> | null;
   DeviceCgroupRules?: string[] | null;
   IpcMode?: string;
