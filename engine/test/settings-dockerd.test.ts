@@ -144,7 +144,7 @@ async function runBoth(args: readonly string[]): Promise<Array<{ code: number; o
   const out = [];
   for (const x of sides) {
     const r = await x.run(['run', '--rm', '--network', 'none', ...args]);
-    out.push({ code: r.code, out: normalize(r.stdout, x.dataRoot), err: normalize(r.stderr, x.dataRoot).replace(/^(docker|engine): /gm, '').replace(/\n*See '(docker|engine) run --help'.*\n?/s, '').replace(/\n*Run '(docker|engine) run --help' for more information\n?/s, '') });
+    out.push({ code: r.code, out: normalize(r.stdout, x.dataRoot), err: normalize(r.stderr, x.dataRoot).replace(/^time=.*level=error msg="error waiting for container: context canceled"\n?/m, '').replace(/^(docker|engine): /gm, '').replace(/\n*See '(docker|engine) run --help'.*\n?/s, '').replace(/\n*Run '(docker|engine) run --help' for more information\n?/s, '') });
   }
   return out;
 }

@@ -65,6 +65,7 @@ export interface ContainerArgs {
   sysctl: string[];
   'oom-score-adj'?: number | undefined;
   cgroupns?: string | undefined;
+  'memory-swappiness'?: number | undefined;
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -135,6 +136,7 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
     .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
     .option('sysctl', { ...list, describe: 'namespaced kernel parameters: name=value' })
+    .option('memory-swappiness', { type: 'number', describe: 'tune container memory swappiness (0 to 100)' })
     .option('cgroupns', { type: 'string', describe: 'cgroup namespace: host | private' })
     .option('oom-score-adj', { type: 'number', describe: "tune the host's OOM preferences (-1000 to 1000)" })
     .option('security-opt', { ...list, describe: 'security options' })
@@ -366,6 +368,7 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       VolumesFrom: args['volumes-from'],
       Sysctls: sysctls(args.sysctl),
       OomScoreAdj: args['oom-score-adj'] ?? 0,
+      MemorySwappiness: args['memory-swappiness'] ?? -1,
       ...(args.cgroupns !== undefined ? { CgroupnsMode: cgroupnsMode(args.cgroupns) } : {}),
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],

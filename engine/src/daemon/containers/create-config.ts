@@ -90,7 +90,7 @@ function refuseUnsupported(h: Record<string, unknown>): void {
     return v !== undefined && v !== null && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0);
   };
   if (set('Runtime') && h.Runtime !== 'runc') throw badRequest(`Unknown runtime specified ${String(h.Runtime)}`);
-  if (set('Isolation') && h.Isolation !== 'default') throw badRequest(`Invalid isolation: ${JSON.stringify(h.Isolation)} - linux only supports 'default'`);
+  if (set('Isolation') && h.Isolation !== 'default') throw new ApiError(500, `Invalid isolation: ${JSON.stringify(h.Isolation)} - linux only supports 'default'`);
   if (set('UsernsMode') && h.UsernsMode !== 'host') throw badRequest(`user namespace remapping (UsernsMode ${String(h.UsernsMode)}) is not supported by this engine`);
   if (set('CgroupnsMode') && h.CgroupnsMode !== 'host' && h.CgroupnsMode !== 'private') throw badRequest(`invalid cgroup namespace mode: ${String(h.CgroupnsMode)}`);
   if (set('Cgroup')) throw badRequest(`joining another container's cgroup (Cgroup ${String(h.Cgroup)}) is not supported by this engine`);
@@ -137,7 +137,8 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
   }
   const swappiness = h.MemorySwappiness === undefined || h.MemorySwappiness === null ? null : num(h.MemorySwappiness, 'MemorySwappiness');
   if (swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) throw badRequest(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
-  const blkioWeight = num(h.BlkioWeight, 'BlkioWeight');
+  // dockerd discards a weight the kernel cannot take (with a warning) before it checks the range.
+  const blkioWeight = blkioWeightSupported() ? num(h.BlkioWeight, 'BlkioWeight') : 0;
   if (blkioWeight > 0 && (blkioWeight < 10 || blkioWeight > 1000)) throw badRequest('Range of blkio weight is from 10 to 1000');
   if (typeof h.CpusetMems === 'string' && h.CpusetMems && !/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(h.CpusetMems)) throw badRequest(`Invalid value ${h.CpusetMems} for cpuset mems`);
   const oomScoreAdj = num(h.OomScoreAdj, 'OomScoreAdj');
@@ -168,8 +169,7 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
     ShmSize: shm,
     OomScoreAdj: oomScoreAdj,
     MemorySwappiness: swappiness,
-    // dockerd discards a weight the kernel cannot take (with a warning).
-    BlkioWeight: blkioWeight > 0 && blkioWeightSupported() ? blkioWeight : 0,
+    BlkioWeight: blkioWeight,
     Init: h.Init ?? null,
     LogConfig: { Type: 'json-file', Config: record(log.Config, 'LogConfig.Config') },
     Memory: memory,
