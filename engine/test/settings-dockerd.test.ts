@@ -176,6 +176,9 @@ test('--ipc shareable and container:, --pid container: — shared memory, namesp
     lines.pop();
     note(await x.run(['run', '--rm', '--network', 'none', '--ipc', 'container:donor', '--pid', 'container:donor', 'busybox', 'sh', '-c', 'cat /dev/shm/x; ps -o comm | grep -c sleep; [ "$(readlink /proc/self/ns/ipc)" = "$(readlink /proc/1/ns/ipc)" ] && echo same-ipc']));
     note(await x.run(['inspect', '-f', '{{.HostConfig.IpcMode}} {{.HostConfig.PidMode}}', 'donor']));
+    const joiner = await x.run(['create', '--network', 'none', '--ipc', 'container:donor', '--pid', 'container:donor', 'busybox', 'true']);
+    note(await x.run(['inspect', '-f', '{{.HostConfig.IpcMode}} {{.HostConfig.PidMode}}', joiner.stdout.trim()]));
+    await x.run(['rm', joiner.stdout.trim()]);
     note(await x.run(['run', '--rm', '--network', 'none', '--ipc', 'container:tgt', 'busybox', 'true']));
     note(await x.run(['stop', '-t', '0', 'donor']));
     note(await x.run(['run', '--rm', '--network', 'none', '--ipc', 'container:donor', 'busybox', 'true']));

@@ -22,13 +22,16 @@ export function checkNamespaceModes(h: { IpcMode?: unknown; PidMode?: unknown; U
   if (!['private', 'shareable', 'none', 'host'].includes(ipc) && !ipc.startsWith(CONTAINER)) throw badRequest(`Invalid IPC mode: ${ipc}`);
   if (!['', 'host'].includes(pid) && !pid.startsWith(CONTAINER)) throw badRequest(`invalid PID mode: ${pid}`);
   if (!['', 'host'].includes(uts)) throw badRequest(`invalid UTS mode: ${uts}`);
-  for (const mode of [ipc, pid]) {
-    if (!mode.startsWith(CONTAINER)) continue;
+  // dockerd keeps the other container by its full ID (a rename does not break the link).
+  const resolve = (mode: string): string => {
+    if (!mode.startsWith(CONTAINER)) return mode;
     const name = mode.slice(CONTAINER.length);
     if (!name) throw badRequest(`invalid name or ID supplied: ""`);
-    if (!find(name)) throw badRequest(`No such container: ${name}`);
-  }
-  return { IpcMode: ipc, PidMode: pid, UTSMode: uts };
+    const target = find(name);
+    if (!target) throw badRequest(`No such container: ${name}`);
+    return `${CONTAINER}${target.ID}`;
+  };
+  return { IpcMode: resolve(ipc), PidMode: resolve(pid), UTSMode: uts };
 }
 
 export interface NamespacePlan {
