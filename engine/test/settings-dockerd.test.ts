@@ -126,6 +126,7 @@ test('a 300-character volume name: refused with a 400 naming the limit (dockerd:
 test.each([
   ['Cmd [""] is created and fails at start', '{"Image":"busybox","Cmd":[""],"HostConfig":{"NetworkMode":"none"}}'],
   ['Memory at the int64 limit starts', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","Memory":9223372036854775807}}'],
+  ['CpuShares beyond the kernel maximum fails at start', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","CpuShares":9223372036854775807}}'],
   ['PidsLimit at the int64 limit fails at start', '{"Image":"busybox","Cmd":["true"],"HostConfig":{"NetworkMode":"none","PidsLimit":9223372036854775807}}'],
 ])('%s, as under dockerd', async (_what, body) => {
   const out: string[] = [];
