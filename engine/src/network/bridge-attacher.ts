@@ -26,8 +26,6 @@ export interface BridgeContainer {
     DnsOptions?: string[];
     ExtraHosts?: string[] | null;
   };
-  /** Legacy links' /etc/hosts entries for this start (not kept in the record). */
-  LinkHosts?: ReadonlyArray<{ ip: string; names: string[] }>;
   /** The engine's files dir is where hosts, resolv.conf and hostname are written. */
   HostsPath: string;
   /** From the create request's NetworkingConfig: --network-alias and --ip for the network. */
@@ -101,8 +99,10 @@ export class BridgeAttacher {
     return this.net.recover(live);
   }
 
-  async attach(c: BridgeContainer): Promise<BridgeAttachment> {
-    return this.view(c.ID, await this.net.attach(c.ID, this.options(c)));
+  /** `extra.linkHosts`: legacy links' /etc/hosts entries for this start. */
+  async attach(c: BridgeContainer, extra: { linkHosts?: ReadonlyArray<{ ip: string; names: string[] }> } = {}): Promise<BridgeAttachment> {
+    const o = this.options(c);
+    return this.view(c.ID, await this.net.attach(c.ID, extra.linkHosts?.length ? { ...o, linkHosts: extra.linkHosts } : o));
   }
 
   async detach(c: BridgeContainer): Promise<void> {
@@ -145,7 +145,6 @@ export class BridgeAttacher {
       dnsSearch: c.HostConfig.DnsSearch ?? [],
       dnsOptions: c.HostConfig.DnsOptions ?? [],
       extraHosts: c.HostConfig.ExtraHosts ?? [],
-      ...(c.LinkHosts?.length ? { linkHosts: c.LinkHosts } : {}),
     };
   }
 

@@ -303,13 +303,7 @@ export class ContainerManager {
     try {
       // Legacy links work on the default bridge only; on `none` dockerd ignores them too.
       const links = rec.HostConfig.NetworkMode === 'bridge' ? resolveLinks(rec, (ref) => this.store.find(ref), (id) => this.attachment(id)?.networks.bridge?.IPAddress || undefined) : { hosts: [], env: [] };
-      const withLinks = links.hosts.length ? Object.assign(rec, { LinkHosts: links.hosts }) : rec;
-      let att: NetworkAttachment;
-      try {
-        att = await attacher.attach(withLinks);
-      } finally {
-        delete (rec as { LinkHosts?: unknown }).LinkHosts;
-      }
+      const att = await attacher.attach(rec, links.hosts.length ? { linkHosts: links.hosts } : {});
       attached = true;
       if (att.files) {
         rec.HostsPath = att.files.hostsPath;
