@@ -143,7 +143,12 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** docker's client ends its own messages with a period, but not a flag parser's (`invalid argument … flag: …`). */
+  get sentence(): string {
+    return this.message.startsWith('invalid argument "') ? this.message : `${this.message}.`;
+  }
+}
 
 /** The command after the image or container: yargs' positional, or what follows `--`. */
 export function commandOf(args: { command?: Array<string | number>; '--'?: Array<string | number> | undefined }): string[] | null {
@@ -249,7 +254,7 @@ function devices(specs: readonly string[]): Array<Record<string, string>> {
     try {
       return { ...parseDeviceSpec(spec) };
     } catch (err) {
-      throw new UsageError(`invalid argument "${spec}" for "--device" flag: ${(err as Error).message}`);
+      throw new UsageError((err as Error).message);
     }
   });
 }
@@ -279,11 +284,11 @@ function sysctls(specs: readonly string[]): Record<string, string> {
 
 /** --link as docker 20.10's client takes it: not with a --network that is not a user-defined one. */
 function links(specs: readonly string[], network: string | undefined): string[] {
-  const userDefined = network !== undefined && !['default', 'bridge', 'host', 'none'].includes(network) && !network.startsWith('container:');
-  if (specs.length && network !== undefined && !userDefined) throw new UsageError('links are only supported for user-defined networks');
   for (const l of specs) {
     if (l === '' || l.split(':').length > 2) throw new UsageError(`invalid argument "${l}" for "--link" flag: bad format for links: ${l}`);
   }
+  const userDefined = network !== undefined && !['default', 'bridge', 'host', 'none'].includes(network) && !network.startsWith('container:');
+  if (specs.length && network !== undefined && !userDefined) throw new UsageError('links are only supported for user-defined networks');
   return [...specs];
 }
 
