@@ -17,7 +17,7 @@ let side: BesideDockerd;
 let dockerd: ReferenceDockerd;
 type Run = (args: readonly string[]) => Promise<{ code: number; stdout: string; stderr: string }>;
 let sides: Array<{ name: string; run: Run; socket: string; dataRoot: string }>;
-const NAMES = ['tgt', 'donor', 'priv', 'vsrc', 'web'];
+const NAMES = ['tgt', 'donor', 'priv', 'vsrc', 'web', 'lchild', 'lchild2', 'lpar'];
 
 beforeAll(async () => {
   side = await startBesideDockerd();
@@ -230,6 +230,25 @@ test("inspect: HostConfig as dockerd fills it (IpcMode, MaskedPaths, ReadonlyPat
     views.push([await view([]), await view(['--privileged']), await view(['--ipc', 'shareable', '--pid', 'host', '--uts', 'host']), await view(['-v', '/tmp:/t', '-v', '/etc:/e:ro', '-v', '/tmp:/t2:rshared', '--mount', 'type=bind,src=/etc,dst=/e2,bind-nonrecursive'])]);
   }
   expect(views[1]).toEqual(views[0]);
+});
+
+test("inspect's Links: /CHILD:/PARENT/ALIAS, following a rename of the linked container, as dockerd", async () => {
+  const views: string[][] = [];
+  for (const x of sides) {
+    const out: string[] = [];
+    await request(x.socket, 'POST', '/containers/create?name=lchild', create({}, { Cmd: ['sleep', '100'] }));
+    const par = await request(x.socket, 'POST', '/containers/create?name=lpar', create({ Links: ['lchild:al', 'lchild'] }));
+    expect(par.status).toBe(201);
+    const links = async () => JSON.stringify((JSON.parse((await request(x.socket, 'GET', '/containers/lpar/json')).body) as { HostConfig: { Links: unknown } }).HostConfig.Links);
+    out.push(await links());
+    await request(x.socket, 'POST', '/containers/lchild/rename?name=lchild2');
+    out.push(await links());
+    await request(x.socket, 'DELETE', '/containers/lchild2?force=1');
+    await request(x.socket, 'DELETE', '/containers/lpar?force=1');
+    views.push(out);
+  }
+  expect(views[1]).toEqual(views[0]);
+  expect(views[1]![1]).toBe('["/lchild2:/lpar/al","/lchild2:/lpar/lchild"]');
 });
 
 /** Debian's dockerd with its default bridge, inside a network namespace of this test's own. */

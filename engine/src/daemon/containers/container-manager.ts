@@ -137,7 +137,8 @@ export class ContainerManager {
     if (typeof imageRef !== 'string' || !imageRef) throw badRequest('Config.Image is required');
     const hostConfig = validateHostConfig((body.HostConfig ?? {}) as Record<string, unknown>);
     if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = this.networks.defaultMode;
-    checkLinks(hostConfig.Links ?? [], hostConfig.NetworkMode, (ref) => this.store.find(ref));
+    hostConfig.Links = checkLinks(hostConfig.Links ?? [], hostConfig.NetworkMode, (ref) => this.store.find(ref));
+    if (!hostConfig.Links.length) hostConfig.Links = null;
     if ((hostConfig.Links ?? []).length && !['bridge', 'none'].includes(hostConfig.NetworkMode)) {
       throw badRequest(`links on network ${hostConfig.NetworkMode} are not supported by this engine: legacy links work on the default bridge only (use --network-alias on user-defined networks)`);
     }

@@ -20,15 +20,30 @@ export function parseLink(spec: string): Link {
   return { name, alias };
 }
 
-/** Checks every link of a create request; each must name an existing container. */
-export function checkLinks(specs: readonly string[], networkMode: string, find: (ref: string) => ContainerRecord | undefined): Link[] {
+/**
+ * Checks every link of a create request (each must name an existing container) and gives them as
+ * they are kept: `ID:ALIAS`, so that a rename of the linked container keeps the link, as in dockerd.
+ */
+export function checkLinks(specs: readonly string[], networkMode: string, find: (ref: string) => ContainerRecord | undefined): string[] {
   if (specs.length && networkMode === 'host') throw badRequest("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
   if (specs.length && networkMode.startsWith('container:')) throw badRequest("conflicting options: container type network can't be used with links. This would result in undefined behavior");
   return specs.map((s) => {
     const link = parseLink(s);
-    if (!find(link.name)) throw badRequest(`could not get container for ${link.name}: No such container: ${link.name}`);
-    return link;
+    const child = find(link.name);
+    if (!child) throw badRequest(`could not get container for ${link.name}: No such container: ${link.name}`);
+    return `${child.ID}:${link.alias}`;
   });
+}
+
+/** HostConfig.Links as dockerd's inspect shows them: `/CHILD:/PARENT/ALIAS` with today's names (gone ones left out). */
+export function linksView(rec: ContainerRecord, nameOf: (ref: string) => string | undefined): string[] | null {
+  const out: string[] = [];
+  for (const spec of rec.HostConfig.Links ?? []) {
+    const link = parseLink(spec);
+    const child = nameOf(link.name);
+    if (child) out.push(`${child}:${rec.Name}/${link.alias}`);
+  }
+  return out.length ? out : null;
 }
 
 /** The index of the last port of the run of consecutive numbers starting at `index`. */
