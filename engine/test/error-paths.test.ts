@@ -61,12 +61,3 @@ test('save, export, load and import name the user\'s file as docker does, before
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('legacy links from another client are refused by name, not ignored', async () => {
-  const r = await s.api('POST', '/v1.41/containers/create', JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { Links: ['held:alias'] } }));
-  expect(r.status).toBe(400);
-  expect(JSON.parse(r.body)).toEqual({ message: 'legacy container links (--link) are not supported: put the containers on a user-defined network, where they find each other by name' });
-  const docker = await s.docker(['create', '--link', 'held:alias', 'busybox', 'true']);
-  expect(docker.code).not.toBe(0);
-  expect(docker.stderr).toContain('legacy container links (--link) are not supported');
-});

@@ -57,7 +57,8 @@ test('cap-add/cap-drop/privileged', () => {
 });
 
 test('-v specifications', () => {
-  expect(parseBind('/host:/ctr:ro')).toMatchObject({ type: 'bind', source: '/host', destination: '/ctr', rw: false, propagation: 'rprivate' });
+  // The default propagation (rprivate, or rslave for the daemon's root) is settled later: settlePropagation.
+  expect(parseBind('/host:/ctr:ro')).toMatchObject({ type: 'bind', source: '/host', destination: '/ctr', rw: false, propagation: '' });
   expect(parseBind('data:/d')).toMatchObject({ type: 'volume', source: 'data', destination: '/d', rw: true });
   expect(parseBind('/anon')).toMatchObject({ type: 'volume', source: '', destination: '/anon' });
   expect(parseBind('data:/d:nocopy')).toMatchObject({ noCopy: true });
@@ -120,7 +121,8 @@ test('chain IDs, users, published ports', () => {
   expect(ids[1]).toMatch(/^sha256:[a-f0-9]{64}$/);
   const passwd = 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n';
   const group = 'root:x:0:\nwheel:x:10:user\nuser:x:1000:\n';
-  expect(resolveUser('user', passwd, group)).toEqual({ uid: 1000, gid: 1000, additionalGids: [10], home: '/home/user' });
+  // dockerd's supplementary groups: the primary group, then the groups listing the user.
+  expect(resolveUser('user', passwd, group)).toEqual({ uid: 1000, gid: 1000, additionalGids: [1000, 10], home: '/home/user' });
   expect(resolveUser('1000:10', passwd, group)).toMatchObject({ uid: 1000, gid: 10 });
   expect(resolveUser('', passwd, group)).toMatchObject({ uid: 0, gid: 0, home: '/root' });
   expect(() => resolveUser('nobody2', passwd, group)).toThrow(/unable to find user nobody2/);

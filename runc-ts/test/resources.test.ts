@@ -48,6 +48,23 @@ test('limits are written to the cgroup files', async () => {
   expect(fx.cgroupDirs(b.id)).toEqual([]);
 });
 
+test('cpu shares the kernel clamps are refused with runc\'s message (cgroup v1)', async () => {
+  if (!fs.existsSync('/sys/fs/cgroup/cpu/cpu.shares')) return;
+  for (const [shares, message] of [
+    [1_000_000, 'the maximum allowed cpu-shares is 262144'],
+    [1, 'the minimum allowed cpu-shares is 2'],
+  ] as const) {
+    const b = await fx.bundle(['true'], (s) => {
+      s.linux!.resources = { ...s.linux!.resources, cpu: { shares } };
+    });
+    const r = fx.runc(['create', '--bundle', b.dir, b.id]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(message);
+    fx.runc(['delete', '--force', b.id]);
+    expect(fx.cgroupDirs(b.id)).toEqual([]);
+  }
+});
+
 test('device cgroup denies what the spec does not allow', async () => {
   const r = await fx.exec(['sh', '-c', 'mknod /tmp/sda b 8 0 && head -c1 /tmp/sda > /dev/null && echo read || echo denied'], (s) => {
     s.process!.capabilities!.bounding!.push('CAP_MKNOD');

@@ -99,8 +99,10 @@ export class BridgeAttacher {
     return this.net.recover(live);
   }
 
-  async attach(c: BridgeContainer): Promise<BridgeAttachment> {
-    return this.view(c.ID, await this.net.attach(c.ID, this.options(c)));
+  /** `extra.linkHosts`: legacy links' /etc/hosts entries for this start. */
+  async attach(c: BridgeContainer, extra: { linkHosts?: ReadonlyArray<{ ip: string; names: string[] }> } = {}): Promise<BridgeAttachment> {
+    const o = this.options(c);
+    return this.view(c.ID, await this.net.attach(c.ID, extra.linkHosts?.length ? { ...o, linkHosts: extra.linkHosts } : o));
   }
 
   async detach(c: BridgeContainer): Promise<void> {

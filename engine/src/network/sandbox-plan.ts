@@ -44,6 +44,8 @@ export interface AttachOptions {
   dnsOptions?: readonly string[];
   /** `--add-host name:ip` (ip may be `host-gateway`). */
   extraHosts?: readonly string[];
+  /** Legacy links' entries (`IP alias hostname name`), written after the --add-host ones as dockerd does. */
+  linkHosts?: readonly HostEntry[];
   /** Where to write hosts/resolv.conf/hostname; default `<stateDir>/containers/<id>`. */
   filesDir?: string;
 }
@@ -137,7 +139,7 @@ export function planSandbox(
   }
   const ports: PortRequest[] = portRequests(o.ports ?? [], o.publishAll ?? false, o.exposedPorts ?? []);
   const gateway = defaultBridge(state).bridge?.gateway;
-  const extraHosts: HostEntry[] = (o.extraHosts ?? []).map((h) => parseExtraHost(h, gateway));
+  const extraHosts: HostEntry[] = [...(o.extraHosts ?? []).map((h) => parseExtraHost(h, gateway)), ...(o.linkHosts ?? [])];
   const embedded = nets.some((n) => !n.predefined);
   const dns = containerDns({ host: hostResolv, dns: o.dns ?? [], dnsSearch: o.dnsSearch ?? [], dnsOptions: o.dnsOptions ?? [], embedded });
 

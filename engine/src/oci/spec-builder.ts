@@ -2,12 +2,13 @@
 // capabilities and seccomp profile, masked and read-only /proc paths, /dev/shm of 64m, the container's
 // own /etc/hosts, /etc/hostname and /etc/resolv.conf, its cgroup under the engine's parent.
 import { consoleSizeOf } from './console-size.js';
-import { badRequest } from '../daemon/http/api-error.js';
 import type { ContainerRecord, MountPoint } from '../daemon/state/container-record.js';
 import { capabilitySet } from './capabilities.js';
 import { INIT_TARGET } from './init-binary.js';
 import type { OciMount, OciResources, OciSpec } from './runtime-spec.js';
 import { resolveDefaultSeccomp } from '@stack/containerd-ts/seccomp';
+import type { NamespacePlan } from '../daemon/containers/namespace-modes.js';
+import type { DeviceRule, OciDevice } from './devices.js';
 import { rlimitOf } from './ulimits.js';
 import type { ResolvedUser } from './user.js';
 
@@ -46,6 +47,33 @@ export interface SpecInput {
   initPath?: string;
   defaultUlimits: ContainerRecord['HostConfig']['Ulimits'];
   cgroupV2: boolean;
+  /** IPC, PID and UTS namespaces and /dev/shm (--ipc, --pid, --uts); absent: private ones. */
+  namespaces?: NamespacePlan;
+  /** Variables of legacy links (NAME_PORT_…); the container's own variables win. */
+  linkEnv?: readonly string[];
+  /** Device nodes to create and the cgroup rules for them (--device, --device-cgroup-rule, --privileged). */
+  devices?: { devices: OciDevice[]; rules: DeviceRule[] };
+}
+
+/**
+ * Docker's default sysctls for a network namespace of the container's own (ping sockets and low
+ * ports without privileges); the user's --sysctl wins. --domainname is set as dockerd sets it.
+ */
+function sysctls(c: ContainerRecord, ownNetns: boolean, ownUts: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (ownNetns) {
+    out['net.ipv4.ip_unprivileged_port_start'] = '0';
+    out['net.ipv4.ping_group_range'] = '0 2147483647';
+  }
+  if (c.Config.Domainname && ownUts) out['kernel.domainname'] = c.Config.Domainname;
+  return { ...out, ...(c.HostConfig.Sysctls ?? {}) };
+}
+
+/** HostConfig's MaskedPaths/ReadonlyPaths (stored at create); records from before that get dockerd's defaults. */
+function procPaths(h: ContainerRecord['HostConfig'], privileged: boolean): { maskedPaths?: string[]; readonlyPaths?: string[] } {
+  const masked = h.MaskedPaths === undefined ? (privileged ? null : MASKED_PATHS) : h.MaskedPaths;
+  const readonly = h.ReadonlyPaths === undefined ? (privileged ? null : READONLY_PATHS) : h.ReadonlyPaths;
+  return { ...(masked?.length ? { maskedPaths: [...masked] } : {}), ...(readonly?.length ? { readonlyPaths: [...readonly] } : {}) };
 }
 
 function hasMount(mounts: readonly { Destination: string }[], dest: string): boolean {
@@ -58,18 +86,21 @@ function envWithDefaults(env: readonly string[], extra: Record<string, string>):
   return out;
 }
 
-function resources(c: ContainerRecord, privileged: boolean): OciResources {
+function resources(c: ContainerRecord, privileged: boolean, extra: readonly DeviceRule[]): OciResources {
   const h = c.HostConfig;
-  const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICES };
-  if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable) {
+  const r: OciResources = { devices: privileged ? [{ allow: true, access: 'rwm' }] : [...DEFAULT_DEVICES, ...extra] };
+  const swappiness = h.MemorySwappiness ?? -1;
+  if (h.Memory > 0 || (h.MemoryReservation ?? 0) > 0 || h.OomKillDisable || swappiness >= 0) {
     r.memory = {};
     if (h.Memory > 0) {
       r.memory.limit = h.Memory;
       // Docker: swap defaults to twice the memory limit; -1 is unlimited.
-      r.memory.swap = h.MemorySwap === 0 ? h.Memory * 2 : h.MemorySwap;
+      // (Twice a limit near int64's maximum does not fit: unlimited then, as dockerd's overflow ends up.)
+      r.memory.swap = h.MemorySwap === 0 ? (h.Memory * 2 >= 2 ** 63 ? -1 : h.Memory * 2) : h.MemorySwap;
     }
     if ((h.MemoryReservation ?? 0) > 0) r.memory.reservation = h.MemoryReservation!;
     if (h.OomKillDisable) r.memory.disableOOMKiller = true;
+    if (swappiness >= 0) r.memory.swappiness = swappiness;
   }
   const cpu: NonNullable<OciResources['cpu']> = {};
   if (h.CpuShares > 0) cpu.shares = h.CpuShares;
@@ -81,8 +112,10 @@ function resources(c: ContainerRecord, privileged: boolean): OciResources {
     cpu.period = h.CpuPeriod || 100_000;
   }
   if (h.CpusetCpus) cpu.cpus = h.CpusetCpus;
+  if (h.CpusetMems) cpu.mems = h.CpusetMems;
   if (Object.keys(cpu).length) r.cpu = cpu;
   if (h.PidsLimit !== undefined && h.PidsLimit !== null && h.PidsLimit !== 0) r.pids = { limit: h.PidsLimit };
+  if ((h.BlkioWeight ?? 0) > 0) r.blockIO = { weight: h.BlkioWeight! };
   return r;
 }
 
@@ -97,7 +130,7 @@ function userMounts(mounts: readonly MountPoint[]): OciMount[] {
         if (!m.RW) opts.push('ro');
         return { destination: m.Destination, type: 'tmpfs', source: 'tmpfs', options: opts };
       }
-      const opts = ['rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'];
+      const opts = [m.NonRecursive ? 'bind' : 'rbind', m.RW ? 'rw' : 'ro', m.Propagation || 'rprivate'];
       return { destination: m.Destination, type: 'bind', source: m.Source, options: opts };
     });
 }
@@ -108,7 +141,6 @@ export function buildSpec(input: SpecInput): OciSpec {
   const privileged = h.Privileged;
   const caps = capabilitySet({ privileged, add: h.CapAdd ?? [], drop: h.CapDrop ?? [] });
   const args = [c.Path, ...c.Args];
-  if (!c.Path) throw badRequest('No command specified');
   const withInit = h.Init === true;
   const processArgs = withInit ? [INIT_TARGET, '--', ...args] : args;
   const env = envWithDefaults(c.Config.Env, {
@@ -117,6 +149,10 @@ export function buildSpec(input: SpecInput): OciSpec {
     ...(c.Config.Tty ? { TERM: 'xterm' } : {}),
     HOME: input.user.home || '/',
   });
+  for (const e of input.linkEnv ?? []) {
+    const key = e.slice(0, e.indexOf('=') + 1);
+    if (!env.some((x) => x.startsWith(key))) env.push(e);
+  }
   const ulimits = [...(input.defaultUlimits ?? [])].filter((d) => !(h.Ulimits ?? []).some((u) => u.Name === d.Name)).concat(h.Ulimits ?? []);
   const all = input.mounts;
   const mounts: OciMount[] = [
@@ -127,9 +163,11 @@ export function buildSpec(input: SpecInput): OciSpec {
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
   ];
-  if (!hasMount(all, '/dev/shm')) {
+  const ns: NamespacePlan = input.namespaces ?? { ipc: undefined, pid: undefined, uts: undefined, shm: { kind: 'own' } };
+  if (!hasMount(all, '/dev/shm') && ns.shm.kind === 'own') {
     mounts.push({ destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${h.ShmSize > 0 ? h.ShmSize : DEFAULT_SHM_SIZE}`] });
   }
+  if (!hasMount(all, '/dev/shm') && ns.shm.kind === 'bind') mounts.push({ destination: '/dev/shm', type: 'bind', source: ns.shm.source, options: ['rbind', 'rprivate'] });
   for (const [dest, src] of [
     ['/etc/resolv.conf', c.ResolvConfPath],
     ['/etc/hostname', c.HostnamePath],
@@ -139,11 +177,20 @@ export function buildSpec(input: SpecInput): OciSpec {
   }
   mounts.push(...userMounts(all));
   if (withInit && input.initPath) mounts.push({ destination: INIT_TARGET, type: 'bind', source: input.initPath, options: ['bind', 'ro'] });
-  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
+  const namespaces: Array<{ type: string; path?: string }> = [{ type: 'mount' }];
+  for (const [type, want] of [
+    ['pid', ns.pid],
+    ['ipc', ns.ipc],
+    ['uts', ns.uts],
+  ] as const) {
+    // null: the host's namespace (none in the spec); a path: join it.
+    if (want !== null) namespaces.push(want ? { type, path: want } : { type });
+  }
   if (input.netns !== null) namespaces.push(input.netns ? { type: 'network', path: input.netns } : { type: 'network' });
-  // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1.
-  if (input.cgroupV2) namespaces.push({ type: 'cgroup' });
+  // Docker's default cgroup namespace mode: private on cgroup v2, the host's on v1; --cgroupns picks.
+  if (h.CgroupnsMode === 'private' || (input.cgroupV2 && h.CgroupnsMode !== 'host')) namespaces.push({ type: 'cgroup' });
   const parent = (h.CgroupParent || input.cgroupParent).replace(/\/+$/, '');
+  const sysctl = sysctls(c, input.netns !== null && !h.NetworkMode.startsWith('container:'), ns.uts !== null);
   return {
     ociVersion: '1.0.2-dev',
     process: {
@@ -156,18 +203,20 @@ export function buildSpec(input: SpecInput): OciSpec {
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       ...(ulimits.length ? { rlimits: ulimits.map(rlimitOf) } : {}),
       noNewPrivileges: (h.SecurityOpt ?? []).some((o) => o === 'no-new-privileges' || o === 'no-new-privileges:true'),
-      oomScoreAdj: 0,
+      oomScoreAdj: h.OomScoreAdj ?? 0,
     },
     root: { path: 'rootfs', readonly: h.ReadonlyRootfs },
-    hostname: c.Config.Hostname,
+    // A container in the host's UTS namespace keeps the host's name, as dockerd leaves it.
+    ...(ns.uts === null ? {} : { hostname: c.Config.Hostname }),
     mounts,
     linux: {
       namespaces,
-      resources: resources(c, privileged),
+      ...(input.devices?.devices.length ? { devices: input.devices.devices } : {}),
+      resources: resources(c, privileged, input.devices?.rules ?? []),
       cgroupsPath: `${parent.startsWith('/') ? parent : `/${parent}`}/${c.ID}`,
-      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...procPaths(h, privileged),
       ...(privileged || (h.SecurityOpt ?? []).includes('seccomp=unconfined') || (h.SecurityOpt ?? []).includes('seccomp:unconfined') ? {} : { seccomp: resolveDefaultSeccomp(caps, input.arch) }),
-      ...(h.Sysctls && Object.keys(h.Sysctls).length ? { sysctl: h.Sysctls } : {}),
+      ...(Object.keys(sysctl).length ? { sysctl } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 // -u / the image's User → numeric uid, gid and supplementary groups, looked up in the container's
 // /etc/passwd and /etc/group as Docker does (names need those files; numbers do not).
-import { badRequest } from '../daemon/http/api-error.js';
+import { ApiError, badRequest } from '../daemon/http/api-error.js';
 
 export interface ResolvedUser {
   uid: number;
@@ -34,7 +34,11 @@ function parseGroups(text: string | undefined): Array<{ name: string; gid: numbe
 
 const NUM = /^\d+$/;
 
-export function resolveUser(spec: string, passwd: string | undefined, group: string | undefined): ResolvedUser {
+/**
+ * `groupAdd` (--group-add) names or numbers are added to the supplementary groups; as with dockerd
+ * these start with the primary group, then the groups listing the user.
+ */
+export function resolveUser(spec: string, passwd: string | undefined, group: string | undefined, groupAdd: readonly string[] = []): ResolvedUser {
   const [userPart = '', groupPart] = spec.split(':', 2);
   const users = parsePasswd(passwd);
   const groups = parseGroups(group);
@@ -66,6 +70,13 @@ export function resolveUser(spec: string, passwd: string | undefined, group: str
       gid = g.gid;
     }
   }
-  const additionalGids = name === undefined ? [] : groups.filter((g) => g.members.includes(name) && g.gid !== gid).map((g) => g.gid);
-  return { uid, gid, additionalGids, home };
+  const memberOf = name === undefined ? [] : groups.filter((g) => g.members.includes(name) && g.gid !== gid).map((g) => g.gid);
+  const added = groupAdd.map((g) => {
+    if (NUM.test(g)) return Number(g);
+    const hit = groups.find((x) => x.name === g);
+    // dockerd finds this out at start and answers 500.
+    if (!hit) throw new ApiError(500, `Unable to find group ${g}: no matching entries in group file`);
+    return hit.gid;
+  });
+  return { uid, gid, additionalGids: [gid, ...memberOf, ...added], home };
 }

@@ -89,7 +89,13 @@ export class V1Cgroups implements CgroupManager {
       const { shares, quota, period, cpus, mems, realtimeRuntime, realtimePeriod, burst } = r.cpu;
       if (shares !== undefined || quota !== undefined || period !== undefined || realtimeRuntime !== undefined || realtimePeriod !== undefined || burst !== undefined) {
         const d = this.need('cpu', 'a cpu limit');
-        if (shares !== undefined) writeCgroupFile(d, 'cpu.shares', shares);
+        if (shares !== undefined) {
+          writeCgroupFile(d, 'cpu.shares', shares);
+          // The kernel clamps shares to [2, 262144]; runc reads the value back and refuses a clamped one.
+          const actual = Number(readCgroupFile(d, 'cpu.shares'));
+          if (shares > actual) throw new CgroupError(`the maximum allowed cpu-shares is ${actual}`);
+          if (shares < actual) throw new CgroupError(`the minimum allowed cpu-shares is ${actual}`);
+        }
         if (period !== undefined) writeCgroupFile(d, 'cpu.cfs_period_us', period);
         if (quota !== undefined) writeCgroupFile(d, 'cpu.cfs_quota_us', quota);
         if (burst !== undefined) writeCgroupFile(d, 'cpu.cfs_burst_us', burst);

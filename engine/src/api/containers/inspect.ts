@@ -22,7 +22,7 @@ export function register(r: Router, e: Engine): void {
     } catch {
       // the snapshot is gone or containerd-ts is down: inspect still answers
     }
-    ctx.sendJson(200, inspectView(rec, e.containers.attachment(rec.ID), e.execs.forContainer(rec.ID), data));
+    ctx.sendJson(200, inspectView(rec, e.containers.attachment(rec.ID), e.execs.forContainer(rec.ID), data, (id) => e.containers.store.find(id)?.Name));
   });
 
   r.get('/containers/{id}/top', async (ctx) => {

@@ -43,9 +43,9 @@ export function register(r: Router, e: Engine): void {
     res.end(`${JSON.stringify(r)}\n`);
   });
   r.post('/containers/{id}/resize', async (ctx) => {
+    const h = ctx.atoi('h');
+    const w = ctx.atoi('w');
     const rec = e.containers.store.get(ctx.param('id'));
-    const h = ctx.int('h') ?? 0;
-    const w = ctx.int('w') ?? 0;
     if (h < 0 || w < 0) throw badRequest('invalid terminal size');
     if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw conflict(`Container ${rec.ID} is not running`);
     await e.containerd.tasks.resizePty({ containerId: rec.ID, execId: '', width: w, height: h });

@@ -9,10 +9,10 @@ import type { Engine } from '../../daemon/engine.js';
 import { ApiError, badRequest } from '../../daemon/http/api-error.js';
 import type { HostConfig, RestartPolicy } from '../../daemon/state/container-record.js';
 import { jsonAny, RESOURCES_TYPE_URL } from '../../daemon/containers/spec-any.js';
+import { BLKIO_WEIGHT_DISCARDED, blkioWeightSupported } from '../../daemon/containers/blkio-weight.js';
 
 const MIN_MEMORY = 6 * 1024 * 1024;
 const RESTART_NAMES = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
-const BLKIO_WEIGHT_FILES = ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight'];
 // What this endpoint takes; anything else in the body is refused rather than ignored.
 const FIELDS = ['Memory', 'MemorySwap', 'MemoryReservation', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'NanoCpus', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight', 'RestartPolicy'];
 
@@ -84,7 +84,7 @@ export function checkUpdate(body: Record<string, unknown>, current: HostConfig, 
   }
   if (u.CpusetMems && !parseCpuList(u.CpusetMems)) throw badRequest(`Invalid value ${u.CpusetMems} for cpuset mems`);
   if (u.BlkioWeight > 0 && !blkioWeight) {
-    warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+    warnings.push(BLKIO_WEIGHT_DISCARDED);
     u.BlkioWeight = 0;
   }
   if (u.BlkioWeight > 0 && (u.BlkioWeight < 10 || u.BlkioWeight > 1000)) throw badRequest('Range of blkio weight is from 10 to 1000');
@@ -97,7 +97,7 @@ export function linuxResources(h: HostConfig): Record<string, unknown> {
   const memory: Record<string, number> = {};
   if (h.Memory > 0) {
     memory.limit = h.Memory;
-    memory.swap = h.MemorySwap === 0 ? h.Memory * 2 : h.MemorySwap;
+    memory.swap = h.MemorySwap === 0 ? (h.Memory * 2 >= 2 ** 63 ? -1 : h.Memory * 2) : h.MemorySwap;
   }
   if ((h.MemoryReservation ?? 0) > 0) memory.reservation = h.MemoryReservation!;
   if (Object.keys(memory).length) r.memory = memory;
@@ -158,7 +158,7 @@ export function register(r: Router, e: Engine): void {
       Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'RestartPolicy')),
       rec.HostConfig,
       os.cpus().length,
-      BLKIO_WEIGHT_FILES.some((f) => fs.existsSync(f)),
+      blkioWeightSupported(),
     );
     await e.containers.locked(rec.ID, async () => {
       const next = applyTo(rec.HostConfig, u);

@@ -42,8 +42,8 @@ export function register(r: Router, e: Engine): void {
     });
   });
   r.post('/exec/{id}/resize', async (ctx) => {
-    const h = ctx.int('h') ?? 0;
-    const w = ctx.int('w') ?? 0;
+    const h = ctx.atoi('h');
+    const w = ctx.atoi('w');
     if (h < 0 || w < 0) throw badRequest('invalid terminal size');
     await e.execs.resize(ctx.param('id'), w, h);
     ctx.sendText(200, '');

@@ -7,7 +7,7 @@ import type { HttpContext } from '../../daemon/http/context.js';
 import { requireName } from '../../daemon/images/commit.js';
 import { parseNewName } from '../../daemon/images/image-store.js';
 import { importLayer } from '../../daemon/images/import-layer.js';
-import { HOST_ARCH, HOST_OS } from '../../daemon/images/platform.js';
+import { HOST_ARCH, HOST_OS, parsePlatform, platformMatches, type Platform } from '../../daemon/images/platform.js';
 
 async function download(url: string): Promise<AsyncIterable<Buffer>> {
   if (!/^https?:\/\//.test(url)) throw badRequest(`fromSrc must be "-" or an http(s) URL, not ${JSON.stringify(url)}`);
@@ -27,7 +27,15 @@ export async function importFromSource(e: Engine, ctx: HttpContext): Promise<voi
   requireName(repo);
   const name = parseNewName(repo, ctx.query.get('tag') || undefined);
   const platform = ctx.query.get('platform');
-  if (platform && platform !== `${HOST_OS}/${HOST_ARCH}` && platform !== HOST_OS) throw badRequest(`importing for platform ${platform} is not supported (host: ${HOST_OS}/${HOST_ARCH})`);
+  if (platform) {
+    let wanted: Platform;
+    try {
+      wanted = parsePlatform(platform);
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
+    if (!platformMatches(wanted, { os: HOST_OS, architecture: HOST_ARCH })) throw badRequest(`importing for platform ${platform} is not supported (host: ${HOST_OS}/${HOST_ARCH})`);
+  }
   const input = src === '-' ? ctx.bodyStream() : await download(src);
   const id = await importLayer(e.containerd, e.images, input, {
     name,

@@ -8,6 +8,7 @@ import { errorMessage, isLayer, progressBar, shortId, type JsonMessage } from '.
 import { decodeRegistryAuth } from '../../daemon/images/registry-auth.js';
 import { SNAPSHOTTER } from '../../daemon/containerd/client.js';
 import { importFromSource } from './import.js';
+import { formatPlatform, parsePlatform } from '../../daemon/images/platform.js';
 
 function mirrorHosts(e: Engine, ref: Reference): string[] {
   if (ref.domain !== 'docker.io') return [];
@@ -20,6 +21,13 @@ export function register(r: Router, e: Engine): void {
     const from = ctx.query.get('fromImage');
     if (!from) throw badRequest('fromImage is required');
     const tag = ctx.query.get('tag') ?? '';
+    const platformSpec = ctx.query.get('platform');
+    let platform = '';
+    try {
+      if (platformSpec) platform = formatPlatform(parsePlatform(platformSpec));
+    } catch (err) {
+      throw badRequest((err as Error).message);
+    }
     let ref: Reference;
     try {
       ref = normalize(tag ? (tag.startsWith('sha256:') ? `${from}@${tag}` : `${from}:${tag}`) : from);
@@ -39,6 +47,7 @@ export function register(r: Router, e: Engine): void {
         snapshotter: SNAPSHOTTER,
         plainHttp: e.config.insecureRegistries.includes(host),
         maxConcurrentDownloads: e.config.maxConcurrentDownloads,
+        ...(platform ? { platform } : {}),
         ...(auth ? { auth } : {}),
         name,
       })[Symbol.asyncIterator]();

@@ -2,7 +2,7 @@
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest, conflict } from '../../daemon/http/api-error.js';
-import { familiarName, normalizedName } from '../../common/reference.js';
+import { familiarName, normalizedName, parseReference, repository } from '../../common/reference.js';
 import { parseNewName, type ResolvedImage } from '../../daemon/images/image-store.js';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -38,7 +38,14 @@ export async function removeImage(e: Engine, input: string, force: boolean): Pro
     return out;
   }
   // As dockerd, by repository: busybox:latest and busybox@sha256:… are one.
-  const repos = new Set(img.names.map((n) => n.replace(/@.*$/, '').replace(/:[^:/]*$/, '')));
+  const repoOf = (n: string) => {
+    try {
+      return repository(parseReference(n));
+    } catch {
+      return n; // a name some other client stored: its own repository
+    }
+  };
+  const repos = new Set(img.names.map(repoOf));
   if (repos.size > 1 && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is referenced in multiple repositories`);
   if (running) throw conflict(`conflict: unable to delete ${short(img.id)} (cannot be forced) - image is being used by running container ${short(running.ID)}`);
   if (users.length && !force) throw conflict(`conflict: unable to delete ${short(img.id)} (must be forced) - image is being used by stopped container ${short(users[0]!.ID)}`);
@@ -53,9 +60,7 @@ export async function removeImage(e: Engine, input: string, force: boolean): Pro
 
 export function register(r: Router, e: Engine): void {
   r.post('/images/{name*}/tag', async (ctx) => {
-    const repo = ctx.query.get('repo');
-    if (!repo) throw badRequest('repository name must have at least one component');
-    const newName = parseNewName(repo, ctx.query.get('tag') ?? undefined);
+    const newName = parseNewName(ctx.query.get('repo') ?? '', ctx.query.get('tag') ?? undefined);
     const img = await e.images.get(ctx.param('name'));
     await e.images.tag(img.records[0]!.target, newName);
     e.events.publish('image', 'tag', img.id, { name: familiarName(newName) });

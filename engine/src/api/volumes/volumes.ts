@@ -24,7 +24,7 @@ export function register(r: Router, e: Engine): void {
     ctx.sendJson(200, { Volumes: list.map(view), Warnings: [] });
   });
   r.post('/volumes/create', async (ctx) => {
-    const body = await ctx.json();
+    const body = await ctx.requiredJson();
     if (body.Driver && body.Driver !== 'local') throw badRequest(`volume driver ${String(body.Driver)} is not supported (only local)`);
     const { volume, created } = e.volumes.create({
       ...(typeof body.Name === 'string' && body.Name ? { name: body.Name } : {}),

@@ -1,6 +1,7 @@
 // engine commit [-a AUTHOR] [-c INSTRUCTION]… [-m MESSAGE] [-p=false] CONTAINER [REPOSITORY[:TAG]]
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { splitRepositoryTag } from '../../common/reference.js';
 
 interface Args extends GlobalArgs {
   container: string;
@@ -24,14 +25,13 @@ export const commit: CommandModule<GlobalArgs, Args> = {
       .option('pause', { alias: 'p', type: 'boolean', default: true, describe: 'Pause container during commit' }) as unknown as Argv<Args>,
   handler: async (a) => {
     const target = a.repository ?? '';
-    const cut = target.lastIndexOf(':');
-    const hasTag = cut > target.lastIndexOf('/');
+    const split = splitRepositoryTag(target);
     try {
       const r = await api(a).call<{ Id: string }>('POST', '/commit', {
         query: {
           container: a.container,
-          repo: hasTag ? target.slice(0, cut) : target,
-          tag: hasTag ? target.slice(cut + 1) : '',
+          repo: split.repository,
+          tag: split.tag,
           author: a.author,
           comment: a.message,
           pause: a.pause ? '1' : '0',

@@ -14,7 +14,7 @@ export const create: CommandModule<GlobalArgs, GlobalArgs & ContainerArgs> = {
       process.stdout.write(`${id}\n`);
     } catch (err) {
       if (err instanceof UsageError) {
-        process.stderr.write(`engine: ${err.message}.\n`);
+        process.stderr.write(`engine: ${err.sentence}\n`);
         exit(125);
       }
       // docker create (20.10) reports daemon errors plainly, exit status 1; only run uses 125.

@@ -4,6 +4,7 @@ import { api, exit, fail, type GlobalArgs } from '../context.js';
 import { ago, humanSize } from '../format/human.js';
 import { printFormatted } from '../format/template.js';
 import { filtersQuery } from './ps.js';
+import { splitRepositoryTag } from '../../common/reference.js';
 
 interface Args extends GlobalArgs {
   reference?: string | undefined;
@@ -48,12 +49,11 @@ export const images: CommandModule<GlobalArgs, Args> = {
     }
     const rows = list.flatMap((i) =>
       (i.RepoTags.length ? i.RepoTags : ['<none>:<none>']).map((t) => {
-        const cut = t.lastIndexOf(':');
-        const repo = t.slice(0, cut);
+        const { repository: repo, tag } = splitRepositoryTag(t);
         return {
           ID: id(i),
           Repository: repo,
-          Tag: t.slice(cut + 1),
+          Tag: tag,
           Digest: i.RepoDigests.find((d) => d.startsWith(`${repo}@`))?.split('@')[1] ?? '<none>',
           CreatedSince: ago(i.Created),
           CreatedAt: new Date(i.Created * 1000).toISOString(),

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { splitRepositoryTag } from '../../common/reference.js';
 
 interface Args extends GlobalArgs {
   source: string;
@@ -23,13 +24,12 @@ export const importCmd: CommandModule<GlobalArgs, Args> = {
       .option('platform', { type: 'string', describe: 'Set platform if server is multi-platform capable' }) as unknown as Argv<Args>,
   handler: async (a) => {
     const target = a.repository ?? '';
-    const cut = target.lastIndexOf(':');
-    const hasTag = cut > target.lastIndexOf('/');
+    const split = splitRepositoryTag(target);
     const url = /^https?:\/\//.test(a.source);
     try {
       const stream = url ? undefined : a.source === '-' ? process.stdin : fs.createReadStream('', { fd: fs.openSync(a.source, 'r') });
       const res = await api(a).stream('POST', '/images/create', {
-        query: { fromSrc: url ? a.source : '-', repo: hasTag ? target.slice(0, cut) : target, tag: hasTag ? target.slice(cut + 1) : '', message: a.message, changes: a.change, platform: a.platform },
+        query: { fromSrc: url ? a.source : '-', repo: split.repository, tag: split.tag, message: a.message, changes: a.change, platform: a.platform },
         ...(stream ? { stream } : {}),
       });
       let text = '';

@@ -76,7 +76,7 @@ export const run: CommandModule<GlobalArgs, RunArgs> = {
       body = createBody(args, args.detach);
     } catch (err) {
       if (err instanceof UsageError) {
-        process.stderr.write(`engine: ${err.message}.\nSee 'engine run --help'.\n`);
+        process.stderr.write(`engine: ${err.sentence}\nSee 'engine run --help'.\n`);
         exit(125);
       }
       throw err;

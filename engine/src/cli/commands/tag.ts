@@ -1,6 +1,7 @@
 // engine tag SOURCE TARGET
 import type { Argv, CommandModule } from 'yargs';
 import { api, exit, fail, type GlobalArgs } from '../context.js';
+import { splitRepositoryTag } from '../../common/reference.js';
 
 interface Args extends GlobalArgs {
   source: string;
@@ -12,10 +13,9 @@ export const tag: CommandModule<GlobalArgs, Args> = {
   describe: 'Create a tag TARGET that refers to SOURCE',
   builder: (y) => (y as Argv<GlobalArgs>).positional('source', { type: 'string', demandOption: true }).positional('target', { type: 'string', demandOption: true }) as unknown as Argv<Args>,
   handler: async (a) => {
-    const cut = a.target.lastIndexOf(':');
-    const hasTag = cut > a.target.lastIndexOf('/');
+    const split = splitRepositoryTag(a.target);
     try {
-      await api(a).call('POST', `/images/${a.source}/tag`, { query: { repo: hasTag ? a.target.slice(0, cut) : a.target, tag: hasTag ? a.target.slice(cut + 1) : 'latest' } });
+      await api(a).call('POST', `/images/${a.source}/tag`, { query: { repo: split.repository, tag: split.tag || 'latest' } });
     } catch (err) {
       fail(err);
     }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { parseMemory } from '../format/human.js';
 import { parseExposedPort, parsePortSpec } from '../../network/port-spec.js';
+import { parseDeviceSpec } from '../../common/device-spec.js';
 
 export interface ContainerArgs {
   image: string;
@@ -53,6 +54,18 @@ export interface ContainerArgs {
   'dns-option': string[];
   domainname?: string | undefined;
   'add-host': string[];
+  device: string[];
+  'device-cgroup-rule': string[];
+  'group-add': string[];
+  pid?: string | undefined;
+  ipc?: string | undefined;
+  uts?: string | undefined;
+  link: string[];
+  'volumes-from': string[];
+  sysctl: string[];
+  'oom-score-adj'?: number | undefined;
+  cgroupns?: string | undefined;
+  'memory-swappiness'?: number | undefined;
   'security-opt': string[];
   'log-opt': string[];
   interactive: boolean;
@@ -114,11 +127,28 @@ export function containerOptions<T>(y: Argv<T>): Argv<T & ContainerArgs> {
     .option('publish-all', { alias: 'P', type: 'boolean', default: false, describe: 'publish every exposed port on a random host port' })
     .option('expose', { ...list, describe: 'expose a port or a range of ports' })
     .option('add-host', { ...list, describe: 'add a host-to-IP mapping (host:ip)' })
+    .option('device', { ...list, describe: 'add a host device: HOST[:CONTAINER][:PERMISSIONS]' })
+    .option('device-cgroup-rule', { ...list, describe: "add a rule to the cgroup's allowed devices list" })
+    .option('group-add', { ...list, describe: 'additional groups to join' })
+    .option('pid', { type: 'string', describe: 'PID namespace: host | container:NAME|ID' })
+    .option('ipc', { type: 'string', describe: 'IPC mode: private | shareable | none | host | container:NAME|ID' })
+    .option('uts', { type: 'string', describe: 'UTS namespace: host' })
+    .option('link', { ...list, describe: 'add a link to another container: NAME[:ALIAS]' })
+    .option('volumes-from', { ...list, describe: 'mount volumes from the container(s): NAME[:ro|rw]' })
+    .option('sysctl', { ...list, describe: 'namespaced kernel parameters: name=value' })
+    .option('memory-swappiness', { type: 'number', describe: 'tune container memory swappiness (0 to 100)' })
+    .option('cgroupns', { type: 'string', describe: 'cgroup namespace: host | private' })
+    .option('oom-score-adj', { type: 'number', describe: "tune the host's OOM preferences (-1000 to 1000)" })
     .option('security-opt', { ...list, describe: 'security options' })
     .option('log-opt', { ...list, describe: 'log driver options (max-size, max-file)' }) as unknown as Argv<T & ContainerArgs>;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** docker's client ends its own messages with a period, but not a flag parser's (`invalid argument … flag: …`). */
+  get sentence(): string {
+    return this.message.startsWith('invalid argument "') ? this.message : `${this.message}.`;
+  }
+}
 
 /** The command after the image or container: yargs' positional, or what follows `--`. */
 export function commandOf(args: { command?: Array<string | number>; '--'?: Array<string | number> | undefined }): string[] | null {
@@ -211,10 +241,55 @@ function parseMount(spec: string): Record<string, unknown> {
   const out: Record<string, unknown> = { Type: type, Target: target, ReadOnly: ro };
   const source = m.source ?? m.src;
   if (source) out.Source = source;
-  if (type === 'bind' && m['bind-propagation']) out.BindOptions = { Propagation: m['bind-propagation'] };
+  if (type === 'bind' && (m['bind-propagation'] || m['bind-nonrecursive'])) {
+    out.BindOptions = { ...(m['bind-propagation'] ? { Propagation: m['bind-propagation'] } : {}), ...(['true', '1'].includes(m['bind-nonrecursive'] ?? '') ? { NonRecursive: true } : {}) };
+  }
   if (type === 'volume' && m['volume-nocopy']) out.VolumeOptions = { NoCopy: m['volume-nocopy'] !== 'false' };
   if (type === 'tmpfs') out.TmpfsOptions = { ...(m['tmpfs-size'] ? { SizeBytes: parseMemory(m['tmpfs-size']) } : {}), ...(m['tmpfs-mode'] ? { Mode: Number.parseInt(m['tmpfs-mode'], 8) } : {}) };
   return out;
+}
+
+function devices(specs: readonly string[]): Array<Record<string, string>> {
+  return specs.map((spec) => {
+    try {
+      return { ...parseDeviceSpec(spec) };
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+}
+
+/** --pid and --uts as docker's client checks them. */
+function namespaceMode(v: string | undefined, flag: 'pid' | 'uts'): string {
+  if (v === undefined) return '';
+  const ok = v === '' || v === 'host' || (flag === 'pid' && v.startsWith('container:') && v.length > 'container:'.length);
+  if (!ok) throw new UsageError(`--${flag}: invalid ${flag.toUpperCase()} mode`);
+  return v;
+}
+
+function cgroupnsMode(v: string): string {
+  if (v !== 'host' && v !== 'private') throw new UsageError(`invalid argument "${v}" for "--cgroupns" flag: --cgroupns: invalid CGROUP mode`);
+  return v;
+}
+
+function sysctls(specs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const i = spec.indexOf('=');
+    if (i <= 0) throw new UsageError(`invalid argument "${spec}" for "--sysctl" flag: sysctl '${spec}' is not whitelisted`);
+    out[spec.slice(0, i)] = spec.slice(i + 1);
+  }
+  return out;
+}
+
+/** --link as docker 20.10's client takes it: not with a --network that is not a user-defined one. */
+function links(specs: readonly string[], network: string | undefined): string[] {
+  for (const l of specs) {
+    if (l === '' || l.split(':').length > 2) throw new UsageError(`invalid argument "${l}" for "--link" flag: bad format for links: ${l}`);
+  }
+  const userDefined = network !== undefined && !['default', 'bridge', 'host', 'none'].includes(network) && !network.startsWith('container:');
+  if (specs.length && network !== undefined && !userDefined) throw new UsageError('links are only supported for user-defined networks');
+  return [...specs];
 }
 
 function parseUlimit(s: string): { Name: string; Soft: number; Hard: number } {
@@ -288,6 +363,18 @@ export function createBody(args: ContainerArgs, detached: boolean): Record<strin
       CapAdd: args['cap-add'],
       CapDrop: args['cap-drop'],
       ExtraHosts: args['add-host'],
+      Devices: devices(args.device),
+      DeviceCgroupRules: args['device-cgroup-rule'],
+      GroupAdd: args['group-add'],
+      PidMode: namespaceMode(args.pid, 'pid'),
+      IpcMode: args.ipc ?? '',
+      UTSMode: namespaceMode(args.uts, 'uts'),
+      Links: links(args.link, args.network),
+      VolumesFrom: args['volumes-from'],
+      Sysctls: sysctls(args.sysctl),
+      OomScoreAdj: args['oom-score-adj'] ?? 0,
+      MemorySwappiness: args['memory-swappiness'] ?? -1,
+      ...(args.cgroupns !== undefined ? { CgroupnsMode: cgroupnsMode(args.cgroupns) } : {}),
       Privileged: args.privileged,
       ReadonlyRootfs: args['read-only'],
       SecurityOpt: args['security-opt'],

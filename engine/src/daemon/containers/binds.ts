@@ -17,6 +17,10 @@ export interface PlannedMount {
   createHostPath: boolean;
   tmpfs?: { SizeBytes?: number; Mode?: number };
   labels?: Record<string, string>;
+  /** A bind without its submounts. */
+  nonRecursive?: boolean;
+  /** rslave given by default (a bind of the daemon's root), not asked for. */
+  defaultedSlave?: boolean;
 }
 
 const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave'];
@@ -45,7 +49,8 @@ export function parseBind(spec: string): PlannedMount {
   const kind = isBind ? 'bind' : 'volume';
   const destination = checkDestination(dest, kind);
   let rw = true;
-  let propagation = isBind ? 'rprivate' : '';
+  // '' until settlePropagation picks the default.
+  let propagation = '';
   let noCopy = false;
   for (const o of opts ? opts.split(',') : []) {
     if (o === 'ro') rw = false;
@@ -69,7 +74,9 @@ export function fromMountSpec(m: MountSpec): PlannedMount {
   const base = { destination, rw: !m.ReadOnly, mode: m.ReadOnly ? 'ro' : '', noCopy: m.VolumeOptions?.NoCopy ?? false, createHostPath: false };
   if (type === 'bind') {
     if (!m.Source?.startsWith('/')) throw badRequest(`invalid mount config for type "bind": invalid mount path: '${m.Source ?? ''}' mount path must be absolute`);
-    return { ...base, type, source: path.normalize(m.Source), propagation: m.BindOptions?.Propagation || 'rprivate' };
+    const propagation = m.BindOptions?.Propagation || '';
+    if (propagation && !PROPAGATIONS.includes(propagation)) throw badRequest(`invalid mount config for type "bind": invalid propagation mode: ${propagation}`);
+    return { ...base, type, source: path.normalize(m.Source), propagation, ...(m.BindOptions?.NonRecursive ? { nonRecursive: true } : {}) };
   }
   if (type === 'tmpfs') {
     if (m.Source) throw badRequest('invalid mount config for type "tmpfs": source must not be specified');
@@ -111,4 +118,27 @@ export function planMounts(h: HostConfig): PlannedMount[] {
     seen.add(m.destination);
   }
   return out;
+}
+
+/**
+ * Bind propagation as dockerd settles it: a bind of the daemon's root (or of a directory above it)
+ * is rslave by default and may only be rslave or rshared, so that the engine's own mounts there
+ * (snapshots, volumes) do not get stuck in the container; any other bind is rprivate by default.
+ */
+export function settlePropagation(planned: PlannedMount[], daemonRoot: string): void {
+  for (const m of planned) {
+    if (m.type !== 'bind') continue;
+    const rel = path.relative(m.source, daemonRoot);
+    const holdsRoot = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    if (!holdsRoot) {
+      m.propagation ||= 'rprivate';
+      continue;
+    }
+    if (!m.propagation) {
+      m.propagation = 'rslave';
+      m.defaultedSlave = true;
+    } else if (m.propagation !== 'rslave' && m.propagation !== 'rshared') {
+      throw badRequest(`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: ${JSON.stringify(daemonRoot)}, bind mount source: ${JSON.stringify(m.source)}, propagation: ${JSON.stringify(m.propagation)}`);
+    }
+  }
 }

@@ -11,23 +11,29 @@ import { RUNTIME_NAME, SNAPSHOTTER, type Containerd } from '../containerd/client
 import type { EventBus } from '../events/event-bus.js';
 import { ApiError, badRequest, conflict, fromNetworkError, notFound, notModified } from '../http/api-error.js';
 import type { ImageStore } from '../images/image-store.js';
-import { HOST_ARCH } from '../images/platform.js';
+import { formatPlatform, HOST_ARCH, HOST_OS, platformMatches, type Platform } from '../images/platform.js';
 import type { NetworkAttacher, NetworkAttachers, NetworkAttachment } from '../networking/network-attacher.js';
 import { ZERO_TIME, type ContainerRecord } from '../state/container-record.js';
 import type { ContainerStore } from '../state/container-store.js';
 import type { VolumeStore } from '../volumes/volume-store.js';
-import { buildSpec } from '../../oci/spec-builder.js';
+import { buildSpec, DEFAULT_SHM_SIZE } from '../../oci/spec-builder.js';
 import type { OciSpec } from '../../oci/runtime-spec.js';
 import { readRootfsFile, type SnapshotMount } from '../../oci/rootfs-reader.js';
 import { resolveUser } from '../../oci/user.js';
 import { findInitBinary } from '../../oci/init-binary.js';
 import { normalizeCap } from '../../oci/capabilities.js';
-import { planMounts } from './binds.js';
+import { planMounts, settlePropagation } from './binds.js';
+import { checkBindPropagation } from './bind-propagation.js';
 import { copyUp, resolveMounts } from './container-mounts.js';
 import { containerFilePaths, hostHostname, writeContainerFiles } from './container-files.js';
 import { networkingConfigOf } from './networking-config.js';
 import { completeConfig, validateHostConfig } from './create-config.js';
 import { randomName } from './names.js';
+import { checkLinks, resolveLinks } from './links.js';
+import { mountsFrom } from './volumes-from.js';
+import { checkNamespaceModes, planNamespaces } from './namespace-modes.js';
+import { containerDevices } from '../../oci/devices.js';
+import { mountShm, shmPath, unmountShm } from './ipc-shm.js';
 import { shouldRestart } from './restart-policy.js';
 import { reapOrphans } from './orphan-reaper.js';
 import { wasOomKilled } from './oom-check.js';
@@ -126,21 +132,36 @@ export class ContainerManager {
 
   // ---- create ---------------------------------------------------------------------------------
 
-  async create(name: string | null, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
+  async create(name: string | null, body: Record<string, unknown>, opts: { platform?: Platform } = {}): Promise<{ Id: string; Warnings: string[] }> {
     const imageRef = body.Image;
     if (typeof imageRef !== 'string' || !imageRef) throw badRequest('Config.Image is required');
     const hostConfig = validateHostConfig((body.HostConfig ?? {}) as Record<string, unknown>);
     if (hostConfig.NetworkMode === 'default') hostConfig.NetworkMode = this.networks.defaultMode;
+    hostConfig.Links = checkLinks(hostConfig.Links ?? [], hostConfig.NetworkMode, (ref) => this.store.find(ref));
+    if (!hostConfig.Links.length) hostConfig.Links = null;
+    if ((hostConfig.Links ?? []).length && !['bridge', 'none'].includes(hostConfig.NetworkMode)) {
+      throw badRequest(`links on network ${hostConfig.NetworkMode} are not supported by this engine: legacy links work on the default bridge only (use --network-alias on user-defined networks)`);
+    }
+    const fromMounts = mountsFrom(hostConfig.VolumesFrom ?? [], (ref) => this.store.find(ref));
+    Object.assign(hostConfig, checkNamespaceModes(hostConfig, (ref) => this.store.find(ref)));
+    if (hostConfig.UTSMode === 'host' && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('Conflicting options: hostname and the UTS mode');
     const sharesNetns = hostConfig.NetworkMode.startsWith('container:');
     if (sharesNetns && typeof body.Hostname === 'string' && body.Hostname) throw badRequest('conflicting options: hostname and the network mode');
     const networkingConfig = networkingConfigOf(body.NetworkingConfig, hostConfig.NetworkMode);
     const planned = planMounts(hostConfig);
+    settlePropagation(planned, this.config.dataRoot);
     if (hostConfig.Init === true) findInitBinaryOrThrow(this.config.initPath);
     for (const c of [...(hostConfig.CapAdd ?? []), ...(hostConfig.CapDrop ?? [])]) normalizeCap(c);
     const image = await this.images.get(imageRef);
+    if (opts.platform) {
+      const actual = { os: image.config.os, architecture: image.config.architecture, ...(image.config.variant ? { variant: image.config.variant } : {}) };
+      if (!platformMatches(opts.platform, actual)) {
+        throw notFound(`image with reference ${imageRef} was found but does not match the specified platform: wanted ${formatPlatform(opts.platform)}, actual: ${formatPlatform({ ...actual, os: actual.os || HOST_OS })}`);
+      }
+    }
     const { config, path: cmdPath, args } = completeConfig(body, image.config, imageRef);
     const id = randomBytes(32).toString('hex');
-    if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' ? hostHostname() : id.slice(0, 12);
+    if (!config.Hostname) config.Hostname = hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? hostHostname() : id.slice(0, 12);
     if (config.Hostname.length > 255) throw badRequest('invalid hostname: too long');
     const rec: ContainerRecord = {
       ID: id,
@@ -184,11 +205,14 @@ export class ContainerManager {
       rec.HostnamePath = files.hostnamePath;
       rec.HostsPath = files.hostsPath;
       rec.ResolvConfPath = files.resolvConfPath;
-      const resolved = resolveMounts(planned, Object.keys(config.Volumes ?? {}), this.volumes);
+      // --volumes-from first; the container's own mounts win a destination, image volumes fill the rest.
+      const inherited = fromMounts.filter((m) => !planned.some((p) => p.destination === m.Destination));
+      const imageVolumes = Object.keys(config.Volumes ?? {}).filter((v) => !inherited.some((m) => m.Destination === path.posix.normalize(v)));
+      const resolved = resolveMounts(planned, imageVolumes, this.volumes);
       undo.push(() => {
         for (const v of resolved.createdVolumes) this.volumes.remove(v, [], true);
       });
-      rec.Mounts = resolved.mounts;
+      rec.Mounts = [...inherited, ...resolved.mounts];
       // The snapshot is a GC root of its own until the container record refers to it.
       const prepared = await this.c.snapshots.prepare({ snapshotter: SNAPSHOTTER, key: id, parent: image.chainId ?? '', labels: { 'containerd.io/gc.root': new Date().toISOString() } });
       undo.push(() => this.c.snapshots.remove({ snapshotter: SNAPSHOTTER, key: id }).catch(() => undefined));
@@ -223,9 +247,16 @@ export class ContainerManager {
     return { Id: id, Warnings: [] };
   }
 
-  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined): OciSpec {
-    const user = resolveUser(rec.Config.User, readRootfsFile(mounts, '/etc/passwd')?.toString('utf8'), readRootfsFile(mounts, '/etc/group')?.toString('utf8'));
+  /**
+   * The OCI spec. At create it is a draft (the containers record needs one); at start, devices,
+   * --group-add and the namespaces of other containers are resolved as they are now, as dockerd does.
+   */
+  private specFor(rec: ContainerRecord, mounts: SnapshotMount[], netns: string | null | undefined, atStart = false, linkEnv: readonly string[] = []): OciSpec {
+    const groupAdd = atStart ? (rec.HostConfig.GroupAdd ?? []) : [];
+    const user = resolveUser(rec.Config.User, readRootfsFile(mounts, '/etc/passwd')?.toString('utf8'), readRootfsFile(mounts, '/etc/group')?.toString('utf8'), groupAdd);
     return buildSpec({
+      ...(linkEnv.length ? { linkEnv } : {}),
+      ...(atStart ? { namespaces: planNamespaces(rec, (ref) => this.store.find(ref), (id) => shmPath(this.store.dir(id))), devices: containerDevices(rec.HostConfig) } : {}),
       container: rec,
       user,
       mounts: rec.Mounts,
@@ -271,7 +302,9 @@ export class ContainerManager {
     let taskCreated = false;
     let attached = false;
     try {
-      const att = await attacher.attach(rec);
+      // Legacy links work on the default bridge only; on `none` dockerd ignores them too.
+      const links = rec.HostConfig.NetworkMode === 'bridge' ? resolveLinks(rec, (ref) => this.store.find(ref), (id) => this.attachment(id)?.networks.bridge?.IPAddress || undefined) : { hosts: [], env: [] };
+      const att = await attacher.attach(rec, links.hosts.length ? { linkHosts: links.hosts } : {});
       attached = true;
       if (att.files) {
         rec.HostsPath = att.files.hostsPath;
@@ -282,7 +315,9 @@ export class ContainerManager {
       if (att.hostname && rec.HostConfig.NetworkMode.startsWith('container:')) rec.Config.Hostname = att.hostname;
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const rootfs = mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] }));
-      const spec = this.specFor(rec, rootfs, att.netns);
+      checkBindPropagation(rec.Mounts);
+      if (rec.HostConfig.IpcMode === 'shareable') await mountShm(this.store.dir(rec.ID), rec.HostConfig.ShmSize > 0 ? rec.HostConfig.ShmSize : DEFAULT_SHM_SIZE);
+      const spec = this.specFor(rec, rootfs, att.netns, true, links.env);
       await this.c.containers.update({ container: { id: rec.ID, spec: jsonAny(SPEC_TYPE_URL, spec) }, updateMask: { paths: ['spec'] } });
       this.specs.set(rec.ID, spec);
       const log = this.logUri(rec);
@@ -311,6 +346,7 @@ export class ContainerManager {
     } catch (err) {
       if (taskCreated) await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       if (attached) await attacher.detach(rec).catch((e: unknown) => this.log.warn(`network detach ${rec.ID}: ${String(e)}`));
+      await unmountShm(this.store.dir(rec.ID)).catch((e: unknown) => this.log.warn(`unmount shm ${rec.ID}: ${String(e)}`));
       this.pending.fail(rec.ID, err);
       const message = this.volumes.describeIn(err instanceof Error ? err.message : String(err));
       rec.State.Error = message;
@@ -349,6 +385,7 @@ export class ContainerManager {
         if (!isGrpcCode(err, Code.NOT_FOUND)) this.log.warn(`delete task ${id}: ${String(err)}`);
       }
       await this.attacher(rec).detach(rec).catch((e: unknown) => this.log.warn(`network detach ${id}: ${String(e)}`));
+      await unmountShm(this.store.dir(id)).catch((e: unknown) => this.log.warn(`unmount shm ${id}: ${String(e)}`));
       this.attachments.delete(id);
       const ranFor = exitedAt.getTime() - Date.parse(rec.State.StartedAt);
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: exitStatus, FinishedAt: exitedAt.toISOString(), OOMKilled: this.oom.has(id) };
@@ -517,6 +554,7 @@ export class ContainerManager {
       this.monitor.forget(rec.ID);
       await this.c.tasks.delete({ containerId: rec.ID }).catch(() => undefined);
       await this.attacher(rec).detach(rec).catch(() => undefined);
+      await unmountShm(this.store.dir(rec.ID));
       await this.c.containers.delete({ id: rec.ID }).catch((err: unknown) => {
         if (!isGrpcCode(err, Code.NOT_FOUND)) throw err;
       });

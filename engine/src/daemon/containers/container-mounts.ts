@@ -34,7 +34,7 @@ export function resolveMounts(planned: readonly PlannedMount[], imageVolumes: re
           if (!m.createHostPath) throw badRequest(`invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
           fs.mkdirSync(m.source, { recursive: true, mode: 0o755 });
         }
-        out.mounts.push({ Type: 'bind', Source: m.source, Destination: m.destination, Mode: m.mode, RW: m.rw, Propagation: m.propagation });
+        out.mounts.push({ Type: 'bind', Source: m.source, Destination: m.destination, Mode: m.mode, RW: m.rw, Propagation: m.propagation, ...(m.nonRecursive ? { NonRecursive: true } : {}), ...(m.defaultedSlave ? { DefaultedSlave: true } : {}) });
       } else if (m.type === 'tmpfs') {
         out.mounts.push({ Type: 'tmpfs', Source: '', Destination: m.destination, Mode: m.mode, RW: m.rw, Propagation: '', ...(m.tmpfs ? { TmpfsOptions: m.tmpfs } : {}) });
       } else {

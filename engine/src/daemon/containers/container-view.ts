@@ -2,6 +2,8 @@
 import type { ContainerRecord } from '../state/container-record.js';
 import type { EndpointSettings, NetworkAttachment } from '../networking/network-attacher.js';
 import { dockerPortMap } from '../../network/index.js';
+import { hostConfigView } from './host-config-view.js';
+import { linksView } from './links.js';
 
 const NO_ENDPOINT: EndpointSettings = { NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, MacAddress: '' };
 
@@ -101,7 +103,8 @@ function mountsView(rec: ContainerRecord) {
   }));
 }
 
-export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undefined, execIds: string[], graphDriver: Record<string, string>) {
+/** `nameOf` gives another container's name (`/name`) by ID, for the links inspect shows. */
+export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undefined, execIds: string[], graphDriver: Record<string, string>, nameOf: (id: string) => string | undefined = () => undefined) {
   const st = rec.State;
   // Docker fills the top-level address fields from the default bridge's endpoint only.
   const bridge = net?.networks.bridge;
@@ -144,7 +147,7 @@ export function inspectView(rec: ContainerRecord, net: NetworkAttachment | undef
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: execIds.length ? execIds : null,
-    HostConfig: rec.HostConfig,
+    HostConfig: { ...hostConfigView(rec.HostConfig), Links: linksView(rec, nameOf) },
     GraphDriver: { Name: 'overlayfs', Data: graphDriver },
     Mounts: mountsView(rec),
     Config: rec.Config,

@@ -2,8 +2,11 @@
 // does it, before anything is created: every 400 is raised here.
 import { mergeHealthcheck, validateHealthcheck, type HealthConfig } from './healthcheck.js';
 import * as os from 'node:os';
-import { badRequest } from '../http/api-error.js';
+import { ApiError, badRequest } from '../http/api-error.js';
+import { blkioWeightSupported } from './blkio-weight.js';
 import type { ImageConfig } from '../images/image-types.js';
+import { checkDeviceMapping, parseCgroupRule } from '../../oci/devices.js';
+import { MASKED_PATHS, READONLY_PATHS } from '../../oci/spec-builder.js';
 import type { ContainerConfig, HostConfig, RestartPolicy } from '../state/container-record.js';
 
 const RESTART_NAMES = ['', 'no', 'always', 'on-failure', 'unless-stopped'];
@@ -41,7 +44,68 @@ export function mergeEnv(base: readonly string[], over: readonly string[]): stri
   return out;
 }
 
+function devicesOf(v: unknown): HostConfig['Devices'] {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v)) throw badRequest('invalid Devices: expected a list of device mappings');
+  return v.map(checkDeviceMapping);
+}
+
+const NAMESPACED_SYSCTLS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
+
+/** --sysctl: only what lives in the container's own namespaces (runc's rule; it refuses the rest at start). */
+function checkedSysctls(v: unknown, networkMode: string, ipcMode: unknown, utsMode: unknown): Record<string, string> | undefined {
+  const map = record(v, 'Sysctls');
+  for (const [k, val] of Object.entries(map)) {
+    if (typeof val !== 'string') throw badRequest(`invalid Sysctls: the value of ${k} must be a string`);
+    const ipc = NAMESPACED_SYSCTLS.has(k) || k.startsWith('fs.mqueue.');
+    if (ipc && ipcMode === 'host') throw badRequest(`sysctl "${k}" not allowed in host IPC namespace`);
+    if (k.startsWith('net.') && (networkMode === 'host' || networkMode.startsWith('container:'))) throw badRequest(`sysctl "${k}" not allowed in host network namespace`);
+    if (k === 'kernel.domainname' || k === 'kernel.hostname') {
+      if (utsMode === 'host') throw badRequest(`sysctl "${k}" not allowed in host UTS namespace`);
+      continue;
+    }
+    if (!ipc && !k.startsWith('net.')) throw badRequest(`sysctl "${k}" is not in a separate kernel namespace`);
+  }
+  return Object.keys(map).length ? map : undefined;
+}
+
+function checkedRules(rules: string[] | null): string[] | null {
+  for (const r of rules ?? []) parseCgroupRule(r);
+  return rules;
+}
+
+/**
+ * The paths dockerd masks and makes read-only, as it stores them in HostConfig at create (none for
+ * --privileged, and what the request gave if it gave any).
+ */
+function procPaths(given: unknown, defaults: readonly string[], privileged: boolean, what: string): string[] | null {
+  if (given !== undefined && given !== null) return strings(given, what);
+  return privileged ? null : [...defaults];
+}
+
+/** Fields this engine does not implement: refused when set, never ignored (dockerd's words where it has them). */
+function refuseUnsupported(h: Record<string, unknown>): void {
+  const set = (k: string) => {
+    const v = h[k];
+    return v !== undefined && v !== null && v !== '' && v !== 0 && !(Array.isArray(v) && v.length === 0);
+  };
+  if (set('Runtime') && h.Runtime !== 'runc') throw badRequest(`Unknown runtime specified ${String(h.Runtime)}`);
+  if (set('Isolation') && h.Isolation !== 'default') throw new ApiError(500, `Invalid isolation: ${JSON.stringify(h.Isolation)} - linux only supports 'default'`);
+  if (set('UsernsMode') && h.UsernsMode !== 'host') throw badRequest(`user namespace remapping (UsernsMode ${String(h.UsernsMode)}) is not supported by this engine`);
+  if (set('CgroupnsMode') && h.CgroupnsMode !== 'host' && h.CgroupnsMode !== 'private') throw badRequest(`invalid cgroup namespace mode: ${String(h.CgroupnsMode)}`);
+  if (set('Cgroup')) throw badRequest(`joining another container's cgroup (Cgroup ${String(h.Cgroup)}) is not supported by this engine`);
+  if (set('VolumeDriver') && h.VolumeDriver !== 'local') throw badRequest(`volume driver ${String(h.VolumeDriver)} is not supported (only local)`);
+  if (set('DeviceRequests')) throw new ApiError(500, 'could not select device driver "" with capabilities: [[gpu]]');
+  for (const k of ['BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps', 'CpuRealtimePeriod', 'CpuRealtimeRuntime', 'KernelMemory', 'KernelMemoryTCP']) {
+    if (set(k)) throw badRequest(`${k} is not supported by this engine`);
+  }
+  for (const k of ['CpuCount', 'CpuPercent', 'IOMaximumIOps', 'IOMaximumBandwidth']) {
+    if (set(k)) throw badRequest(`${k} is a Windows-only setting`);
+  }
+}
+
 export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
+  refuseUnsupported(raw);
   const h = raw as Partial<HostConfig>;
   const rp = (h.RestartPolicy ?? { Name: '', MaximumRetryCount: 0 }) as RestartPolicy;
   if (!RESTART_NAMES.includes(rp.Name ?? '')) throw badRequest(`invalid restart policy '${String(rp.Name)}'`);
@@ -71,24 +135,41 @@ export function validateHostConfig(raw: Record<string, unknown>): HostConfig {
       if (b.HostPort && !/^\d{1,5}(-\d{1,5})?$/.test(b.HostPort)) throw badRequest(`invalid port specification: "${b.HostPort}" (for ${key})`);
     }
   }
+  const swappiness = h.MemorySwappiness === undefined || h.MemorySwappiness === null ? null : num(h.MemorySwappiness, 'MemorySwappiness');
+  if (swappiness !== null && swappiness !== -1 && (swappiness < 0 || swappiness > 100)) throw badRequest(`Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
+  // dockerd discards a weight the kernel cannot take (with a warning) before it checks the range.
+  const blkioWeight = blkioWeightSupported() ? num(h.BlkioWeight, 'BlkioWeight') : 0;
+  if (blkioWeight > 0 && (blkioWeight < 10 || blkioWeight > 1000)) throw badRequest('Range of blkio weight is from 10 to 1000');
+  if (typeof h.CpusetMems === 'string' && h.CpusetMems && !/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(h.CpusetMems)) throw badRequest(`Invalid value ${h.CpusetMems} for cpuset mems`);
+  const oomScoreAdj = num(h.OomScoreAdj, 'OomScoreAdj');
+  if (oomScoreAdj < -1000 || oomScoreAdj > 1000) throw badRequest(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   const shm = num(h.ShmSize, 'ShmSize');
   if (shm < 0) throw badRequest('SHM size can not be less than 0');
-  // Refused rather than accepted and ignored (the engine CLI has no --link flag; other clients may send it).
-  if (Array.isArray(h.Links) && h.Links.length) throw badRequest('legacy container links (--link) are not supported: put the containers on a user-defined network, where they find each other by name');
   const log = h.LogConfig ?? { Type: '', Config: {} };
   if (log.Type && log.Type !== 'json-file') throw badRequest(`logging driver ${log.Type} is not supported (only json-file)`);
   const ulimits = (h.Ulimits ?? []) as HostConfig['Ulimits'];
   return {
     ...(h as Record<string, unknown>),
     Binds: strings(h.Binds, 'Binds'),
+    Links: strings(h.Links, 'Links'),
+    GroupAdd: strings(h.GroupAdd, 'GroupAdd'),
+    Devices: devicesOf(h.Devices),
+    DeviceCgroupRules: checkedRules(strings(h.DeviceCgroupRules, 'DeviceCgroupRules')),
+    VolumesFrom: strings(h.VolumesFrom, 'VolumesFrom'),
     NetworkMode: h.NetworkMode || 'default',
     RestartPolicy: { Name: rp.Name ?? '', MaximumRetryCount: maxRetry },
     AutoRemove: autoRemove,
     CapAdd: strings(h.CapAdd, 'CapAdd'),
     CapDrop: strings(h.CapDrop, 'CapDrop'),
     Privileged: Boolean(h.Privileged),
+    Sysctls: checkedSysctls(h.Sysctls, String(h.NetworkMode || 'default'), h.IpcMode, h.UTSMode),
+    MaskedPaths: procPaths(h.MaskedPaths, MASKED_PATHS, Boolean(h.Privileged), 'MaskedPaths'),
+    ReadonlyPaths: procPaths(h.ReadonlyPaths, READONLY_PATHS, Boolean(h.Privileged), 'ReadonlyPaths'),
     ReadonlyRootfs: Boolean(h.ReadonlyRootfs),
     ShmSize: shm,
+    OomScoreAdj: oomScoreAdj,
+    MemorySwappiness: swappiness,
+    BlkioWeight: blkioWeight,
     Init: h.Init ?? null,
     LogConfig: { Type: 'json-file', Config: record(log.Config, 'LogConfig.Config') },
     Memory: memory,

@@ -113,7 +113,7 @@ export class ExecManager {
     if (cfg.User) {
       const { mounts } = await this.c.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: rec.ID });
       const m = mounts.map((x) => ({ type: x.type, source: x.source, options: [...x.options] }));
-      const u = resolveUser(cfg.User, readRootfsFile(m, '/etc/passwd')?.toString('utf8'), readRootfsFile(m, '/etc/group')?.toString('utf8'));
+      const u = resolveUser(cfg.User, readRootfsFile(m, '/etc/passwd')?.toString('utf8'), readRootfsFile(m, '/etc/group')?.toString('utf8'), rec.HostConfig.GroupAdd ?? []);
       user = { uid: u.uid, gid: u.gid, ...(u.additionalGids.length ? { additionalGids: u.additionalGids } : {}) };
     }
     const all = capabilitySet({ privileged: true, add: [], drop: [] });

@@ -49,6 +49,15 @@ export class HttpContext {
     return n;
   }
 
+  /** A required integer parameter read as Go's strconv.Atoi reads it (dockerd's resize), with its messages. */
+  atoi(name: string): number {
+    const v = this.query.get(name) ?? '';
+    if (!/^[+-]?[0-9]+$/.test(v)) throw badRequest(`strconv.Atoi: parsing ${JSON.stringify(v)}: invalid syntax`);
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw badRequest(`strconv.Atoi: parsing ${JSON.stringify(v)}: value out of range`);
+    return n;
+  }
+
   /** `filters` as Docker encodes them: {"key": ["v", …]} or the older {"key": {"v": true}}. */
   filters(): Map<string, string[]> {
     const raw = this.query.get('filters');
@@ -75,6 +84,13 @@ export class HttpContext {
 
   async json(): Promise<Record<string, unknown>> {
     return asObject(parseJson(await this.body()));
+  }
+
+  /** A JSON object body that must be there, as dockerd's ReadJSON wants it (volume and network create). */
+  async requiredJson(): Promise<Record<string, unknown>> {
+    const bytes = await this.body();
+    if (bytes.toString('utf8').trim() === '') throw badRequest('got EOF while reading request body');
+    return asObject(parseJson(bytes));
   }
 
   /** The request body as a stream (image load); only for plain requests. */

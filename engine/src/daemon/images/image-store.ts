@@ -2,8 +2,8 @@
 // and, from the content store, the manifest and config of the host's platform. An image's ID is its
 // config digest, as in Docker; names that share a config are one image with several tags.
 import { Code, isGrpcCode } from '@stack/proto';
-import { familiarName, normalize, formatReference, ReferenceError, repository, parseReference } from '../../common/reference.js';
-import { badRequest, noSuchImage, notFound } from '../http/api-error.js';
+import { checkTag, familiarName, familiarRepository, normalize, formatReference, ReferenceError, repository, parseReference, type Reference } from '../../common/reference.js';
+import { badRequest, noSuchImage, notFound, serverError } from '../http/api-error.js';
 import type { Containerd } from '../containerd/client.js';
 import { chainId } from './chain-id.js';
 import { INDEX_TYPES, type Descriptor, type ImageConfig, type Index, type Manifest } from './image-types.js';
@@ -264,15 +264,22 @@ export class ImageStore {
   }
 }
 
-/** Checks a user's new name for an image; the stored form. */
+/**
+ * Checks a user's new name for an image (tag, commit, import) as dockerd does; the stored form. A
+ * refused name is a ReferenceError (dockerd's messages; the caller picks the status it answers with).
+ */
 export function parseNewName(repo: string, tag: string | undefined): string {
+  let r: Reference;
   try {
-    const r = parseReference(tag ? `${repo}:${tag}` : repo);
-    if (r.digest) throw badRequest('refusing to create a tag with a digest reference');
-    return formatReference(normalize(tag ? `${repo}:${tag}` : repo));
+    r = parseReference(repo);
+    if (tag) checkTag(tag);
   } catch (err) {
-    if (err instanceof ReferenceError) throw badRequest(err.message);
+    // dockerd answers a name its parser refuses here with a 500.
+    if (err instanceof ReferenceError) throw serverError(err.message);
     throw err;
   }
+  if (r.digest) throw badRequest('refusing to create a tag with a digest reference');
+  // `sha256` as a repository would read as an image ID (sha256:…).
+  if (familiarRepository(r) === 'sha256') throw badRequest('refusing to create an ambiguous tag using digest algorithm as name');
+  return formatReference({ ...r, tag: tag || r.tag || 'latest' });
 }
-

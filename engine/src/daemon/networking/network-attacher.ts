@@ -34,12 +34,17 @@ export interface NetworkAttachment {
   ports?: PublishedPort[];
 }
 
+export interface AttachExtras {
+  linkHosts?: ReadonlyArray<{ ip: string; names: string[] }>;
+}
+
 export interface NetworkAttacher {
   /** Whether this attacher serves a --network mode. */
   handles(mode: string): boolean;
   /** Checks a mode at create time (unknown networks are a 404 there, not at start). */
   validate(container: ContainerRecord): void | Promise<void>;
-  attach(container: ContainerRecord): Promise<NetworkAttachment>;
+  /** `extra.linkHosts`: legacy links' /etc/hosts entries for this start (default bridge only). */
+  attach(container: ContainerRecord, extra?: AttachExtras): Promise<NetworkAttachment>;
   /** Undoes attach; must succeed when called twice or after a crash (no leaks). */
   detach(container: ContainerRecord): Promise<void>;
   /** After a daemon restart: what a running container is attached to (no new wiring). */

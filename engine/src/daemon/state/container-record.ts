@@ -41,7 +41,7 @@ export interface MountSpec {
   Source?: string;
   Target: string;
   ReadOnly?: boolean;
-  BindOptions?: { Propagation?: string };
+  BindOptions?: { Propagation?: string; NonRecursive?: boolean };
   VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string> };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
@@ -60,6 +60,20 @@ export interface HostConfig {
   RestartPolicy: RestartPolicy;
   AutoRemove: boolean;
   VolumesFrom?: string[] | null;
+  Links?: string[] | null;
+  GroupAdd?: string[] | null;
+  OomScoreAdj?: number;
+  MemorySwappiness?: number | null;
+  BlkioWeight?: number;
+  CpusetMems?: string;
+  CgroupnsMode?: string;
+  Devices?: Array<{ PathOnHost: string; PathInContainer: string; CgroupPermissions: string }> | null;
+  DeviceCgroupRules?: string[] | null;
+  IpcMode?: string;
+  PidMode?: string;
+  UTSMode?: string;
+  MaskedPaths?: string[] | null;
+  ReadonlyPaths?: string[] | null;
   CapAdd: string[] | null;
   CapDrop: string[] | null;
   Dns?: string[];
@@ -116,6 +130,10 @@ export interface MountPoint {
   /** Engine-internal: a volume created for this container (an image VOLUME or -v /path). */
   Anonymous?: boolean;
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+  /** Engine-internal: a bind without its submounts (--mount bind-nonrecursive). */
+  NonRecursive?: boolean;
+  /** Engine-internal: rslave given by default to a bind of the daemon's root, not by the user. */
+  DefaultedSlave?: boolean;
 }
 
 /** One network's settings asked for at create or connect (--network-alias, --ip). */

@@ -7,6 +7,8 @@ import { badRequest, conflict, notFound } from '../http/api-error.js';
 import { readJsonFile, writeFileAtomic } from '../../common/atomic-file.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** A volume's name is a directory name under the data root: no longer than the file system allows. */
+const MAX_NAME = 255;
 
 export interface VolumeMeta {
   Name: string;
@@ -55,7 +57,7 @@ export class VolumeStore {
   }
 
   find(name: string): Volume | undefined {
-    if (!NAME.test(name)) return undefined;
+    if (!NAME.test(name) || name.length > MAX_NAME) return undefined;
     const meta = readJsonFile<VolumeMeta>(this.metaFile(name));
     return meta ? this.view(meta) : undefined;
   }
@@ -70,6 +72,8 @@ export class VolumeStore {
   create(opts: { name?: string; labels?: Record<string, string>; options?: Record<string, string>; anonymous?: boolean }): { volume: Volume; created: boolean } {
     const name = opts.name || randomBytes(32).toString('hex');
     if (!NAME.test(name)) throw badRequest(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
+    // dockerd answers this with a 500 carrying the host path; a 400 that names the limit says more.
+    if (name.length > MAX_NAME) throw badRequest(`create ${name.slice(0, 32)}…: volume name is ${name.length} characters long, at most ${MAX_NAME} are allowed`);
     const existing = this.find(name);
     if (existing) return { volume: existing, created: false };
     for (const k of Object.keys(opts.options ?? {})) {

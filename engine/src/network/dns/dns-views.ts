@@ -1,5 +1,6 @@
 // What a container can resolve, from the state: for each user-defined network it is on (in
-// attach order), the attached containers there under their name, aliases and short id.
+// attach order), the attached containers there under their name, aliases, short id and hostname
+// (dockerd's embedded DNS answers a container's --hostname too, its own and its peers').
 import { shortId } from '../names.js';
 import type { NetworkStateData } from '../state/records.js';
 import type { DnsNetworkView } from './dns-answer.js';
@@ -16,7 +17,7 @@ export function dnsViews(state: NetworkStateData, containerId: string): DnsNetwo
       if (other.status !== 'ready') continue;
       for (const oe of other.endpoints) {
         if (oe.networkId !== net.id || oe.pending) continue;
-        const names = [other.name, ...oe.aliases, shortId(other.containerId)].filter(Boolean).map((n) => n.toLowerCase());
+        const names = [...new Set([other.name, ...oe.aliases, shortId(other.containerId), other.hostname].filter(Boolean).map((n) => n.toLowerCase()))];
         peers.push({ names, ip: oe.ip });
       }
     }
