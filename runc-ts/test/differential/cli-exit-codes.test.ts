@@ -64,7 +64,7 @@ describeDifferential('exit codes, runc vs runc-ts', () => {
       const r = both(ids, ['exec', ...detach, '--pid-file', BAD_PID_FILE, 'ID', 'sh', '-c', 'echo ran; sleep 30']);
       expect(r.ref.code).toBe(255);
       expect(r.ours.code).toBe(255);
-      expect(r.ours.stdout).toBe(r.ref.stdout);
+      // Whether "ran" is printed before the process is killed is a race in both tools.
     }
     expect(count('ours')).toBe(before.ours);
     expect(count('ref')).toBe(before.ref);
