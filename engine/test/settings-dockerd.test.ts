@@ -239,7 +239,8 @@ test("inspect's Links: /CHILD:/PARENT/ALIAS, following a rename of the linked co
     await request(x.socket, 'POST', '/containers/create?name=lchild', create({}, { Cmd: ['sleep', '100'] }));
     const par = await request(x.socket, 'POST', '/containers/create?name=lpar', create({ Links: ['lchild:al', 'lchild'] }));
     expect(par.status).toBe(201);
-    const links = async () => JSON.stringify((JSON.parse((await request(x.socket, 'GET', '/containers/lpar/json')).body) as { HostConfig: { Links: unknown } }).HostConfig.Links);
+    // Sorted: dockerd lists links from a Go map, in no fixed order.
+    const links = async () => JSON.stringify((JSON.parse((await request(x.socket, 'GET', '/containers/lpar/json')).body) as { HostConfig: { Links: string[] } }).HostConfig.Links.sort());
     out.push(await links());
     await request(x.socket, 'POST', '/containers/lchild/rename?name=lchild2');
     out.push(await links());
