@@ -95,17 +95,19 @@ export async function build(e: Engine, ctx: BuildContext, o: BuildOptions, out: 
     for (const stage of stages) {
       header(stage.from);
       const base = await resolveFrom(e, stage, stages, results, meta, plan.escape, o, out);
-      if (base) out.stream(` ---> ${shortId(base.id)}\n`);
-      else out.stream(' ---> \n');
       const config: ImageConfig = base ? structuredClone(base.config) : scratchConfig();
       const run: ImageRunConfig = (config.config ??= {});
       if (!(run.Env ?? []).some((v) => v.startsWith('PATH='))) run.Env = [...(run.Env ?? []), DEFAULT_PATH];
       const runner = new StageRunner(e, ctx, cache, lease, o, out, plan.escape, { image: base, config, meta, consumed, stageResults: results, stageNames: stages.map((s) => s.name) });
       const triggers = base?.config.config?.OnBuild ?? [];
       if (triggers.length) await runner.onBuildTriggers(triggers);
+      // As dockerd: each step (FROM after its triggers) ends with the image it leaves, empty for scratch.
+      const done = () => out.stream(` ---> ${shortId(runner.current()?.id ?? '')}\n`);
+      done();
       for (const s of stage.steps) {
         header(s);
         await runner.dispatch(s);
+        done();
       }
       const result = runner.current();
       if (!result) throw new BuildFailure('No image was generated. Is your Dockerfile empty?');

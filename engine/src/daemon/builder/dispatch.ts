@@ -9,8 +9,7 @@ import type { Engine } from '../engine.js';
 import { parseGoDuration } from '../../common/go-duration.js';
 import { applyChanges } from '../images/config-changes.js';
 import type { ImageConfig, ImageRunConfig } from '../images/image-types.js';
-import { diffLayer, leaseContext, mediaOf, unpackLayer, writeImage, type Layer } from '../images/layer-commit.js';
-import { shortId } from '../images/progress-messages.js';
+import { diffLayer, leaseContext, mediaOf, unpackLayer, writeImage, type Layer, type ParentImage } from '../images/layer-commit.js';
 import { parseSignal } from '../containers/signals.js';
 import { resolveUser } from '../../oci/user.js';
 import { cacheKey, type BuildCache, type BuiltImage } from './build-cache.js';
@@ -19,7 +18,7 @@ import { BuildStepError, checksumSources, copySources, extractArchive, archiveKi
 import { toCommand, type Command, type Step } from './dockerfile/instructions.js';
 import { parseDockerfile } from './dockerfile/parse.js';
 import { expandWord, ShellWordError } from './dockerfile/shell-words.js';
-import { goList, goQuoteList, healthcheckComment, nopComment, nopInline, runCreatedBy, type HealthConfig } from './history-text.js';
+import { goList, goQuoteList, healthcheckComment, nopInline, runCreatedBy, type HealthConfig } from './history-text.js';
 import { createRunContainer, dropRuntimeMountPoints, runToExit } from './run-step.js';
 import { withMounted } from './snapshot-mount.js';
 
@@ -154,7 +153,7 @@ export class StageRunner {
           this.args.set(a.name, given ?? dflt ?? this.init.meta.get(a.name));
           parts.push(dflt === undefined ? a.name : `${a.name}=${dflt}`);
         }
-        return this.commitConfig(nopComment(this.shell, `ARG ${parts.join(' ')}`));
+        return this.commitConfig(`ARG ${parts.join(' ')}`);
       }
       case 'env': {
         const env = [...(this.run.Env ?? [])];
@@ -168,7 +167,7 @@ export class StageRunner {
           shown.push(`${k}=${v}`);
         }
         this.run.Env = env;
-        return this.commitConfig(nopComment(this.shell, `ENV ${shown.join(' ')}`));
+        return this.commitConfig(`ENV ${shown.join(' ')}`);
       }
       case 'label': {
         const labels = { ...(this.run.Labels ?? {}) };
@@ -180,7 +179,7 @@ export class StageRunner {
           shown.push(`${k}=${v}`);
         }
         this.run.Labels = labels;
-        return this.commitConfig(nopComment(this.shell, `LABEL ${shown.join(' ')}`));
+        return this.commitConfig(`LABEL ${shown.join(' ')}`);
       }
       case 'cmd':
       case 'entrypoint': {
@@ -192,16 +191,16 @@ export class StageRunner {
           this.run.Entrypoint = args;
           if (!this.cmdSet) this.run.Cmd = null;
         }
-        return this.commitConfig(nopComment(this.shell, `${c.kind.toUpperCase()} ${goQuoteList(args)}`));
+        return this.commitConfig(`${c.kind.toUpperCase()} ${goQuoteList(args)}`);
       }
       case 'shell':
         this.shell = c.shell;
         (this.run as { Shell?: string[] }).Shell = c.shell;
-        return this.commitConfig(nopComment(this.shell, `SHELL ${goList(c.shell)}`));
+        return this.commitConfig(`SHELL ${goList(c.shell)}`);
       case 'user': {
         const u = this.x(c.value, s);
         this.run.User = u;
-        return this.commitConfig(nopComment(this.shell, `USER ${u}`));
+        return this.commitConfig(`USER ${u}`);
       }
       case 'stopsignal': {
         const sig = this.x(c.value, s);
@@ -211,30 +210,31 @@ export class StageRunner {
           throw new BuildFailure(`Invalid signal: ${sig}`);
         }
         this.run.StopSignal = sig;
-        return this.commitConfig(nopComment(this.shell, `STOPSIGNAL ${sig}`));
+        return this.commitConfig(`STOPSIGNAL ${sig}`);
       }
       case 'expose': {
-        const ports = c.values.map((p) => this.x(p, s)).filter(Boolean);
+        // dockerd records the ports sorted as strings.
+        const ports = c.values.map((p) => this.x(p, s)).filter(Boolean).sort();
         try {
           Object.assign(this.run, applyChanges(this.run, [`EXPOSE ${ports.join(' ')}`]));
         } catch (err) {
           throw new BuildFailure((err as Error).message);
         }
-        return this.commitConfig(nopComment(this.shell, `EXPOSE ${ports.join(' ')}`));
+        return this.commitConfig(`EXPOSE ${ports.join(' ')}`);
       }
       case 'volume': {
         const vols = c.values.map((v) => this.x(v, s));
         if (vols.some((v) => v.trim() === '')) throw new BuildFailure('VOLUME specified can not be an empty string');
         this.run.Volumes = { ...(this.run.Volumes ?? {}), ...Object.fromEntries(vols.map((v) => [v, {}])) };
-        return this.commitConfig(nopComment(this.shell, `VOLUME ${goList(vols)}`));
+        return this.commitConfig(`VOLUME ${goList(vols)}`);
       }
       case 'onbuild': {
         this.run.OnBuild = [...(this.run.OnBuild ?? []), c.expression];
-        return this.commitConfig(nopComment(this.shell, `ONBUILD ${c.expression}`));
+        return this.commitConfig(`ONBUILD ${c.expression}`);
       }
       case 'maintainer':
         this.config.author = c.value;
-        return this.commitConfig(nopComment(this.shell, `MAINTAINER ${c.value}`));
+        return this.commitConfig(`MAINTAINER ${c.value}`);
       case 'healthcheck': {
         const h: HealthConfig = { Test: c.test ?? ['NONE'] };
         const dur = (v: string | undefined, what: string, min: number) => {
@@ -258,16 +258,23 @@ export class StageRunner {
           }
         }
         this.run.Healthcheck = h;
-        return this.commitConfig(nopComment(this.shell, healthcheckComment({ Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0, ...h })));
+        return this.commitConfig(healthcheckComment({ Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0, ...h }));
       }
       case 'workdir': {
         const dir = this.x(c.value, s);
         const abs = path.posix.isAbsolute(dir) ? path.posix.normalize(dir) : path.posix.join(this.run.WorkingDir || '/', dir);
         this.run.WorkingDir = abs;
-        const createdBy = nopInline(this.shell, `WORKDIR ${abs}`);
-        return this.commitFiles(createdBy, '', async (root) => {
-          mkdirInRoot(root, abs, { uid: 0, gid: 0 });
-        });
+        // As dockerd: the directory is made in a step container, whose changes are committed.
+        const cmd = [...this.shell, `#(nop) WORKDIR ${abs}`];
+        return this.cached(cmd.join(' '), '', () =>
+          this.inStepContainer(cmd, async (id) => {
+            const { mounts } = await this.e.containerd.snapshots.mounts({ snapshotter: SNAPSHOTTER, key: id });
+            await withMounted(mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] })), this.o.workDir, async (root) => {
+              mkdirInRoot(root, abs, { uid: 0, gid: 0 });
+            });
+            return this.layerFrom(id);
+          }),
+        );
       }
       case 'run':
         return this.runStep(c.form);
@@ -279,19 +286,22 @@ export class StageRunner {
 
   // ---- images -----------------------------------------------------------------------------------
 
-  /** The image that results from this step: found in the cache, or made by `make`. */
-  private async cached(createdBy: string, extra: string, make: () => Promise<{ layer: Layer | undefined; container?: string }>): Promise<void> {
+  /**
+   * The image that results from this step: found in the cache (" ---> Using cache"), or made by
+   * `make` and recorded there. The caller prints the resulting ID.
+   */
+  private async cached(createdBy: string, extra: string, make: () => Promise<Layer | undefined>): Promise<void> {
     const parentId = this.image?.id;
     const key = cacheKey(parentId, createdBy, `${extra}\n${JSON.stringify(this.run)}\n${this.config.author ?? ''}`);
     if (!this.o.noCache) {
       const hit = await this.cache.lookup(key);
       if (hit) {
-        this.out.stream(` ---> Using cache\n ---> ${shortId(hit.id)}\n`);
+        this.out.stream(' ---> Using cache\n');
         this.adopt(hit);
         return;
       }
     }
-    const { layer } = await make();
+    const layer = await make();
     const created = new Date().toISOString();
     const diffIds = [...this.config.rootfs.diff_ids, ...(layer ? [layer.diffId] : [])];
     const config: ImageConfig = {
@@ -301,12 +311,15 @@ export class StageRunner {
       rootfs: { type: 'layers', diff_ids: diffIds },
       history: [...(this.config.history ?? []), { created, created_by: createdBy, ...(layer ? {} : { empty_layer: true }) }],
     };
-    const parent = this.image ? { manifest: this.image.manifestBody, config: this.image.config, chainId: this.image.chainId } : undefined;
+    const parent = this.parent();
     const written = await writeImage(this.e.containerd, parent, layer, config, this.lease, mediaOf(parent));
     const built: BuiltImage = { id: written.id, manifest: written.manifest, manifestBody: written.manifestBody, config, chainId: written.chainId };
     await this.cache.store(key, built);
-    this.out.stream(` ---> ${shortId(built.id)}\n`);
     this.adopt(built);
+  }
+
+  private parent(): ParentImage | undefined {
+    return this.image ? { manifest: this.image.manifestBody, config: this.image.config, chainId: this.image.chainId } : undefined;
   }
 
   private adopt(img: BuiltImage): void {
@@ -316,11 +329,46 @@ export class StageRunner {
     this.config.config = run;
   }
 
-  private commitConfig(createdBy: string): Promise<void> {
-    return this.cached(createdBy, '', async () => ({ layer: undefined }));
+  /**
+   * A step that runs nothing: as dockerd, a container is made for it (never started) and committed,
+   * which changes no file, so only the config and history move on.
+   */
+  private commitConfig(comment: string): Promise<void> {
+    const cmd = [...this.shell, '#(nop) ', comment];
+    return this.cached(cmd.join(' '), '', () => this.inStepContainer(cmd, async () => undefined));
   }
 
-  /** A layer from what `work` does in a fresh snapshot over the current image (WORKDIR, COPY, ADD). */
+  /** An image with no layers and no history: what a container needs under steps of a `FROM scratch` stage. */
+  private async scratchImage(): Promise<string> {
+    const key = cacheKey(undefined, '(scratch)');
+    const hit = await this.cache.lookup(key);
+    if (hit) return hit.id;
+    const config: ImageConfig = { architecture: this.config.architecture, os: this.config.os, config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+    const w = await writeImage(this.e.containerd, undefined, undefined, config, this.lease);
+    await this.cache.store(key, { id: w.id, manifest: w.manifest, manifestBody: w.manifestBody, config, chainId: undefined });
+    return w.id;
+  }
+
+  /** Runs `work` with a step container made from the current image; removes it (always on failure, with `rm` on success). */
+  private async inStepContainer(cmd: string[], work: (id: string) => Promise<Layer | undefined>, env: string[] = this.run.Env ?? []): Promise<Layer | undefined> {
+    const imageId = this.image?.id ?? (await this.scratchImage());
+    const id = await createRunContainer(this.e, { imageId, cmd, config: this.run, env, networkMode: this.o.networkMode });
+    this.out.stream(` ---> Running in ${id.slice(0, 12)}\n`);
+    let layer: Layer | undefined;
+    try {
+      layer = await work(id);
+    } catch (err) {
+      await this.e.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+      throw err;
+    }
+    if (this.o.rm) {
+      this.out.stream(`Removing intermediate container ${id.slice(0, 12)}\n`);
+      await this.e.containers.remove(id, { force: true, volumes: true });
+    }
+    return layer;
+  }
+
+  /** A layer from what `work` does in a fresh snapshot over the current image (COPY, ADD). */
   private commitFiles(createdBy: string, extra: string, work: (root: string) => Promise<void>): Promise<void> {
     return this.cached(createdBy, extra, async () => {
       const c = this.e.containerd;
@@ -329,7 +377,7 @@ export class StageRunner {
       const { mounts } = await c.snapshots.prepare({ snapshotter: SNAPSHOTTER, key, parent: parentChain ?? '', labels: {} }, leaseContext(this.lease));
       try {
         await withMounted(mounts.map((m) => ({ type: m.type, source: m.source, options: [...m.options] })), this.o.workDir, work);
-        return { layer: await this.layerFrom(key) };
+        return await this.layerFrom(key);
       } finally {
         await c.snapshots.remove({ snapshotter: SNAPSHOTTER, key }).catch(() => undefined);
       }
@@ -339,44 +387,30 @@ export class StageRunner {
   /** The snapshot's changes as a layer, unpacked as the next snapshot; none when nothing changed. */
   private async layerFrom(key: string): Promise<Layer | undefined> {
     const c = this.e.containerd;
-    const parent = this.image ? { manifest: this.image.manifestBody, config: this.image.config, chainId: this.image.chainId } : undefined;
-    const layer = await diffLayer(c, this.image?.chainId, key, mediaOf(parent).layer, this.lease);
+    const layer = await diffLayer(c, this.image?.chainId, key, mediaOf(this.parent()).layer, this.lease);
     if (layer.diffId === EMPTY_LAYER) return undefined;
     await unpackLayer(c, this.image?.chainId, [...this.config.rootfs.diff_ids, layer.diffId], layer, this.lease);
     return layer;
   }
 
-  /** RUN (and an empty base for it when the stage starts from scratch). */
+  /** RUN: the command in a step container; a non-zero exit fails the build with dockerd's message. */
   private async runStep(form: { json: string[] } | { shell: string }): Promise<void> {
     const cmd = 'json' in form ? form.json : [...this.shell, form.shell];
     const args = this.runArgs();
-    const createdBy = runCreatedBy(cmd, args);
     const builtins = [...this.o.buildArgs].filter(([k]) => !this.args.has(k) && BUILTIN_PROXY_ARGS.includes(k)).map(([k, v]) => `${k}=${v}`);
-    return this.cached(createdBy, '', async () => {
-      if (!this.image) await this.cached(nopComment(this.shell, '(scratch)'), 'scratch', async () => ({ layer: undefined }));
-      const id = await createRunContainer(this.e, { imageId: this.image!.id, cmd, config: this.run, env: [...(this.run.Env ?? []), ...args, ...builtins], networkMode: this.o.networkMode });
-      this.out.stream(` ---> Running in ${id.slice(0, 12)}\n`);
-      let removed = false;
-      const remove = async () => {
-        if (removed) return;
-        removed = true;
-        await this.e.containers.remove(id, { force: true, volumes: true });
-      };
-      try {
-        const code = await runToExit(this.e, id, (chunk) => this.out.stream(chunk.toString('utf8')));
-        if (code !== 0) throw new BuildFailure(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
-        await dropRuntimeMountPoints(this.e, id);
-        const layer = await this.layerFrom(id);
-        if (this.o.rm) {
-          this.out.stream(`Removing intermediate container ${id.slice(0, 12)}\n`);
-          await remove();
-        }
-        return { layer, container: id };
-      } catch (err) {
-        await remove().catch(() => undefined);
-        throw err;
-      }
-    });
+    const env = [...(this.run.Env ?? []), ...args, ...builtins];
+    return this.cached(runCreatedBy(cmd, args), '', () =>
+      this.inStepContainer(
+        cmd,
+        async (id) => {
+          const code = await runToExit(this.e, id, (chunk) => this.out.stream(chunk.toString('utf8')));
+          if (code !== 0) throw new BuildFailure(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
+          await dropRuntimeMountPoints(this.e, id);
+          return this.layerFrom(id);
+        },
+        env,
+      ),
+    );
   }
 
   // ---- COPY / ADD -------------------------------------------------------------------------------

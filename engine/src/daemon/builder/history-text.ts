@@ -33,11 +33,6 @@ function trimFloat(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(9)));
 }
 
-/** `/bin/sh -c #(nop)  ENV A=b`: the comment as its own argument after "#(nop) ", hence two spaces. */
-export function nopComment(shell: readonly string[], comment: string): string {
-  return [...shell, '#(nop) ', comment].join(' ');
-}
-
 /** `/bin/sh -c #(nop) WORKDIR /app`: the form WORKDIR, COPY and ADD use (one space). */
 export function nopInline(shell: readonly string[], comment: string): string {
   return [...shell, `#(nop) ${comment}`].join(' ');

@@ -86,4 +86,19 @@ export async function dropRuntimeMountPoints(e: Engine, id: string): Promise<voi
     // These directories were mounted over while the command ran, so it cannot have emptied them itself.
     else if (st.isDirectory() && fs.readdirSync(host).length === 0) fs.rmdirSync(host);
   }
+  // A directory copied up only to hold those (e.g. /etc) is dropped too when left empty with the
+  // lower one's owner and mode: the command changed nothing in it.
+  for (const p of ['/etc']) {
+    const host = path.join(dirs.upper, p);
+    const lower = dirs.lowers.map((l) => path.join(l, p)).find((l) => fs.existsSync(l));
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(host);
+    } catch {
+      continue;
+    }
+    if (!lower || !st.isDirectory() || fs.readdirSync(host).length !== 0) continue;
+    const lst = fs.lstatSync(lower);
+    if (lst.isDirectory() && lst.mode === st.mode && lst.uid === st.uid && lst.gid === st.gid) fs.rmdirSync(host);
+  }
 }
