@@ -3,6 +3,8 @@
 // (whiteouts, opaque dirs) checked in a container, the cache on a rebuild, a failing RUN, COPY/ADD
 // details (.dockerignore, --chown, globs, tar auto-extraction), and the build cache prune.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as tar from 'tar';
 import { startStack, type Stack } from './support/stack.js';
@@ -153,6 +155,49 @@ RUN test -f /opt/x/inner/file && test -f /etc/cfgs/one.cfg && test -f /etc/cfgs/
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect((await s.engine(['run', '--rm', '--network', 'none', 'add:v1', 'cat', '/opt/x/inner/file'])).stdout).toBe('in tar');
+});
+
+test('ADD of a URL downloads it (mode 0600, named from the URL); a URL it cannot fetch fails clearly', async () => {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/files/data.txt') res.writeHead(200, { 'Last-Modified': 'Wed, 21 Oct 2015 07:28:00 GMT' }).end('downloaded\n');
+    else res.writeHead(404, 'Not Found').end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await s.reachHostLoopback(port);
+    const dir = context('addurl', { Dockerfile: `FROM busybox\nADD http://127.0.0.1:${port}/files/data.txt /fetched/\n` });
+    const r = await s.engine(['build', '-t', 'addurl:v1', '--network', 'none', dir], { timeoutMs: 120_000 });
+    expect(r.stderr).toBe('');
+    const got = await s.engine(['run', '--rm', '--network', 'none', 'addurl:v1', 'sh', '-c', 'cat /fetched/data.txt; stat -c "%a %u %Y" /fetched/data.txt']);
+    expect(got.stdout).toBe(`downloaded\n600 0 ${Date.parse('2015-10-21T07:28:00Z') / 1000}\n`);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM busybox\nADD http://127.0.0.1:${port}/missing.txt /x\n`);
+    const missing = await s.engine(['build', '--network', 'none', dir], { timeoutMs: 60_000 });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`ADD failed: failed to GET http://127.0.0.1:${port}/missing.txt with status 404 Not Found\n`);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nADD http://127.0.0.1:2/none.txt /x\n');
+    const refused = await s.engine(['build', '--network', 'none', dir], { timeoutMs: 60_000 });
+    expect(refused.stderr).toMatch(/^ADD failed: failed to GET http:\/\/127\.0\.0\.1:2\/none\.txt: .*ECONNREFUSED/);
+  } finally {
+    server.close();
+  }
+});
+
+test('engine build: a Dockerfile on stdin, -f outside the context, --label, --iidfile', async () => {
+  const piped = await s.engine(['build', '-q', '--network', 'none', '-'], { input: 'FROM busybox\nRUN echo piped > /p\n', timeoutMs: 120_000 });
+  expect(piped.stderr).toBe('');
+  expect((await s.engine(['run', '--rm', '--network', 'none', piped.stdout.trim(), 'cat', '/p'])).stdout).toBe('piped\n');
+  const dir = context('outside-ctx', { 'data.txt': 'data\n' });
+  const df = path.join(ctxRoot, 'Elsewhere.Dockerfile');
+  fs.writeFileSync(df, 'FROM busybox\nCOPY data.txt /\n');
+  const iid = path.join(ctxRoot, 'iid');
+  const r = await s.engine(['build', '-f', df, '--label', 'a=b', '--label', 'c', '--iidfile', iid, '-t', 'outside:v1', '--network', 'none', dir], { timeoutMs: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain('Step 3/3 : LABEL "a"="b" "c"=""\n');
+  const id = fs.readFileSync(iid, 'utf8');
+  expect(id).toBe((await s.engine(['inspect', '--type', 'image', '-f', '{{.Id}}', 'outside:v1'])).stdout.trim());
+  expect((await s.engine(['inspect', '--type', 'image', '-f', '{{json .Config.Labels}}', 'outside:v1'])).stdout.trim()).toBe('{"a":"b","c":""}');
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'outside:v1', 'cat', '/data.txt'])).stdout).toBe('data\n');
 });
 
 test('the stock docker CLI (classic builder) builds through engined', async () => {

@@ -126,20 +126,22 @@ export const build: CommandModule<GlobalArgs, Args> = {
       if (a.progress === 'tty' && !process.stdout.isTTY) throw new Error('--progress=tty needs a terminal on stdout');
       let stream: NodeJS.ReadableStream;
       let dockerfile = a.file;
-      if (a.context === '-') {
-        if (a.file === '-') throw new Error('invalid argument: can\'t use stdin for both build context and dockerfile');
+      // yargs hands a lone `-` over as an empty string.
+      const contextArg = a.context || '-';
+      if (contextArg === '-') {
+        if (a.file === '-' || a.file === '') throw new Error('invalid argument: can\'t use stdin for both build context and dockerfile');
         stream = process.stdin;
-      } else if (a.file === '-') {
+      } else if (a.file === '-' || a.file === '') {
         // The Dockerfile from stdin, the context from the directory.
         const text = fs.readFileSync(0);
         const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'engine-build-'));
         fs.writeFileSync(path.join(tmp, 'Dockerfile'), text);
-        const t = contextTar(a.context, path.relative(a.context, path.join(tmp, 'Dockerfile')));
+        const t = contextTar(contextArg, path.relative(contextArg, path.join(tmp, 'Dockerfile')));
         t.stream.on('close', () => fs.rmSync(tmp, { recursive: true, force: true }));
         stream = t.stream;
         dockerfile = t.dockerfile;
       } else {
-        const t = contextTar(a.context, a.file);
+        const t = contextTar(contextArg, a.file);
         stream = t.stream;
         dockerfile = t.dockerfile;
       }

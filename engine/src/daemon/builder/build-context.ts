@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { DockerIgnore } from '../../common/dockerignore.js';
 import { badRequest } from '../http/api-error.js';
@@ -16,42 +16,28 @@ export interface BuildContext {
   remove(): void;
 }
 
-/** Reads at least `n` bytes (fewer at the end of the body) and puts them back. */
-async function peek(body: Readable, n: number): Promise<Buffer> {
+/** The body's first `n` bytes (fewer if it is shorter) and the whole body again as a stream. */
+async function peek(body: AsyncIterable<Buffer>, n: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
+  const it = body[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let have = 0;
-  for (;;) {
-    if (have >= n) break;
-    const chunk = body.read() as Buffer | null;
-    if (chunk) {
-      parts.push(chunk);
-      have += chunk.length;
-      continue;
+  let done = false;
+  while (have < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
     }
-    if (body.readableEnded) break;
-    const ended = await new Promise<boolean>((resolve, reject) => {
-      const done = (v: boolean) => () => {
-        body.off('readable', onReadable);
-        body.off('end', onEnd);
-        body.off('error', onError);
-        resolve(v);
-      };
-      const onReadable = done(false);
-      const onEnd = done(true);
-      const onError = (e: Error) => {
-        body.off('readable', onReadable);
-        body.off('end', onEnd);
-        reject(e);
-      };
-      body.once('readable', onReadable);
-      body.once('end', onEnd);
-      body.once('error', onError);
-    });
-    if (ended) break;
+    parts.push(r.value);
+    have += r.value.length;
   }
   const head = Buffer.concat(parts);
-  if (head.length) body.unshift(head);
-  return head;
+  const all = async function* () {
+    if (head.length) yield head;
+    if (done) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  };
+  return { head, all: all() };
 }
 
 /**
@@ -59,7 +45,7 @@ async function peek(body: Readable, n: number): Promise<Buffer> {
  * itself (`docker build - < Dockerfile`), as dockerd takes it.
  */
 async function unpack(body: Readable, dir: string, dockerfileName: string): Promise<void> {
-  const head = await peek(body, 512);
+  const { head, all } = await peek(body as AsyncIterable<Buffer>, 512);
   if (head.length === 0) return;
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const isTar = head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
@@ -68,7 +54,7 @@ async function unpack(body: Readable, dir: string, dockerfileName: string): Prom
   if (!gzip && !isTar) {
     const parts: Buffer[] = [];
     let size = 0;
-    for await (const c of body as AsyncIterable<Buffer>) {
+    for await (const c of all) {
       size += c.length;
       if (size > MAX_DOCKERFILE) throw badRequest('the Dockerfile sent as the build context is larger than 4 MiB');
       parts.push(c);
@@ -78,7 +64,7 @@ async function unpack(body: Readable, dir: string, dockerfileName: string): Prom
   }
   const x = tar.x({ cwd: dir, preserveOwner: true, strict: true });
   try {
-    await pipeline(body, x as unknown as NodeJS.WritableStream);
+    await pipeline(Readable.from(all), x as unknown as NodeJS.WritableStream);
   } catch (err) {
     throw badRequest(`the build context is not a valid tar archive: ${(err as Error).message}`);
   }

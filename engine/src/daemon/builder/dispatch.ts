@@ -20,6 +20,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { expandWord, ShellWordError } from './dockerfile/shell-words.js';
 import { goList, goQuoteList, healthcheckComment, nopInline, runCreatedBy, type HealthConfig } from './history-text.js';
 import { createRunContainer, dropRuntimeMountPoints, runToExit } from './run-step.js';
+import { download, isUrl } from './remote-source.js';
 import { withMounted } from './snapshot-mount.js';
 
 /** The diff ID of an empty tar (1024 zero bytes): a step that changed no file adds no layer. */
@@ -424,30 +425,37 @@ export class StageRunner {
       const trailing = dest.endsWith('/') || dest === '.';
       dest = path.posix.join(this.run.WorkingDir || '/', dest) + (trailing && !dest.endsWith('/') ? '/' : '');
     }
-    const urls = rawSources.filter((u) => /^https?:\/\//.test(u));
-    if (urls.length && c.kind === 'copy') throw new BuildFailure(`COPY does not take URLs: ${urls[0]} (use ADD)`);
-    if (urls.length) throw new BuildFailure(await this.fetchFailure(urls[0]!));
+    const urls = rawSources.filter(isUrl);
+    if (urls.length && c.kind === 'copy') throw new BuildFailure('source can\'t be a URL for COPY');
     const from = c.from === undefined ? undefined : this.x(c.from, s);
-    return this.withSourceRoot(from, async (src, fromId) => {
-      const sources = findSources(src, rawSources, instr);
-      const sum = checksumSources(sources, src.ignore);
-      const createdBy = nopInline(this.shell, `${instr} ${sum} in ${dest} `);
-      return this.commitFiles(createdBy, JSON.stringify([chown ?? '', fromId ?? '']), async (root) => {
-        const owner = chown === undefined ? { uid: 0, gid: 0 } : ownerIn(root, chown);
-        const plain: Source[] = [];
-        for (const src2 of sources) {
-          if (c.kind === 'add' && !src2.isDir && archiveKind(src2.host)) {
-            await extractArchive(root, src2.host, dest.endsWith('/') ? dest : `${dest}/`, owner);
-          } else plain.push(src2);
-        }
-        if (plain.length) copySources(root, plain, dest, owner, src.ignore, instr);
+    const downloads = path.join(this.o.workDir, `add-${randomBytes(6).toString('hex')}`);
+    try {
+      // URLs are fetched at every build, as dockerd does: what they hold decides the cache.
+      const remote: Source[] = [];
+      for (const u of urls) remote.push(await download(u, downloads));
+      const local = rawSources.filter((u) => !isUrl(u));
+      await this.withSourceRoot(from, async (src, fromId) => {
+        const sources = [...(local.length ? findSources(src, local, instr) : []), ...remote];
+        await this.copyInto(c, instr, sources, src, dest, chown, fromId, new Set(remote));
       });
-    });
+    } finally {
+      fs.rmSync(downloads, { recursive: true, force: true });
+    }
   }
 
-  /** ADD from a URL: the builder reaches no network itself, so it says so instead of fetching. */
-  private async fetchFailure(url: string): Promise<string> {
-    return `ADD ${url}: this builder does not download remote files; fetch it into the build context (or RUN wget/curl in the image) and ADD the local copy`;
+  /** The COPY/ADD layer: sources checksummed (the cache key), then copied, local archives unpacked for ADD. */
+  private copyInto(c: Command & { kind: 'copy' | 'add' }, instr: string, sources: Source[], src: SourceRoot, dest: string, chown: string | undefined, fromId: string | undefined, remote: ReadonlySet<Source>): Promise<void> {
+    const sum = checksumSources(sources, src.ignore);
+    const createdBy = nopInline(this.shell, `${instr} ${sum} in ${dest} `);
+    return this.commitFiles(createdBy, JSON.stringify([chown ?? '', fromId ?? '']), async (root) => {
+      const owner = chown === undefined ? { uid: 0, gid: 0 } : ownerIn(root, chown);
+      const plain: Source[] = [];
+      for (const one of sources) {
+        if (c.kind === 'add' && !one.isDir && !remote.has(one) && archiveKind(one.host)) await extractArchive(root, one.host, dest.endsWith('/') ? dest : `${dest}/`, owner);
+        else plain.push(one);
+      }
+      if (plain.length) copySources(root, plain, dest, owner, src.ignore, instr);
+    });
   }
 
   /** The context, or for --from a stage's or image's tree mounted read-only for the step. */
@@ -459,10 +467,10 @@ export class StageRunner {
     const stageIndex = byName >= 0 ? byName : byIndex;
     if (stageIndex >= 0) {
       img = this.init.stageResults[stageIndex];
-      if (!img) throw new BuildFailure(byIndex >= 0 && byName < 0 ? `invalid from flag value ${from}: refers to current build stage` : `invalid from flag value ${from}: refers to current build stage`);
+      if (!img) throw new BuildFailure(`invalid from flag value ${from}: refers to current build stage`);
     } else {
       const found = await this.e.images.find(from);
-      if (!found) throw new BuildFailure(`invalid from flag value ${from}: pull access denied or no such image (this builder does not pull images for COPY --from)`);
+      if (!found) throw new BuildFailure(`invalid from flag value ${from}: no such image here (engined's builder does not pull for COPY --from: pull it first)`);
       img = { id: found.id, manifest: found.records[0]!.target, manifestBody: found.manifest, config: found.config, chainId: found.chainId };
     }
     const what = `${from}`;
