@@ -139,10 +139,31 @@ test('Dockerfile errors name the line; unsupported syntax is refused clearly', a
   expect(missing.stderr).toMatch(/COPY failed: file not found in build context or excluded by \.dockerignore: stat nothere: file does not exist/);
 });
 
+test("a context symlink to a host file never copies the host's file", async () => {
+  const secret = path.join(s.dir, 'host-secret.txt');
+  fs.writeFileSync(secret, 'HOST SECRET\n');
+  const dir = context('symlink', { Dockerfile: 'FROM busybox\nCOPY *.lnk /x/\n', 'ok.txt': 'ok\n' });
+  fs.symlinkSync(secret, path.join(dir, 'secret.lnk'));
+  const glob = await s.engine(['build', '--network', 'none', dir], { timeoutMs: 60_000 });
+  expect(glob.code).toBe(1);
+  expect(glob.stderr).toBe('COPY failed: no source files were specified\n');
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPY secret.lnk /x\n');
+  const named = await s.engine(['build', '--network', 'none', dir], { timeoutMs: 60_000 });
+  expect(named.code).toBe(1);
+  expect(named.stderr).toMatch(/^COPY failed: file not found in build context/);
+  // A link that stays inside the context is followed, and the copy keeps the link's name.
+  fs.symlinkSync('ok.txt', path.join(dir, 'inside.lnk'));
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox\nCOPY inside.lnk /x/\n');
+  const inside = await s.engine(['build', '-t', 'symlink:v1', '--network', 'none', dir], { timeoutMs: 60_000 });
+  expect(inside.stderr).toBe('');
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'symlink:v1', 'cat', '/x/inside.lnk'])).stdout).toBe('ok\n');
+});
+
 test('ADD unpacks a local tar; COPY globs; ENV and ARG substitution', async () => {
   const dir = context('add', { Dockerfile: `FROM busybox
 ARG WHERE=/opt
 ENV DEST=\${WHERE}/x EMPTY=
+RUN mkdir -p /opt/x && ln -s / /opt/x/up
 ADD bundle.tar \${DEST}/
 COPY *.cfg \${EMPTY:-/etc/cfgs}/
 RUN test -f /opt/x/inner/file && test -f /etc/cfgs/one.cfg && test -f /etc/cfgs/two.cfg && test ! -e /etc/cfgs/three.txt
@@ -150,11 +171,19 @@ RUN test -f /opt/x/inner/file && test -f /etc/cfgs/one.cfg && test -f /etc/cfgs/
   const inner = path.join(ctxRoot, 'bundle-src');
   fs.mkdirSync(path.join(inner, 'inner'), { recursive: true });
   fs.writeFileSync(path.join(inner, 'inner', 'file'), 'in tar');
-  await tar.c({ cwd: inner, file: path.join(dir, 'bundle.tar'), portable: true }, ['inner']);
+  fs.symlinkSync('/etc/passwd', path.join(inner, 'inner', 'abs'));
+  // Through the image's own link /opt/x/up -> /: lands at the image's root, never the host's.
+  const marker = `pwned-by-add-${path.basename(ctxRoot)}`;
+  fs.mkdirSync(path.join(inner, 'up'));
+  fs.writeFileSync(path.join(inner, 'up', marker), 'x');
+  await tar.c({ cwd: inner, file: path.join(dir, 'bundle.tar'), portable: true }, ['inner', `up/${marker}`]);
   const r = await s.engine(['build', '-t', 'add:v1', '--network', 'none', dir], { timeoutMs: 120_000 });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect((await s.engine(['run', '--rm', '--network', 'none', 'add:v1', 'cat', '/opt/x/inner/file'])).stdout).toBe('in tar');
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'add:v1', 'readlink', '/opt/x/inner/abs'])).stdout).toBe('/etc/passwd\n');
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'add:v1', 'cat', `/${marker}`])).stdout).toBe('x');
+  expect(fs.existsSync(`/${marker}`)).toBe(false);
 });
 
 test('ADD of a URL downloads it (mode 0600, named from the URL); a URL it cannot fetch fails clearly', async () => {

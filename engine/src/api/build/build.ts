@@ -54,7 +54,7 @@ function jsonParam<T>(ctx: HttpContext, name: string, check: (v: unknown) => v i
 const isStringMap = (v: unknown): v is Record<string, string | null> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x === 'string');
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-export function buildOptions(ctx: HttpContext, e: Engine): BuildOptions & { dockerfile: string; quiet: boolean } {
+export function buildOptions(ctx: HttpContext, e: Engine, signal: AbortSignal): BuildOptions & { dockerfile: string; quiet: boolean } {
   for (const [k, flag] of Object.entries(UNSUPPORTED)) {
     const v = ctx.query.get(k);
     if (v !== null && !ZERO.has(v)) throw badRequest(`${flag} is not supported by engined's builder`);
@@ -88,6 +88,7 @@ export function buildOptions(ctx: HttpContext, e: Engine): BuildOptions & { dock
     networkMode,
     rm: rm || ctx.flag('forcerm'),
     workDir: path.join(e.config.dataRoot, 'tmp', 'build'),
+    signal,
     dockerfile: ctx.query.get('dockerfile') ?? '',
     quiet: ctx.flag('q'),
   };
@@ -95,9 +96,13 @@ export function buildOptions(ctx: HttpContext, e: Engine): BuildOptions & { dock
 
 export function register(r: Router, e: Engine): void {
   r.post('/build', async (ctx) => {
-    const o = buildOptions(ctx, e);
+    const gone = new AbortController();
+    const o = buildOptions(ctx, e, gone.signal);
     const context = await receiveContext(ctx.req, o.workDir, o.dockerfile);
     const res = ctx.stream(200, 'application/json');
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const send = (m: JsonMessage) => {
       if (!res.destroyed) res.write(`${JSON.stringify(m)}\n`);
     };

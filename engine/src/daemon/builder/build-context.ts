@@ -62,12 +62,18 @@ async function unpack(body: Readable, dir: string, dockerfileName: string): Prom
     fs.writeFileSync(path.join(dir, dockerfileName || 'Dockerfile'), Buffer.concat(parts), { mode: 0o600 });
     return;
   }
-  const x = tar.x({ cwd: dir, preserveOwner: true, strict: true });
+  // node-tar keeps every entry inside `dir` and never extracts through a symlink; an absolute link
+  // target loses its leading `/` (informational), which is all a link in a context can point at.
+  const problems: string[] = [];
+  const x = tar.x({ cwd: dir, preserveOwner: true, strict: false, onwarn: (code: string, message: string) => {
+    if (code !== 'TAR_ENTRY_INFO') problems.push(message);
+  } });
   try {
     await pipeline(Readable.from(all), x as unknown as NodeJS.WritableStream);
   } catch (err) {
     throw badRequest(`the build context is not a valid tar archive: ${(err as Error).message}`);
   }
+  if (problems.length) throw badRequest(`the build context is not a valid tar archive: ${problems[0]}`);
 }
 
 const MAX_DOCKERFILE = 4 * 1024 * 1024;

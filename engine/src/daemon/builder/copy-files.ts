@@ -1,11 +1,10 @@
 // COPY and ADD: sources found in the build context (or in another stage's or image's tree for
 // --from) with globbing, `.dockerignore` and no way out of their root; a checksum of what they hold
 // (the cache key); and the copy into the step's mounted tree, destination resolved as a chroot
-// would, new files owned by root or by --chown. ADD also unpacks local tar archives (plain or gzip).
+// would, new files owned by root or by --chown.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tar from 'tar';
 import { PathError, resolveInRoot } from '../../api/containers/archive-path.js';
 import type { DockerIgnore } from '../../common/dockerignore.js';
 
@@ -14,8 +13,10 @@ export class BuildStepError extends Error {}
 export interface Source {
   /** Host path of the source (its root already joined). */
   host: string;
-  /** Path relative to its root, slash-separated ('' for the root). */
+  /** Path relative to its root, slash-separated ('' for the root), symlinks resolved. */
   rel: string;
+  /** The name a file source gets in a destination directory: the last element as written. */
+  name?: string;
   isDir: boolean;
 }
 
@@ -67,23 +68,36 @@ export function findSources(src: SourceRoot, patterns: readonly string[], instr:
     if (GLOB.test(cleaned)) {
       const all: string[] = [];
       walk(src.root, '', src.ignore, all);
-      const hits = all.filter((r) => globMatch(cleaned, r));
-      for (const r of hits) out.push({ host: path.join(src.root, r), rel: r, isDir: fs.statSync(path.join(src.root, r)).isDirectory() });
+      for (const r of all.filter((x) => globMatch(cleaned, x))) {
+        const hit = inRoot(src, r);
+        if (hit) out.push(hit);
+      }
       continue;
     }
-    let resolved: string;
-    try {
-      resolved = resolveInRoot(src.root, `/${cleaned}`, true).slice(1);
-    } catch (err) {
-      if (err instanceof PathError) throw notFound(src, instr, p);
-      throw err;
-    }
-    const host = path.join(src.root, resolved);
-    if (!fs.existsSync(host) || (resolved !== '' && src.ignore?.ignores(resolved))) throw notFound(src, instr, p);
-    out.push({ host, rel: resolved, isDir: fs.statSync(host).isDirectory() });
+    const one = inRoot(src, cleaned);
+    if (!one) throw notFound(src, instr, p);
+    out.push(one);
   }
   if (out.length === 0) throw new BuildStepError(`${instr} failed: no source files were specified`);
   return out;
+}
+
+/**
+ * A source path with its symlinks followed inside the root (never to the host's files), or undefined
+ * when it does not exist or .dockerignore leaves it out.
+ */
+function inRoot(src: SourceRoot, rel: string): Source | undefined {
+  let resolved: string;
+  try {
+    resolved = resolveInRoot(src.root, `/${rel}`, true).slice(1);
+  } catch (err) {
+    if (err instanceof PathError) return undefined;
+    throw err;
+  }
+  const host = path.join(src.root, resolved);
+  const st = fs.lstatSync(host, { throwIfNoEntry: false });
+  if (!st || (resolved !== '' && src.ignore?.ignores(resolved))) return undefined;
+  return { host, rel: resolved, isDir: st.isDirectory(), name: path.posix.basename(rel) };
 }
 
 function notFound(src: SourceRoot, instr: string, p: string): BuildStepError {
@@ -192,7 +206,7 @@ export function copySources(root: string, sources: readonly Source[], dest: stri
       const intoDir = destIsDir || (fs.existsSync(host) && fs.statSync(host).isDirectory());
       if (intoDir) {
         mkdirInRoot(root, dest, owner);
-        base = path.posix.join(dest, path.posix.basename(s.rel || s.host));
+        base = path.posix.join(dest, s.name || path.posix.basename(s.rel || s.host));
       } else {
         mkdirInRoot(root, path.posix.dirname(dest), owner);
         base = dest;
@@ -203,29 +217,4 @@ export function copySources(root: string, sources: readonly Source[], dest: stri
       copyEntry(r ? path.join(s.host, r) : s.host, root, r ? path.posix.join(base, r) : base, owner, r === '');
     }
   }
-}
-
-/** ADD's test for a local archive it unpacks instead of copying: gzip, or a tar (ustar magic). */
-export function archiveKind(file: string): 'tar' | 'gzip' | 'bzip2' | 'xz' | undefined {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(512);
-    const n = fs.readSync(fd, head, 0, 512, 0);
-    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
-    if (n >= 3 && head.subarray(0, 3).toString('latin1') === 'BZh') return 'bzip2';
-    if (n >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-    if (n >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Unpacks a local archive into the container directory `dest` (owners as the archive says). */
-export async function extractArchive(root: string, file: string, dest: string, owner: Owner): Promise<void> {
-  const kind = archiveKind(file);
-  if (kind === 'bzip2' || kind === 'xz') throw new BuildStepError(`ADD: ${path.basename(file)} is ${kind}-compressed, which this builder cannot unpack: use a plain or gzip'd tar`);
-  const host = mkdirInRoot(root, dest, owner);
-  // node-tar refuses absolute and `..` names and never extracts through a symlink.
-  await tar.x({ file, cwd: host, preserveOwner: true, strict: true });
 }

@@ -14,7 +14,8 @@ import { parseSignal } from '../containers/signals.js';
 import { resolveUser } from '../../oci/user.js';
 import { cacheKey, type BuildCache, type BuiltImage } from './build-cache.js';
 import type { BuildContext } from './build-context.js';
-import { BuildStepError, checksumSources, copySources, extractArchive, archiveKind, findSources, mkdirInRoot, type Owner, type Source, type SourceRoot } from './copy-files.js';
+import { archiveKind, extractArchive } from './archive-extract.js';
+import { BuildStepError, checksumSources, copySources, findSources, mkdirInRoot, type Owner, type Source, type SourceRoot } from './copy-files.js';
 import { toCommand, type Command, type Step } from './dockerfile/instructions.js';
 import { parseDockerfile } from './dockerfile/parse.js';
 import { expandWord, ShellWordError } from './dockerfile/shell-words.js';
@@ -47,6 +48,8 @@ export interface BuildOptions {
   /** Remove intermediate containers after a successful step (dockerd's `rm`, on by default). */
   rm: boolean;
   workDir: string;
+  /** Aborted when the client goes away: the build stops (a running RUN is killed), as dockerd's does. */
+  signal: AbortSignal;
 }
 
 export interface BuildOutput {
@@ -133,6 +136,7 @@ export class StageRunner {
   }
 
   async dispatch(s: Step): Promise<void> {
+    if (this.o.signal.aborted) throw new BuildFailure('the build was cancelled: its client went away');
     try {
       await this.step(s.command, s);
     } catch (err) {
@@ -404,7 +408,8 @@ export class StageRunner {
       this.inStepContainer(
         cmd,
         async (id) => {
-          const code = await runToExit(this.e, id, (chunk) => this.out.stream(chunk.toString('utf8')));
+          const code = await runToExit(this.e, id, (chunk) => this.out.stream(chunk.toString('utf8')), this.o.signal);
+          if (this.o.signal.aborted) throw new BuildFailure('the build was cancelled: its client went away');
           if (code !== 0) throw new BuildFailure(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
           await dropRuntimeMountPoints(this.e, id);
           return this.layerFrom(id);

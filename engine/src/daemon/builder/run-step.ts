@@ -34,7 +34,7 @@ export async function createRunContainer(e: Engine, r: RunRequest): Promise<stri
 }
 
 /** Starts the container with its output going to `out`; the exit status. */
-export async function runToExit(e: Engine, id: string, out: (chunk: Buffer) => void): Promise<number> {
+export async function runToExit(e: Engine, id: string, out: (chunk: Buffer) => void, cancel: AbortSignal): Promise<number> {
   const abort = new AbortController();
   const attached = e.containers.attach(id, { stdin: false, stdout: true, stderr: true }, abort.signal);
   try {
@@ -46,6 +46,8 @@ export async function runToExit(e: Engine, id: string, out: (chunk: Buffer) => v
   }
   const a = await attached;
   let status: number | undefined;
+  const kill = () => void e.containers.kill(id, 'SIGKILL').catch(() => undefined);
+  cancel.addEventListener('abort', kill, { once: true });
   try {
     for (let r = await a.next(); !r.done; r = await a.next()) {
       const k = r.value.kind;
@@ -56,6 +58,7 @@ export async function runToExit(e: Engine, id: string, out: (chunk: Buffer) => v
       }
     }
   } finally {
+    cancel.removeEventListener('abort', kill);
     a.close();
   }
   const waited = await e.containers.wait(id, 'not-running');
