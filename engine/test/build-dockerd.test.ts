@@ -122,3 +122,33 @@ test('a failing RUN: the same output, message and exit code', async () => {
   expect(shape(ours.stdout)).toEqual(shape(ref.stdout));
   expect(ours.stderr.split('\n').filter((l) => !/DEPRECATED|BuildKit|buildx|Install the|docs.docker.com|^\s*$/.test(l))).toEqual(ref.stderr.split('\n').filter((l) => !/DEPRECATED|BuildKit|buildx|Install the|docs.docker.com|^\s*$/.test(l)));
 });
+
+test("whiteouts and opaque dirs: engined's layers, loaded into Debian's dockerd, give the same tree as its own build", async () => {
+  const d3 = fs.mkdtempSync(path.join(s.dir, 'ctx-'));
+  fs.writeFileSync(
+    path.join(d3, 'Dockerfile'),
+    `FROM busybox
+RUN mkdir -p /d/sub /keep /o && echo 1 > /d/sub/f && echo 2 > /d/g && echo k > /keep/k && echo x > /file && touch /o/a /o/b
+RUN rm -rf /d && mkdir -p /d/new && echo n > /d/new/n && rm /file && mkdir /file && rm /bin/ls && rm -rf /o && mkdir /o && touch /o/c
+RUN rm -rf /keep/* && echo z > /keep/z && ln -s /keep/z /link
+`,
+  );
+  expect((await s.docker(['build', '-t', 'wo:ours', '--network', 'none', d3], { timeoutMs: 180_000 })).code).toBe(0);
+  expect((await dockerd.docker(['build', '-t', 'wo:ref', '--network', 'none', d3], { timeoutMs: 180_000 })).code).toBe(0);
+  // Our image, moved to Debian's dockerd as docker save/load moves it: its layers unpacked there.
+  const archive = path.join(s.dir, 'wo.tar');
+  expect((await s.docker(['save', '-o', archive, 'wo:ours'])).code).toBe(0);
+  const loaded = await dockerd.docker(['load', '-i', archive]);
+  expect(loaded.stderr).toBe('');
+  // /.dockerenv is dockerd's init layer (engined has none: a documented difference), not the image.
+  const tree = 'find / -xdev -path /.dockerenv -prune -o \\( -path /proc -o -path /sys -o -path /dev -o -path /etc \\) -prune -o -print | sort; test -e /bin/ls && echo ls || echo no-ls; readlink /link';
+  const ref = await dockerd.docker(['run', '--rm', '--network', 'none', 'wo:ref', 'sh', '-c', tree]);
+  const oursThere = await dockerd.docker(['run', '--rm', '--network', 'none', 'wo:ours', 'sh', '-c', tree]);
+  const oursHere = await s.docker(['run', '--rm', '--network', 'none', 'wo:ours', 'sh', '-c', tree]);
+  expect(ref.code).toBe(0);
+  expect(oursThere.stdout).toBe(ref.stdout);
+  expect(oursHere.stdout).toBe(ref.stdout);
+  expect(ref.stdout).toContain('/o/c\n');
+  expect(ref.stdout).not.toContain('/o/a\n');
+  expect(ref.stdout).toContain('no-ls\n/keep/z\n');
+});
