@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as tar from 'tar';
+import { startRegistry } from '@stack/tools';
 import { startStack, type Stack } from './support/stack.js';
 
 jest.setTimeout(300_000);
@@ -79,6 +80,31 @@ test('a multi-stage Dockerfile builds with engine build, runs, and has docker-sh
   expect(cfg.Labels).toEqual({ 'org.example.stage': 'final' });
   // The ignored file never reached the daemon; nothing from the builder stage leaked into the final image.
   expect((await s.engine(['run', '--rm', '--network', 'none', 'multi:v1', 'ls', '/app'])).stdout).toBe('bin\ngreeting\njoined.txt\n');
+});
+
+test('the built image pushes to a registry and pulls back into a fresh data root with identical digests', async () => {
+  const registry = await startRegistry();
+  let fresh: Stack | undefined;
+  try {
+    const port = Number(new URL(`http://${registry.host}`).port);
+    await s.reachHostLoopback(port);
+    const name = `${registry.host}/team/multi:1`;
+    expect((await s.engine(['tag', 'multi:v1', name])).code).toBe(0);
+    const push = await s.engine(['push', name], { timeoutMs: 120_000 });
+    expect(push.stderr).toBe('');
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(push.stdout)?.[1];
+    expect(digest).toBeDefined();
+    const id = (await s.engine(['inspect', '--type', 'image', '-f', '{{.Id}}', 'multi:v1'])).stdout.trim();
+    fresh = await startStack({ loadBusybox: false });
+    await fresh.reachHostLoopback(port);
+    const pull = await fresh.engine(['pull', name], { timeoutMs: 120_000 });
+    expect(pull.stdout).toContain(`Digest: ${digest}`);
+    expect((await fresh.engine(['inspect', '--type', 'image', '-f', '{{.Id}}', name])).stdout.trim()).toBe(id);
+    expect((await fresh.engine(['run', '--rm', '--network', 'none', name])).stdout).toBe('A\nB\nhi from builder\n');
+  } finally {
+    await fresh?.cleanup();
+    await registry.stop();
+  }
 });
 
 test('a rebuild uses the cache for every step and gives the same image', async () => {
