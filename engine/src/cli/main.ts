@@ -64,8 +64,8 @@ const ARITY: ReadonlyMap<string, Arity> = new Map(
   ]),
 );
 
-/** The flags of the commands whose own arguments follow a positional (argv-split's concern). */
-const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
+/** The flags of the commands whose unknown flags are named as docker names them (yargs would take the next argument as their value and report a missing positional instead). */
+const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top, build].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
 
 /** The command line being parsed, for usage errors (set by main() at run time, never in the snapshot). */
 let commandLine: readonly string[] = [];
