@@ -144,6 +144,18 @@ RUN rm -rf /keep/* && echo z > /keep/z
   expect(diff.stdout).toBe(base.stdout);
 });
 
+test('RUN on the default (bridge) network sees its interface; its layer keeps only what it wrote', async () => {
+  const dir = context('bridge', { Dockerfile: 'FROM busybox\nRUN ip -o -4 addr show eth0 | grep -q inet && echo ok > /net-ok\n' });
+  const r = await s.engine(['build', '-t', 'bridge:v1', dir], { timeoutMs: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const hist = JSON.parse((await s.api('GET', '/images/bridge:v1/json')).body) as { RootFS: { Layers: string[] } };
+  expect(hist.RootFS.Layers).toHaveLength(2);
+  const tree = await s.engine(['run', '--rm', '--network', 'none', 'bridge:v1', 'sh', '-c', 'cat /net-ok; ls -a /etc | wc -l']);
+  const base = await s.engine(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls -a /etc | wc -l']);
+  expect(tree.stdout).toBe(`ok\n${base.stdout}`);
+});
+
 test('a failing RUN reports its output and exit code; its container is gone and nothing is tagged', async () => {
   const dir = context('failing', { Dockerfile: 'FROM busybox\nRUN echo before-failing && exit 3\n' });
   const before = (await s.engine(['ps', '-aq'])).stdout;
