@@ -2,11 +2,11 @@
 // step that makes an image (a layer for what changes files, the config only for the rest), found
 // again in the build cache when nothing it depends on changed. Output is dockerd's step stream.
 import type { Engine } from '../engine.js';
-import { familiarName, familiarRepository, normalize } from '../../common/reference.js';
 import type { ImageConfig, ImageRunConfig } from '../images/image-types.js';
 import { withLease } from '../images/layer-commit.js';
 import { HOST_ARCH, HOST_OS } from '../images/platform.js';
 import { shortId } from '../images/progress-messages.js';
+import { ensureImage } from './base-image.js';
 import { BuildCache, type BuiltImage } from './build-cache.js';
 import type { BuildContext } from './build-context.js';
 import { BUILTIN_PROXY_ARGS, StageRunner, type BuildOptions, type BuildOutput, BuildFailure } from './dispatch.js';
@@ -16,37 +16,10 @@ import { expandWord, ShellWordError } from './dockerfile/shell-words.js';
 
 export { BuildFailure, type BuildOptions, type BuildOutput } from './dispatch.js';
 
-
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function scratchConfig(): ImageConfig {
   return { architecture: HOST_ARCH, os: HOST_OS, config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
-}
-
-/** Finds a base image locally, or pulls it (always with `pull`). */
-async function baseImage(e: Engine, name: string, pull: boolean, out: BuildOutput): Promise<BuiltImage> {
-  let local = pull ? undefined : await e.images.find(name);
-  if (!local) {
-    const ref = normalize(name);
-    const stored = familiarName(`${ref.domain}/${ref.path}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`);
-    const full = `${ref.domain}/${ref.path}${ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`}`;
-    out.status({ status: `Pulling from ${familiarRepository(ref)}`, id: ref.tag ?? ref.digest ?? 'latest' });
-    try {
-      for await (const p of e.containerd.transfer.pull({ reference: full, snapshotter: 'overlayfs', plainHttp: e.config.insecureRegistries.includes(ref.domain), name: full })) void p;
-    } catch (err) {
-      const found = pull ? await e.images.find(name) : undefined;
-      if (!found) throw new BuildFailure(`pull access denied for ${familiarRepository(ref)}, repository does not exist or may require 'docker login': ${(err as Error).message}`);
-      out.status({ status: `Status: Image is up to date for ${stored}` });
-      return toBuilt(found);
-    }
-    out.status({ status: `Status: Downloaded newer image for ${stored}` });
-    local = await e.images.get(full);
-  }
-  return toBuilt(local);
-}
-
-function toBuilt(i: { id: string; manifestDigest: string; manifest: BuiltImage['manifestBody']; config: ImageConfig; chainId: string | undefined; records: Array<{ target: BuiltImage['manifest'] }> }): BuiltImage {
-  return { id: i.id, manifest: i.records[0]?.target ?? { mediaType: i.manifest.mediaType ?? '', digest: i.manifestDigest, size: 0 }, manifestBody: i.manifest, config: i.config, chainId: i.chainId };
 }
 
 export async function build(e: Engine, ctx: BuildContext, o: BuildOptions, out: BuildOutput): Promise<BuiltImage> {
@@ -144,7 +117,7 @@ async function resolveFrom(e: Engine, stage: Stage, stages: readonly Stage[], re
   const earlier = stages.findIndex((s) => s.index < stage.index && s.name === name.toLowerCase());
   if (earlier >= 0) return results[earlier];
   try {
-    return await baseImage(e, name, o.pull, out);
+    return await ensureImage(e, name, o.pull, out);
   } catch (err) {
     if (err instanceof BuildFailure) throw err;
     throw new BuildFailure((err as Error).message);

@@ -15,6 +15,8 @@ import { resolveUser } from '../../oci/user.js';
 import { cacheKey, type BuildCache, type BuiltImage } from './build-cache.js';
 import type { BuildContext } from './build-context.js';
 import { archiveKind, extractArchive } from './archive-extract.js';
+import { ensureImage } from './base-image.js';
+import { BuildFailure, type BuildOutput } from './build-failure.js';
 import { BuildStepError, checksumSources, copySources, findSources, mkdirInRoot, type Owner, type Source, type SourceRoot } from './copy-files.js';
 import { toCommand, type Command, type Step } from './dockerfile/instructions.js';
 import { parseDockerfile } from './dockerfile/parse.js';
@@ -24,17 +26,11 @@ import { createRunContainer, dropRuntimeMountPoints, runToExit } from './run-ste
 import { download, isUrl } from './remote-source.js';
 import { withMounted } from './snapshot-mount.js';
 
+export { BuildFailure, type BuildOutput } from './build-failure.js';
+
 /** The diff ID of an empty tar (1024 zero bytes): a step that changed no file adds no layer. */
 export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
 
-export class BuildFailure extends Error {
-  constructor(
-    message: string,
-    readonly code?: number,
-  ) {
-    super(message);
-  }
-}
 
 export interface BuildOptions {
   /** Stored names to tag the result with. */
@@ -52,10 +48,6 @@ export interface BuildOptions {
   signal: AbortSignal;
 }
 
-export interface BuildOutput {
-  stream(text: string): void;
-  status(m: { status: string; id?: string }): void;
-}
 
 interface StageInit {
   image: BuiltImage | undefined;
@@ -474,9 +466,7 @@ export class StageRunner {
       img = this.init.stageResults[stageIndex];
       if (!img) throw new BuildFailure(`invalid from flag value ${from}: refers to current build stage`);
     } else {
-      const found = await this.e.images.find(from);
-      if (!found) throw new BuildFailure(`invalid from flag value ${from}: no such image here (engined's builder does not pull for COPY --from: pull it first)`);
-      img = { id: found.id, manifest: found.records[0]!.target, manifestBody: found.manifest, config: found.config, chainId: found.chainId };
+      img = await ensureImage(this.e, from, false, this.out);
     }
     const what = `${from}`;
     if (!img.chainId) {
