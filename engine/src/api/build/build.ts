@@ -72,11 +72,8 @@ export function buildOptions(ctx: HttpContext, e: Engine, signal: AbortSignal): 
   }
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(jsonParam(ctx, 'labels', isStringMap) ?? {})) labels[k] = v ?? '';
-  let networkMode = ctx.query.get('networkmode') || 'default';
-  if (!['default', 'bridge', 'host', 'none'].includes(networkMode) && !networkMode.startsWith('container:')) {
-    // A user-defined network is fine if it exists: the container create checks it.
-    networkMode = networkMode.trim();
-  }
+  // Any mode a container takes (a user-defined network included): each step's container create checks it.
+  const networkMode = ctx.query.get('networkmode') || 'default';
   const rm = ctx.query.get('rm') === null ? true : ctx.flag('rm');
   return {
     tags,

@@ -123,7 +123,6 @@ export const build: CommandModule<GlobalArgs, Args> = {
     let code = 0;
     try {
       if (!['auto', 'plain', 'tty'].includes(a.progress)) throw new Error(`invalid --progress value ${JSON.stringify(a.progress)}: auto, plain or tty`);
-      if (a.progress === 'tty' && !process.stdout.isTTY) throw new Error('--progress=tty needs a terminal on stdout');
       let stream: NodeJS.ReadableStream;
       let dockerfile = a.file;
       // yargs hands a lone `-` over as an empty string.

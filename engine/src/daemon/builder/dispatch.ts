@@ -119,12 +119,13 @@ export class StageRunner {
 
   async onBuildTriggers(triggers: readonly string[]): Promise<void> {
     this.out.stream(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
+    // Cleared first, as dockerd does: the images the triggers make do not carry them on.
+    this.run.OnBuild = null;
     for (const t of triggers) {
       const raw = parseDockerfile(t).instructions[0];
       if (!raw) continue;
       await this.dispatch({ raw, command: toCommand(raw, this.escape) });
     }
-    this.run.OnBuild = null;
   }
 
   async dispatch(s: Step): Promise<void> {
