@@ -152,3 +152,27 @@ RUN rm -rf /keep/* && echo z > /keep/z && ln -s /keep/z /link
   expect(ref.stdout).not.toContain('/o/a\n');
   expect(ref.stdout).toContain('no-ls\n/keep/z\n');
 });
+
+test('bad Dockerfiles: the same error and exit code from both daemons', async () => {
+  const cases = [
+    'FROM busybox\nFROB x\n',
+    'FROM busybox\nCOPY nothere /x\n',
+    'FROM busybox\nCOPY *.none /x/\n',
+    'FROM busybox\nENV\n',
+    'FROM busybox\nSHELL /bin/sh -c\n',
+    'FROM busybox AS a\nFROM busybox AS a\n',
+    'RUN true\n',
+    'FROM busybox\nCOPY a b c\n',
+    'FROM busybox\nRUN exit 7\n',
+  ];
+  const clean = (t: string) => t.split('\n').filter((l) => l.trim() !== '' && !/DEPRECATED|BuildKit|buildx|Install the|docs\.docker\.com|^\s+(https?:|Install)/.test(l));
+  for (const df of cases) {
+    const d = fs.mkdtempSync(path.join(s.dir, 'bad-'));
+    fs.writeFileSync(path.join(d, 'Dockerfile'), df);
+    fs.writeFileSync(path.join(d, 'a'), 'a');
+    fs.writeFileSync(path.join(d, 'b'), 'b');
+    const ref = await dockerd.docker(['build', '--network', 'none', d], { timeoutMs: 60_000 });
+    const ours = await s.docker(['build', '--network', 'none', d], { timeoutMs: 60_000 });
+    expect({ df, code: ours.code, err: clean(ours.stderr) }).toEqual({ df, code: ref.code, err: clean(ref.stderr) });
+  }
+});

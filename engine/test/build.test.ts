@@ -170,7 +170,7 @@ test('a failing RUN reports its output and exit code; its container is gone and 
 test('Dockerfile errors name the line; unsupported syntax is refused clearly', async () => {
   const bad = await s.engine(['build', context('bad', { Dockerfile: 'FROM busybox\nFROB x\n' })]);
   expect(bad.code).toBe(1);
-  expect(bad.stderr).toBe('Dockerfile parse error line 2: unknown instruction: FROB\n');
+  expect(bad.stderr).toBe('Error response from daemon: dockerfile parse error line 2: unknown instruction: FROB\n');
   const mount = await s.engine(['build', context('mount', { Dockerfile: 'FROM busybox\nRUN --mount=type=cache,target=/c true\n' })]);
   expect(mount.stderr).toMatch(/line 2: RUN --mount needs BuildKit/);
   const missing = await s.engine(['build', context('missing', { Dockerfile: 'FROM busybox\nCOPY nothere /x\n' })]);

@@ -2,12 +2,13 @@
 // JSON-lines stream ({"stream"} step output, {"aux":{"ID"}}, {"errorDetail","error"} on failure).
 // Query parameters are dockerd's; those naming something this builder does not do (resource
 // limits, squash, remote contexts, BuildKit sessions) are refused rather than ignored.
+import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { familiarName } from '../../common/reference.js';
 import { build, BuildFailure, type BuildOptions } from '../../daemon/builder/builder.js';
 import { receiveContext } from '../../daemon/builder/build-context.js';
 import type { Engine } from '../../daemon/engine.js';
-import { badRequest } from '../../daemon/http/api-error.js';
+import { ApiError, badRequest } from '../../daemon/http/api-error.js';
 import type { HttpContext } from '../../daemon/http/context.js';
 import type { Router } from '../../daemon/http/router.js';
 import { parseNewName } from '../../daemon/images/image-store.js';
@@ -96,11 +97,15 @@ export function register(r: Router, e: Engine): void {
     const gone = new AbortController();
     const o = buildOptions(ctx, e, gone.signal);
     const context = await receiveContext(ctx.req, o.workDir, o.dockerfile);
-    const res = ctx.stream(200, 'application/json');
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    // A client that goes away cancels the build (its socket closes; the response may not have started).
+    const socket = ctx.req.socket;
+    const cancel = () => gone.abort();
+    socket.once('close', cancel);
+    // As dockerd, the answer starts with the first output: what fails before it (the Dockerfile's
+    // parse above all) is an HTTP error, what fails after is an errorDetail in the stream.
+    let res: ServerResponse | undefined;
     const send = (m: JsonMessage) => {
+      res ??= ctx.stream(200, 'application/json');
       if (!res.destroyed) res.write(`${JSON.stringify(m)}\n`);
     };
     const out = {
@@ -123,11 +128,13 @@ export function register(r: Router, e: Engine): void {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const code = err instanceof BuildFailure ? err.code : undefined;
-      if (!(err instanceof BuildFailure)) e.log.warn(`build: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      if (!(err instanceof BuildFailure) && !(err instanceof ApiError)) e.log.warn(`build: ${err instanceof Error ? (err.stack ?? message) : message}`);
+      if (!res) throw err instanceof BuildFailure ? badRequest(message) : err;
       send({ errorDetail: { message, ...(code !== undefined ? { code } : {}) } as { message: string }, error: message });
     } finally {
+      socket.off('close', cancel);
       context.remove();
-      res.end();
+      res?.end();
     }
   });
 }

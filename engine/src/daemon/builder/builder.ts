@@ -66,6 +66,7 @@ export async function build(e: Engine, ctx: BuildContext, o: BuildOptions, out: 
     const results: BuiltImage[] = [];
     let final: BuiltImage | undefined;
     for (const stage of stages) {
+      if (stage.name && stages.some((x) => x.index < stage.index && x.name === stage.name)) throw new BuildFailure('a stage name already used');
       header(stage.from);
       const base = await resolveFrom(e, stage, stages, results, meta, plan.escape, o, out);
       const config: ImageConfig = base ? structuredClone(base.config) : scratchConfig();

@@ -162,16 +162,11 @@ export function planBuild(text: string): BuildPlan {
     }
     const stage = stages.at(-1);
     if (!stage) {
-      if (command.kind !== 'arg') throw new DockerfileError(raw.line, 'no build stage in current context');
+      if (command.kind !== 'arg') throw new DockerfileError(undefined, 'no build stage in current context');
       metaArgs.push({ raw, command });
     } else stage.steps.push({ raw, command });
   }
   if (stages.length === 0) throw new Error('file with no instructions');
-  const names = new Set<string>();
-  for (const s of stages) {
-    if (!s.name) continue;
-    if (names.has(s.name)) throw new DockerfileError(s.from.raw.line, `duplicate name ${s.name}`);
-    names.add(s.name);
-  }
+  // A stage name used twice is found as the build reaches it, as dockerd does (builder.ts).
   return { escape: df.escape, metaArgs, stages };
 }

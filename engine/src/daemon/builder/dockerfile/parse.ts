@@ -3,11 +3,12 @@
 // line with its `--flags`, its words, and whether it was written in JSON (exec) form. Variables are
 // not expanded here: that depends on the build's state and happens as each step runs.
 export class DockerfileError extends Error {
+  /** `line` undefined: an error dockerd reports without one (the file as a whole is wrong). */
   constructor(
-    readonly line: number,
+    readonly line: number | undefined,
     message: string,
   ) {
-    super(`Dockerfile parse error line ${line}: ${message}`);
+    super(line === undefined ? message : `dockerfile parse error line ${line}: ${message}`);
   }
 }
 
