@@ -2,6 +2,7 @@
 // the stock docker CLI (classic builder), RUN steps that delete and replace files and directories
 // (whiteouts, opaque dirs) checked in a container, the cache on a rebuild, a failing RUN, COPY/ADD
 // details (.dockerignore, --chown, globs, tar auto-extraction), and the build cache prune.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -154,6 +155,30 @@ test('RUN on the default (bridge) network sees its interface; its layer keeps on
   const tree = await s.engine(['run', '--rm', '--network', 'none', 'bridge:v1', 'sh', '-c', 'cat /net-ok; ls -a /etc | wc -l']);
   const base = await s.engine(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls -a /etc | wc -l']);
   expect(tree.stdout).toBe(`ok\n${base.stdout}`);
+});
+
+test('FROM scratch: metadata steps, COPY --from a stage, RUN with what was copied', async () => {
+  const dir = context('scratch', {
+    Dockerfile: `FROM busybox AS tools
+FROM scratch
+ENV A=from-scratch
+COPY --from=tools /bin/busybox /bin/
+RUN ["/bin/busybox", "sh", "-c", "/bin/busybox echo $A > /a"]
+CMD ["/bin/busybox", "cat", "/a"]
+`,
+  });
+  const r = await s.engine(['build', '-t', 'scratch:v1', '--network', 'none', dir], { timeoutMs: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toContain('Step 2/6 : FROM scratch\n ---> \n');
+  expect((await s.engine(['run', '--rm', '--network', 'none', 'scratch:v1'])).stdout).toBe('from-scratch\n');
+  const layers = JSON.parse((await s.api('GET', '/images/scratch:v1/json')).body) as { RootFS: { Layers: string[] } };
+  expect(layers.RootFS.Layers).toHaveLength(2);
+  // The RUN's layer holds /a only: the runtime's mount points (/etc/hosts…, /proc, /dev) stay out.
+  const saved = path.join(ctxRoot, 'scratch.tar');
+  expect((await s.engine(['save', '-o', saved, 'scratch:v1'])).code).toBe(0);
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', saved, 'manifest.json']).toString()) as Array<{ Layers: string[] }>;
+  const last = execFileSync('tar', ['-xOf', saved, manifest[0]!.Layers[1]!]);
+  expect(execFileSync('tar', ['-tz'], { input: last }).toString().split('\n').filter(Boolean)).toEqual(['a']);
 });
 
 test('a failing RUN reports its output and exit code; its container is gone and nothing is tagged', async () => {

@@ -89,8 +89,8 @@ export async function dropRuntimeMountPoints(e: Engine, id: string): Promise<voi
     // These directories were mounted over while the command ran, so it cannot have emptied them itself.
     else if (st.isDirectory() && fs.readdirSync(host).length === 0) fs.rmdirSync(host);
   }
-  // A directory copied up only to hold those (e.g. /etc) is dropped too when left empty with the
-  // lower one's owner and mode: the command changed nothing in it.
+  // A directory copied up (or made) only to hold those (/etc) is dropped too when left empty with the
+  // lower one's owner and mode, or when there is no lower one: the command changed nothing in it.
   for (const p of ['/etc']) {
     const host = path.join(dirs.upper, p);
     const lower = dirs.lowers.map((l) => path.join(l, p)).find((l) => fs.existsSync(l));
@@ -100,7 +100,12 @@ export async function dropRuntimeMountPoints(e: Engine, id: string): Promise<voi
     } catch {
       continue;
     }
-    if (!lower || !st.isDirectory() || fs.readdirSync(host).length !== 0) continue;
+    if (!st.isDirectory() || fs.readdirSync(host).length !== 0) continue;
+    // Without a lower one, the runtime made it (dockerd's init layer has it, so a command could not).
+    if (!lower) {
+      fs.rmdirSync(host);
+      continue;
+    }
     const lst = fs.lstatSync(lower);
     if (lst.isDirectory() && lst.mode === st.mode && lst.uid === st.uid && lst.gid === st.gid) fs.rmdirSync(host);
   }
