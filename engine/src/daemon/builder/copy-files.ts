@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PathError, resolveInRoot } from '../../api/containers/archive-path.js';
 import type { DockerIgnore } from '../../common/dockerignore.js';
+import { resolveUser } from '../../oci/user.js';
 
 export class BuildStepError extends Error {}
 
@@ -217,4 +218,25 @@ export function copySources(root: string, sources: readonly Source[], dest: stri
       copyEntry(r ? path.join(s.host, r) : s.host, root, r ? path.posix.join(base, r) : base, owner, r === '');
     }
   }
+}
+
+/** --chown=user[:group], names looked up in the destination's /etc/passwd and /etc/group. */
+export function ownerIn(root: string, spec: string): Owner {
+  // Read as a chroot would: a link in the image never leads to the host's files.
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(path.join(root, resolveInRoot(root, f, true)), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const [user = '', given] = spec.split(':');
+  // As the classic builder: a user alone names the group too (`--chown=app` is app:app), not its primary group.
+  const group = given ?? user;
+  const passwd = read('/etc/passwd');
+  const groups = read('/etc/group');
+  if (!/^\d+$/.test(user) && !(passwd ?? '').split('\n').some((l) => l.split(':')[0] === user)) throw new BuildStepError(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
+  if (!/^\d+$/.test(group) && !(groups ?? '').split('\n').some((l) => l.split(':')[0] === group)) throw new BuildStepError(`unable to convert uid/gid chown string to host mapping: can't find gid for group ${group}: no such group: ${group}`);
+  const r = resolveUser(`${user}:${group}`, passwd, groups);
+  return { uid: r.uid, gid: r.gid };
 }

@@ -11,13 +11,12 @@ import { applyChanges } from '../images/config-changes.js';
 import type { ImageConfig, ImageRunConfig } from '../images/image-types.js';
 import { diffLayer, leaseContext, mediaOf, unpackLayer, writeImage, type Layer, type ParentImage } from '../images/layer-commit.js';
 import { parseSignal } from '../containers/signals.js';
-import { resolveUser } from '../../oci/user.js';
 import { cacheKey, type BuildCache, type BuiltImage } from './build-cache.js';
 import type { BuildContext } from './build-context.js';
 import { archiveKind, extractArchive } from './archive-extract.js';
 import { ensureImage } from './base-image.js';
 import { BuildFailure, type BuildOutput } from './build-failure.js';
-import { BuildStepError, checksumSources, copySources, findSources, mkdirInRoot, type Owner, type Source, type SourceRoot } from './copy-files.js';
+import { BuildStepError, checksumSources, copySources, findSources, mkdirInRoot, ownerIn, type Source, type SourceRoot } from './copy-files.js';
 import { toCommand, type Command, type Step } from './dockerfile/instructions.js';
 import { parseDockerfile } from './dockerfile/parse.js';
 import { expandWord, ShellWordError } from './dockerfile/shell-words.js';
@@ -492,23 +491,3 @@ export class StageRunner {
 
 /** Build args every build accepts without an ARG line (passed to RUN, never recorded in history). */
 export const BUILTIN_PROXY_ARGS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
-
-/** --chown=user[:group], names looked up in the destination's /etc/passwd and /etc/group. */
-function ownerIn(root: string, spec: string): Owner {
-  const read = (f: string) => {
-    try {
-      return fs.readFileSync(path.join(root, f), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const [user = '', given] = spec.split(':');
-  // As the classic builder: a user alone names the group too (`--chown=app` is app:app), not its primary group.
-  const group = given ?? user;
-  const passwd = read('etc/passwd');
-  const groups = read('etc/group');
-  if (!/^\d+$/.test(user) && !(passwd ?? '').split('\n').some((l) => l.split(':')[0] === user)) throw new BuildStepError(`unable to convert uid/gid chown string to host mapping: can't find uid for user ${user}: no such user: ${user}`);
-  if (!/^\d+$/.test(group) && !(groups ?? '').split('\n').some((l) => l.split(':')[0] === group)) throw new BuildStepError(`unable to convert uid/gid chown string to host mapping: can't find gid for group ${group}: no such group: ${group}`);
-  const r = resolveUser(`${user}:${group}`, passwd, groups);
-  return { uid: r.uid, gid: r.gid };
-}
