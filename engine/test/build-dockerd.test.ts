@@ -27,6 +27,9 @@ RUN true
 WORKDIR /tmp
 COPY f1 f2 /w/
 COPY dir /w/copied
+COPY --chown=user f1 /w/owned
+COPY --chown=nobody:1234 f2 /w/owned2
+COPY --chown=1000:nogroup f1 /w/owned3
 ADD archive.tar /unpacked/
 EXPOSE 80 53/udp
 VOLUME /data
@@ -92,7 +95,7 @@ async function facts(run: Run, ref: string): Promise<Record<string, unknown>> {
 test('the same Dockerfile gives the same step stream, history and config on both daemons', async () => {
   const ref = await dockerd.docker(['build', '-t', 'diff:v1', '--build-arg', 'V=7', '--network', 'none', dir], { timeoutMs: 240_000 });
   const ours = await s.docker(['build', '-t', 'diff:v1', '--build-arg', 'V=7', '--network', 'none', dir], { timeoutMs: 240_000 });
-  expect(ref.code).toBe(0);
+  if (ref.code !== 0) throw new Error(`dockerd's build failed: ${ref.stderr}\n${ref.stdout.slice(-1500)}`);
   if (ours.code !== 0) throw new Error(`engined's build failed: ${ours.stderr}\n${ours.stdout.slice(-1500)}`);
   expect(shape(ours.stdout)).toEqual(shape(ref.stdout));
   const [a, b] = [await facts((x) => dockerd.docker(x), 'diff:v1'), await facts((x) => s.docker(x), 'diff:v1')];

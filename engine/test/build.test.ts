@@ -72,7 +72,7 @@ test('a multi-stage Dockerfile builds with engine build, runs, and has docker-sh
   const hist = JSON.parse((await s.api('GET', '/images/multi:v1/history')).body) as Array<{ CreatedBy: string; Size: number }>;
   const lines = hist.map((h) => `${h.CreatedBy}|${h.Size}B`);
   expect(lines[0]).toBe('/bin/sh -c #(nop)  CMD ["run.sh"]|0B');
-  expect(lines[1]).toMatch(/^\/bin\/sh -c #\(nop\) COPY file:[0-9a-f]{64} in \/app\/bin\/ \|/);
+  expect(lines[1]).toMatch(/^\/bin\/sh -c #\(nop\) COPY --chown=1000:1000file:[0-9a-f]{64} in \/app\/bin\/ \|/);
   expect(lines[2]).toMatch(/^\/bin\/sh -c #\(nop\) COPY dir:[0-9a-f]{64} in \/app\/ \|/);
   expect(lines[3]).toBe('/bin/sh -c #(nop)  ENV APP_HOME=/app PATH=/app/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|0B');
   expect(lines[4]).toBe('/bin/sh -c #(nop)  LABEL org.example.stage=final|0B');

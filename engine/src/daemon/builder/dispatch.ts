@@ -443,7 +443,8 @@ export class StageRunner {
   /** The COPY/ADD layer: sources checksummed (the cache key), then copied, local archives unpacked for ADD. */
   private copyInto(c: Command & { kind: 'copy' | 'add' }, instr: string, sources: Source[], src: SourceRoot, dest: string, chown: string | undefined, fromId: string | undefined, remote: ReadonlySet<Source>): Promise<void> {
     const sum = checksumSources(sources, src.ignore);
-    const createdBy = nopInline(this.shell, `${instr} ${sum} in ${dest} `);
+    // dockerd's text, quirk included: the --chown flag runs into the checksum (`--chown=appfile:…`).
+    const createdBy = nopInline(this.shell, `${instr} ${chown === undefined ? '' : `--chown=${chown}`}${sum} in ${dest} `);
     return this.commitFiles(createdBy, JSON.stringify([chown ?? '', fromId ?? '']), async (root) => {
       const owner = chown === undefined ? { uid: 0, gid: 0 } : ownerIn(root, chown);
       const plain: Source[] = [];
