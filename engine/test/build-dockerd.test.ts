@@ -43,6 +43,13 @@ CMD ["-c", "echo done"]
 FROM base
 ARG V
 RUN echo $V > /tmp/v
+ENV LEGACY value with  spaces
+RUN ["sh", "-c", "echo json $V > /tmp/j"]
+VOLUME ["/a", "/b"]
+LABEL multi="a b" \\
+      other=\$notvar
+ENTRYPOINT echo entry
+CMD echo cmd
 `;
 
 beforeAll(async () => {
@@ -101,7 +108,7 @@ test('the same Dockerfile gives the same step stream, history and config on both
   const [a, b] = [await facts((x) => dockerd.docker(x), 'diff:v1'), await facts((x) => s.docker(x), 'diff:v1')];
   expect(b).toEqual(a);
   // The trees agree too.
-  const tree = 'find /w /unpacked /tmp/v -exec stat -c "%n %u:%g %a %s" {} + | sort; cat /tmp/v';
+  const tree = 'find /w /unpacked /tmp/v /tmp/j -exec stat -c "%n %u:%g %a %s" {} + | sort; cat /tmp/v /tmp/j';
   const t1 = await dockerd.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', '-u', '0', 'diff:v1', '-c', tree]);
   const t2 = await s.docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', '-u', '0', 'diff:v1', '-c', tree]);
   expect(t2.stdout).toBe(t1.stdout);
