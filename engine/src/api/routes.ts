@@ -34,13 +34,15 @@ import * as imagePrune from './images/prune.js';
 import * as imageSearch from './images/search.js';
 import * as distribution from './distribution/distribution.js';
 import * as buildPrune from './system/build-prune.js';
+import * as build from './build/build.js';
 import * as plugins from './plugins/plugins.js';
 import * as swarm from './swarm/swarm.js';
 
 export function buildRouter(e: Engine): Router {
   const r = new Router();
   ping.register(r);
-  for (const m of [plugins, swarm, buildPrune]) m.register(r);
+  for (const m of [plugins, swarm]) m.register(r);
+  for (const m of [build, buildPrune]) m.register(r, e);
   for (const m of [version, info, events, df, auth, containerCreate, containerList, containerPrune, containerArchive, containerStats, containerUpdate, distribution, containerRemove, containerInspect, containerLifecycle, containerLogs, containerAttach, containerChanges, containerExport, exec, networks, networkConnect]) m.register(r, e);
   // Images: fixed paths first, then the {name*} patterns (names contain slashes).
   for (const m of [imagePrune, imageSearch, imagePull, imageArchive, imageCommit, imageList, imagePush, imageTagRemove, volumes]) m.register(r, e);

@@ -34,6 +34,7 @@ import { diff } from './commands/diff.js';
 import { commit } from './commands/commit.js';
 import { exportCmd } from './commands/export.js';
 import { importCmd } from './commands/import.js';
+import { build } from './commands/build.js';
 import { unpause } from './commands/unpause.js';
 import { CLIENT, version } from './commands/version.js';
 import { volume } from './commands/volume/index.js';
@@ -51,7 +52,7 @@ import { recordFlags, splitCommandArgs, unknownFlag, type FlagSet } from './argv
 import { completing, errorText, type GlobalArgs } from './context.js';
 import { usageFailure, type Arity } from './usage-errors.js';
 
-const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, cp, stats, update, search, container, image];
+const COMMANDS = [run, create, start, stop, restart, kill, rm, ps, logs, exec, attach, inspect, top, diff, commit, exportCmd, importCmd, build, wait, rename, pause, unpause, images, pull, push, tag, rmi, save, load, history, volume, network, port, login, logout, info, version, events, system, cp, stats, update, search, container, image];
 /** Every command name, `run` … and `image ls` (sub-commands with their group), for usage errors. */
 const KNOWN_COMMANDS = new Set(['completion', ...COMMANDS.flatMap((c) => commandNames(c).flatMap((n) => [n, ...('subcommands' in c ? c.subcommands.map((sub) => `${n} ${sub}`) : [])]))]);
 
@@ -63,8 +64,8 @@ const ARITY: ReadonlyMap<string, Arity> = new Map(
   ]),
 );
 
-/** The flags of the commands whose own arguments follow a positional (argv-split's concern). */
-const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
+/** The flags of the commands whose unknown flags are named as docker names them (yargs would take the next argument as their value and report a missing positional instead). */
+const FLAGS: Record<string, FlagSet> = Object.fromEntries([run, create, exec, top, build].map((c) => [String(c.command).split(' ')[0], recordFlags(c.builder as (y: never) => unknown)]));
 
 /** The command line being parsed, for usage errors (set by main() at run time, never in the snapshot). */
 let commandLine: readonly string[] = [];

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { digestOfHash, newDigester, type Digest } from '../digest.js';
-import { invalidArgument, notImplemented } from '../errdefs.js';
+import { invalidArgument, isAlreadyExists, notImplemented } from '../errdefs.js';
 import { layerCompression, MediaType } from '../images/media-types.js';
 import type { ContentStore } from '../metadata/content.js';
 import type { Ctx } from '../namespaces/context.js';
@@ -100,7 +100,16 @@ export async function writeLayer(content: ContentStore, ctx: Ctx, dir: string, o
       await drained;
     }
     const diffId = digestOfHash(tarHash);
-    const digest = await writer.commit(size, undefined, { ...opts.labels, [UNCOMPRESSED_LABEL]: diffId });
+    const written = writer.digest();
+    let digest: Digest;
+    try {
+      digest = await writer.commit(size, undefined, { ...opts.labels, [UNCOMPRESSED_LABEL]: diffId });
+    } catch (err) {
+      // The same layer was written before (two steps that change nothing, say): as containerd's
+      // differ, that is the layer wanted; the commit has recorded it in this namespace and lease.
+      if (!isAlreadyExists(err)) throw err;
+      digest = written;
+    }
     committed = true;
     return { mediaType, digest, size, diffId };
   } finally {

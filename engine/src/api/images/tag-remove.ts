@@ -3,7 +3,7 @@ import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest, conflict } from '../../daemon/http/api-error.js';
 import { familiarName, normalizedName, parseReference, repository } from '../../common/reference.js';
-import { parseNewName, type ResolvedImage } from '../../daemon/images/image-store.js';
+import { isBuildCacheName, parseNewName, type ResolvedImage } from '../../daemon/images/image-store.js';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 
@@ -53,6 +53,8 @@ export async function removeImage(e: Engine, input: string, force: boolean): Pro
     await e.images.untag(n);
     out.push({ Untagged: familiarName(n) });
   }
+  // An untagged build result is held by the build cache's record only.
+  for (const r of img.records) if (isBuildCacheName(r.name)) await e.images.untag(r.name);
   out.push({ Deleted: img.id });
   e.events.publish('image', 'delete', img.id, { name: img.id });
   return out;

@@ -46,6 +46,13 @@ interface ConfigSummary {
 }
 
 /** Blobs above this size are read each time they are needed rather than kept parsed in memory. */
+/**
+ * Image records under this prefix are the builder's cache (every step's image, the untagged results
+ * included): not listed and without names, but found by ID, so `docker run <built ID>` works.
+ */
+export const BUILD_CACHE_PREFIX = 'engine-build-cache/';
+export const isBuildCacheName = (name: string): boolean => name.startsWith(BUILD_CACHE_PREFIX);
+
 const BLOB_CACHE_MAX_BYTES = 256 * 1024;
 const BLOB_CACHE_ENTRIES = 2000;
 
@@ -101,7 +108,12 @@ export class ImageStore {
     return this.summaries.get(id) ?? this.summarize(id, await this.configOf(manifest));
   }
 
+  /** The records of named images (the build cache's are left out). */
   async records(): Promise<ImageRecord[]> {
+    return (await this.allRecords()).filter((r) => !isBuildCacheName(r.name));
+  }
+
+  async allRecords(): Promise<ImageRecord[]> {
     const { images } = await this.c.images.list({ filters: [] });
     return images.map((i) => ({
       name: i.name,
@@ -145,7 +157,7 @@ export class ImageStore {
     const sum = this.summarize(id, config);
     return {
       id,
-      names: withRecords.map((r) => r.name),
+      names: withRecords.map((r) => r.name).filter((n) => !isBuildCacheName(n)),
       records: withRecords,
       manifestDigest: digest,
       manifest,
@@ -192,13 +204,13 @@ export class ImageStore {
 
   /** Finds an image by name (busybox, busybox:1, repo@sha256:…), full ID or unique ID prefix. */
   async find(input: string): Promise<ResolvedImage | undefined> {
-    const all = await this.records();
+    const all = await this.allRecords();
     const idLike = /^(sha256:)?[a-f0-9]{1,64}$/.exec(input);
     if (!idLike || input.length < 64 || input.includes(':')) {
       try {
         const ref = normalize(input);
         const name = formatReference(ref);
-        let hits = all.filter((r) => r.name === name);
+        let hits = all.filter((r) => r.name === name && !isBuildCacheName(r.name));
         if (!hits.length && ref.digest) hits = all.filter((r) => r.target.digest === ref.digest && r.name.startsWith(`${repository(ref)}`));
         if (hits.length) return this.resolveRecords(hits, all);
       } catch (err) {

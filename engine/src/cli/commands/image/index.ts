@@ -1,4 +1,5 @@
 // engine image COMMAND: docker's image management command over the image commands.
+import { build } from '../build.js';
 import { history } from '../history.js';
 import { images } from '../images.js';
 import { importCmd } from '../import.js';
@@ -13,6 +14,7 @@ import { save } from '../save.js';
 import { tag } from '../tag.js';
 
 export const image = group('image', 'Manage images', [
+  build,
   history,
   importCmd,
   renamed(inspect, 'inspect', [], { type: 'image' }, 'Display detailed information on one or more images'),
