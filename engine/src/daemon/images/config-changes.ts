@@ -2,20 +2,9 @@
 // config. Only the ones dockerd accepts there; anything else is refused with dockerd's message.
 import { badRequest } from '../http/api-error.js';
 import type { ImageRunConfig } from './image-types.js';
+import { parseJsonForm } from '../builder/dockerfile/parse.js';
 
 const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR'];
-
-/** JSON array form (`["a","b"]`), or undefined for the shell form. */
-function jsonArgs(rest: string): string[] | undefined {
-  if (!rest.startsWith('[')) return undefined;
-  try {
-    const v = JSON.parse(rest) as unknown;
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  } catch {
-    // not JSON: the shell form, as the classic builder falls back
-  }
-  return undefined;
-}
 
 function unquote(s: string): string {
   return /^(["']).*\1$/s.test(s) ? s.slice(1, -1) : s;
@@ -50,7 +39,7 @@ export function applyChanges(config: ImageRunConfig, changes: readonly string[])
     switch (instr) {
       case 'CMD':
       case 'ENTRYPOINT': {
-        const args = jsonArgs(rest) ?? ['/bin/sh', '-c', rest];
+        const args = parseJsonForm(rest) ?? ['/bin/sh', '-c', rest];
         if (instr === 'CMD') c.Cmd = args;
         else {
           c.Entrypoint = rest === '' ? null : args;
@@ -94,7 +83,7 @@ export function applyChanges(config: ImageRunConfig, changes: readonly string[])
       }
       case 'VOLUME': {
         const vols = { ...(c.Volumes ?? {}) };
-        for (const v of jsonArgs(rest) ?? rest.split(/\s+/).filter(Boolean)) vols[v] = {};
+        for (const v of parseJsonForm(rest) ?? rest.split(/\s+/).filter(Boolean)) vols[v] = {};
         c.Volumes = vols;
         break;
       }

@@ -70,7 +70,8 @@ function parseDirectives(lines: string[]): { escape: string; syntax: string | un
   return { escape, syntax, start: i };
 }
 
-function parseJsonForm(rest: string): string[] | undefined {
+/** The JSON array form (`["a","b"]`), or undefined for the shell form. */
+export function parseJsonForm(rest: string): string[] | undefined {
   if (!rest.startsWith('[')) return undefined;
   try {
     const v = JSON.parse(rest) as unknown;
