@@ -2,7 +2,8 @@
 // lookup in a snapshot's layers, flag parsing, and where the container's command line starts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultSpec } from '../src/client/oci/default-spec.js';
+import { defaultSpec, generatedSpec } from '../src/client/oci/default-spec.js';
+import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withPrivileged } from '../src/client/oci/linux-opts.js';
 import { readRootfsFile, rootfsUserDb } from '../src/client/oci/rootfs-files.js';
 import { mergeEnv, withCpus, withEnv, withImageConfig, withMemoryLimit, withProcessArgs, withTTY } from '../src/client/oci/spec-opts.js';
 import { EMPTY_USER_DB, resolveUser, type UserDb } from '../src/client/oci/user.js';
@@ -113,10 +114,42 @@ describe('flags', () => {
   });
 
   test('container options are checked as a whole', () => {
-    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false };
+    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false, privileged: false, 'net-host': false, 'cap-add': undefined, 'cap-drop': undefined, device: undefined, 'read-only': false, 'allow-new-privs': false, annotation: undefined };
     expect(containerOptions({ ...base, env: ['A=1'], 'memory-limit': '1048576', cpus: '2', label: 'k=v' }, 'img', 'id', ['sh'])).toMatchObject({ env: ['A=1'], memoryLimit: 1048576, cpus: 2, labels: { k: 'v' }, args: ['sh'] });
     expect(() => containerOptions({ ...base, cwd: 'rel' }, 'img', 'id', [])).toThrow(/invalid --cwd "rel"/);
     expect(() => containerOptions({ ...base, cpus: 'many' }, 'img', 'id', [])).toThrow(/invalid --cpus "many"/);
+    expect(containerOptions({ ...base, 'cap-add': ['CAP_SYS_ADMIN'], 'cap-drop': 'CAP_KILL', annotation: 'a=b' }, 'img', 'id', [])).toMatchObject({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_KILL'], annotations: { a: 'b' } });
+    expect(() => containerOptions({ ...base, 'cap-add': 'SYS_ADMIN' }, 'img', 'id', [])).toThrow(/must be specified with 'CAP_' prefix/);
+    expect(() => containerOptions({ ...base, 'cap-drop': 'CAP_NOPE' }, 'img', 'id', [])).toThrow(/unknown capability/);
+  });
+
+  test('--privileged, --cap-add/--cap-drop, --device, --net-host on the spec', () => {
+    const s = defaultSpec('ns1', 'c1');
+    withPrivileged(s);
+    expect(s.process.capabilities?.bounding).toContain('CAP_SYS_ADMIN');
+    expect(s.linux.maskedPaths).toEqual([]);
+    expect(s.linux.resources.devices).toEqual([{ allow: true, access: 'rwm' }]);
+    expect(s.linux.devices).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/dev/null', type: 'c', major: 1, minor: 3 })]));
+    expect(s.mounts.find((m) => m.destination === '/sys')?.options).not.toContain('ro');
+    const t = defaultSpec('ns1', 'c1');
+    withAddedCapabilities(t, ['CAP_SYS_ADMIN']);
+    withDroppedCapabilities(t, ['CAP_KILL']);
+    expect(t.process.capabilities?.effective).toContain('CAP_SYS_ADMIN');
+    expect(t.process.capabilities?.bounding).not.toContain('CAP_KILL');
+    withDevices(t, '/dev/zero');
+    expect(t.linux.devices).toEqual([expect.objectContaining({ path: '/dev/zero', type: 'c', major: 1, minor: 5 })]);
+    expect(t.linux.resources.devices?.at(-1)).toEqual({ allow: true, type: 'c', major: 1, minor: 5, access: 'rwm' });
+    expect(() => withDevices(t, '/etc/hostname')).toThrow(/not a device node/);
+    withHostNetwork(t);
+    expect(t.linux.namespaces.map((n) => n.type)).not.toContain('network');
+    expect(t.mounts.filter((m) => m.destination === '/etc/hosts' || m.destination === '/etc/resolv.conf')).toHaveLength(2);
+  });
+
+  test('oci spec: containerd\'s GenerateSpec with no options', () => {
+    const g = generatedSpec('default');
+    expect(g.linux.cgroupsPath).toBe('/default');
+    expect(g.linux.resources.devices).toEqual([{ allow: false, access: 'rwm' }]);
+    expect(Object.keys(g.process)).not.toContain('args');
   });
 
   test('signals and log URIs', () => {

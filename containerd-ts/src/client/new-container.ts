@@ -9,6 +9,7 @@ import { rootfsUserDb, type RootfsMount } from './oci/rootfs-files.js';
 import { SPEC_TYPE_URL, type OciMount, type OciSpec } from './oci/spec.js';
 import { withCpus, withCwd, withEnv, withImageConfig, withMemoryLimit, withMounts, withProcessArgs, withTTY, withUser } from './oci/spec-opts.js';
 import { resolveRunImage } from './run-image.js';
+import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withPrivileged } from './oci/linux-opts.js';
 
 export const RUNC_RUNTIME = 'io.containerd.runc.v2';
 export const RUNC_OPTIONS_TYPE_URL = 'containerd.runc.v1.Options';
@@ -31,6 +32,16 @@ export interface NewContainerOptions {
   runcBinary?: string;
   labels?: Record<string, string>;
   snapshotter?: string;
+  privileged?: boolean;
+  netHost?: boolean;
+  /** CAP_… names, checked by the caller. */
+  capAdd?: readonly string[];
+  capDrop?: readonly string[];
+  /** Host device nodes (or directories of them) to give the container. */
+  devices?: readonly string[];
+  readOnly?: boolean;
+  allowNewPrivileges?: boolean;
+  annotations?: Record<string, string>;
 }
 
 export interface NewContainer {
@@ -58,6 +69,15 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
   withEnv(spec, o.env);
   if (o.cwd) withCwd(spec, o.cwd);
   if (o.user) withUser(spec, o.user, users);
+  // In ctr's order: privileged, host devices, then explicit capabilities, devices and namespaces.
+  if (o.privileged) withPrivileged(spec);
+  if (o.capAdd?.length) withAddedCapabilities(spec, o.capAdd);
+  if (o.capDrop?.length) withDroppedCapabilities(spec, o.capDrop);
+  for (const d of o.devices ?? []) withDevices(spec, d);
+  if (o.netHost) withHostNetwork(spec);
+  if (o.readOnly) spec.root.readonly = true;
+  if (o.allowNewPrivileges) spec.process.noNewPrivileges = false;
+  if (o.annotations && Object.keys(o.annotations).length) spec.annotations = { ...spec.annotations, ...o.annotations };
   if (spec.process.args.length === 0) throw new Error(`no command to run: image ${o.image} has neither Entrypoint nor Cmd`);
   return spec;
 }

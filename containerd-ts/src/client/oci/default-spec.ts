@@ -78,3 +78,13 @@ export function defaultSpec(namespace: string, id: string): OciSpec {
     },
   };
 }
+
+/**
+ * containerd's oci.GenerateSpec with no options (`ctr oci spec`): the same defaults without the
+ * device allowances ctr adds for `run`, no process args or env, and the namespace's cgroup.
+ */
+export function generatedSpec(namespace: string): OciSpec {
+  const spec = defaultSpec(namespace, '');
+  const { args: _args, env: _env, ...process } = spec.process;
+  return { ...spec, process: process as OciSpec['process'], linux: { ...spec.linux, resources: { devices: [{ allow: false, access: 'rwm' }] }, cgroupsPath: `/${namespace}` } };
+}

@@ -28,6 +28,16 @@ export interface OciMount {
   options?: string[];
 }
 
+export interface OciDevice {
+  path: string;
+  type: string;
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export interface OciResources {
   devices?: { allow: boolean; type?: string; major?: number; minor?: number; access?: string }[];
   memory?: { limit?: number };
@@ -42,6 +52,7 @@ export interface OciSpec {
   mounts: OciMount[];
   annotations?: Record<string, string>;
   linux: {
+    devices?: OciDevice[];
     resources: OciResources;
     cgroupsPath: string;
     namespaces: { type: string; path?: string }[];

@@ -5,6 +5,7 @@ import type { NewContainerOptions } from '../../client/new-container.js';
 import { checkUserSpec } from '../../client/oci/user.js';
 import type { OciMount } from '../../client/oci/spec.js';
 import { parseLabels } from './common.js';
+import { checkCapability } from '../../client/oci/linux-opts.js';
 
 export interface ContainerFlags {
   env: string[] | string | undefined;
@@ -17,6 +18,14 @@ export interface ContainerFlags {
   label: string[] | string | undefined;
   snapshotter: string;
   tty: boolean;
+  privileged: boolean;
+  'net-host': boolean;
+  'cap-add': string[] | string | undefined;
+  'cap-drop': string[] | string | undefined;
+  device: string[] | string | undefined;
+  'read-only': boolean;
+  'allow-new-privs': boolean;
+  annotation: string[] | string | undefined;
 }
 
 export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
@@ -30,7 +39,15 @@ export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
     .option('runc-binary', { type: 'string', describe: 'a runc-compatible binary for the shim to run' })
     .option('label', { type: 'string', describe: 'container label KEY=VALUE (repeatable)' })
     .option('snapshotter', { type: 'string', default: 'overlayfs', describe: 'snapshotter name' })
-    .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'allocate a terminal' }) as unknown as Argv<T & ContainerFlags>;
+    .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'allocate a terminal' })
+    .option('privileged', { type: 'boolean', default: false, describe: 'every capability of this process, all devices, no masked paths' })
+    .option('net-host', { type: 'boolean', default: false, describe: 'use the host\'s network namespace' })
+    .option('cap-add', { type: 'string', describe: 'add a capability, CAP_ prefix required (repeatable)' })
+    .option('cap-drop', { type: 'string', describe: 'drop a capability, CAP_ prefix required (repeatable)' })
+    .option('device', { type: 'string', describe: 'a host device node, or a directory of them, to add (repeatable)' })
+    .option('read-only', { type: 'boolean', default: false, describe: 'mount the root filesystem read-only' })
+    .option('allow-new-privs', { type: 'boolean', default: false, describe: 'turn off the spec\'s noNewPrivileges' })
+    .option('annotation', { type: 'string', describe: 'OCI annotation KEY=VALUE (repeatable)' }) as unknown as Argv<T & ContainerFlags>;
 }
 
 export function list(v: string[] | string | undefined): string[] {
@@ -96,5 +113,13 @@ export function containerOptions(argv: ContainerFlags, image: string, id: string
     ...(memoryLimit !== undefined ? { memoryLimit } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(argv['runc-binary'] !== undefined ? { runcBinary: argv['runc-binary'] } : {}),
+    privileged: argv.privileged,
+    netHost: argv['net-host'],
+    capAdd: list(argv['cap-add']).map(checkCapability),
+    capDrop: list(argv['cap-drop']).map(checkCapability),
+    devices: list(argv.device),
+    readOnly: argv['read-only'],
+    allowNewPrivileges: argv['allow-new-privs'],
+    annotations: parseLabels(list(argv.annotation)),
   };
 }

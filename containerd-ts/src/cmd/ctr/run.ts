@@ -17,6 +17,7 @@ interface RunArgs extends GlobalArgs, ContainerFlags {
   rm: boolean;
   detach: boolean;
   'log-uri': string | undefined;
+  'null-io': boolean;
 }
 
 /** Deletes a task that may still run (a failed start): killed first, as ctr's task.Delete(WithProcessKill). */
@@ -35,12 +36,15 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .positional('id', { type: 'string', demandOption: true })
       .option('rm', { type: 'boolean', default: false, describe: 'remove the container after it exits' })
       .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'leave the task running' })
+      .option('null-io', { type: 'boolean', default: false, describe: 'send all IO to /dev/null' })
       .option('log-uri', { type: 'string', describe: 'where a detached task\'s output goes (file:///…, jsonlog:///…)' }) as never,
   handler: async (argv) => {
     if (argv.rm && argv.detach) throw new Error('--rm and --detach cannot be used together');
     if (argv['log-uri'] !== undefined && !argv.detach) throw new Error('--log-uri needs --detach (in the foreground output comes here)');
+    if (argv['null-io'] && (argv['log-uri'] !== undefined || argv.tty)) throw new Error('--null-io cannot be used with --log-uri or --tty');
     const options = containerOptions(argv, argv.image, argv.id, commandTail());
-    const stdio = taskStdio(argv.detach ? argv['log-uri'] : undefined);
+    // No stdio at all: the shim discards the output and stdin is closed.
+    const stdio = argv['null-io'] ? { stdin: '', stdout: '', stderr: '' } : taskStdio(argv.detach ? argv['log-uri'] : undefined);
     const code = await withClient(argv, async (c) => {
       const ctr = await newContainer(c, options);
       let created = false;
@@ -51,6 +55,14 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         if (argv.detach) {
           await c.tasks.start({ containerId: ctr.id });
           return 0;
+        }
+        if (argv['null-io']) {
+          await c.tasks.start({ containerId: ctr.id });
+          started = true;
+          const { exitStatus } = await c.tasks.wait({ containerId: ctr.id });
+          await c.tasks.delete({ containerId: ctr.id });
+          if (argv.rm) await removeContainer(c, ctr.id, ctr.snapshotter, ctr.id);
+          return exitStatus;
         }
         const status = await runForeground(c, {
           containerId: ctr.id,

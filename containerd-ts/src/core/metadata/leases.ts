@@ -75,7 +75,7 @@ export class LeaseStore {
   /** Deletes the lease and its resource list (not the resources: GC decides). */
   delete(ctx: Ctx, id: string): void {
     this.db.tx(() => {
-      if (!this.db.t.leases.removeSync(key(ctx.namespace, id))) throw notFound(`lease ${id}`);
+      if (!this.db.t.leases.removeSync(key(ctx.namespace, id))) throw notFound(`lease ${JSON.stringify(id)}`);
       for (const k of [...this.db.t.leaseResources.getKeys(prefixRange(ctx.namespace, id))]) this.db.t.leaseResources.removeSync(k);
     });
   }
