@@ -2,7 +2,9 @@
 // on Debian's containerd 1.6: the same command through both pairs (ctr-ts → containerd-ts, ctr →
 // containerd), same columns and cells once ids, times and paths are normalised; and stock ctr's own
 // commands against containerd-ts where they need server support (leases, namespace labels, plugins).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { unmountAll } from '../src/cmd/ctr/images/host-mount.js';
 import { buildBusyboxImage, pushOciLayout, startReferenceContainerd, startRegistry, type BuiltImage, type ReferenceContainerd, type Registry } from '@stack/tools';
 import { ctrTs, startTestDaemon, stockCtr, type RunResult, type TestDaemon } from './support/daemon.js';
 import { removeTree, tempDir } from './support/temp.js';
@@ -137,6 +139,26 @@ test('snapshots tree: the same drawing', async () => {
   expect(a.stdout.split('\n').sort()).toEqual(b.stdout.split('\n').sort());
   expect(a.stdout).toMatch(/^ sha256:[a-f0-9]{64}\n {2}\\_ act1\n {2}\\_ act2\n$/);
   for (const run of [ours, theirs]) await run(['snapshots', 'rm', 'act1', 'act2']);
+});
+
+test('images mount / unmount: a view on the target under a lease named after it; unmount --rm removes both', async () => {
+  for (const [run, side] of [[ours, 'ours'], [theirs, 'ref']] as const) {
+    const target = path.join(dir, `mnt-${side}`);
+    fs.mkdirSync(target);
+    try {
+      expect(await run(['images', 'mount', NAME, target])).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^sha256:[a-f0-9]{64}\n${target}\n$`)) });
+      expect(fs.existsSync(path.join(target, 'bin/busybox'))).toBe(true);
+      const lease = cells((await run(['leases', 'ls'])).stdout).find((r) => r[0] === target);
+      expect(lease?.[2]).toBe(`containerd.io/gc.expire=${lease?.[2]?.split('=')[1]?.split(',')[0] ?? ''},containerd.io/gc.ref.snapshot.overlayfs=${target}`);
+      expect(cells((await run(['snapshots', 'ls'])).stdout).find((r) => r[0] === target)?.[2]).toBe('View');
+      expect(await run(['images', 'unmount', '--rm', target])).toMatchObject({ code: 0, stdout: `${target}\n` });
+      expect(fs.readdirSync(target)).toEqual([]);
+      expect((await run(['snapshots', 'ls'])).stdout).not.toContain(target);
+      expect((await run(['leases', 'ls'])).stdout).not.toContain(target);
+    } finally {
+      await unmountAll(target);
+    }
+  }
 });
 
 test('oci spec: the same default spec, byte for byte', async () => {

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultSpec, generatedSpec } from '../src/client/oci/default-spec.js';
+import { mountArgs, mountsOn } from '../src/cmd/ctr/images/host-mount.js';
 import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withPrivileged } from '../src/client/oci/linux-opts.js';
 import { readRootfsFile, rootfsUserDb } from '../src/client/oci/rootfs-files.js';
 import { mergeEnv, withCpus, withEnv, withImageConfig, withMemoryLimit, withProcessArgs, withTTY } from '../src/client/oci/spec-opts.js';
@@ -143,6 +144,15 @@ describe('flags', () => {
     withHostNetwork(t);
     expect(t.linux.namespaces.map((n) => n.type)).not.toContain('network');
     expect(t.mounts.filter((m) => m.destination === '/etc/hosts' || m.destination === '/etc/resolv.conf')).toHaveLength(2);
+  });
+
+  test('images mount: mount(8) arguments, and counting the mounts on a target', () => {
+    expect(mountArgs({ type: 'overlay', source: 'overlay', options: ['index=off', 'lowerdir=/a:/b'] }, '/mnt')).toEqual(['-t', 'overlay', '-o', 'index=off,lowerdir=/a:/b', '--', 'overlay', '/mnt']);
+    expect(mountArgs({ type: 'bind', source: '/s/fs', options: ['ro', 'rbind'] }, '/mnt')).toEqual(['-o', 'ro,rbind', '--', '/s/fs', '/mnt']);
+    expect(mountArgs({ type: 'bind', source: '/s/fs', options: ['ro'] }, '/mnt')).toEqual(['-o', 'bind,ro', '--', '/s/fs', '/mnt']);
+    const info = '36 35 0:30 / /mnt\\0403 rw - overlay overlay rw\n37 36 0:31 / /mnt\\0403 rw - overlay overlay rw\n38 35 0:32 / /other rw - tmpfs tmpfs rw\n';
+    expect(mountsOn('/mnt 3', info)).toBe(2);
+    expect(mountsOn('/nowhere', info)).toBe(0);
   });
 
   test('oci spec: containerd\'s GenerateSpec with no options', () => {

@@ -49,6 +49,8 @@ import { ociSpec } from './oci/spec.js';
 import { namespacesLabel } from './namespaces/label.js';
 import { imagesLabel } from './images/label.js';
 import { imagesCheck } from './images/check.js';
+import { imagesMount } from './images/mount.js';
+import { imagesUnmount } from './images/unmount.js';
 import { contentFetch } from './content/fetch.js';
 import { snapshotsTree } from './snapshots/tree.js';
 import { tasksCheckpoint } from './tasks/checkpoint.js';
@@ -86,7 +88,7 @@ export function cli(): Argv {
     .command(runCommand as unknown as CommandModule)
     .command(eventsCommand as unknown as CommandModule)
     .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm, namespacesLabel)) as unknown as CommandModule)
-    .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport, imagesLabel, imagesCheck)) as unknown as CommandModule)
+    .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport, imagesLabel, imagesCheck, imagesMount, imagesUnmount)) as unknown as CommandModule)
     .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm, contentFetch)) as unknown as CommandModule)
     .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage, snapshotsTree)) as unknown as CommandModule)
     .command(group(['leases'], 'manage leases', cmds(leasesLs, leasesCreate, leasesRm)) as unknown as CommandModule)
