@@ -52,6 +52,7 @@ import { imagesCheck } from './images/check.js';
 import { imagesMount } from './images/mount.js';
 import { imagesUnmount } from './images/unmount.js';
 import { contentFetch } from './content/fetch.js';
+import { contentPruneReferences } from './content/prune-references.js';
 import { snapshotsTree } from './snapshots/tree.js';
 import { tasksCheckpoint } from './tasks/checkpoint.js';
 import { splitCommandTail } from './command-tail.js';
@@ -89,7 +90,7 @@ export function cli(): Argv {
     .command(eventsCommand as unknown as CommandModule)
     .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm, namespacesLabel)) as unknown as CommandModule)
     .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport, imagesLabel, imagesCheck, imagesMount, imagesUnmount)) as unknown as CommandModule)
-    .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm, contentFetch)) as unknown as CommandModule)
+    .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm, contentFetch, group(['prune'], 'prune content from the content store', cmds(contentPruneReferences)))) as unknown as CommandModule)
     .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage, snapshotsTree)) as unknown as CommandModule)
     .command(group(['leases'], 'manage leases', cmds(leasesLs, leasesCreate, leasesRm)) as unknown as CommandModule)
     .command(group(['plugins', 'plugin'], 'provides information about the daemon\'s plugins', cmds(pluginsLs)) as unknown as CommandModule)
