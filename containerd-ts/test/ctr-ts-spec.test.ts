@@ -115,13 +115,15 @@ describe('flags', () => {
   });
 
   test('container options are checked as a whole', () => {
-    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false, privileged: false, 'net-host': false, 'cap-add': undefined, 'cap-drop': undefined, device: undefined, 'read-only': false, 'allow-new-privs': false, annotation: undefined };
+    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false, privileged: false, 'net-host': false, 'cap-add': undefined, 'cap-drop': undefined, device: undefined, 'read-only': false, 'allow-new-privs': false, annotation: undefined, rootfs: false };
     expect(containerOptions({ ...base, env: ['A=1'], 'memory-limit': '1048576', cpus: '2', label: 'k=v' }, 'img', 'id', ['sh'])).toMatchObject({ env: ['A=1'], memoryLimit: 1048576, cpus: 2, labels: { k: 'v' }, args: ['sh'] });
     expect(() => containerOptions({ ...base, cwd: 'rel' }, 'img', 'id', [])).toThrow(/invalid --cwd "rel"/);
     expect(() => containerOptions({ ...base, cpus: 'many' }, 'img', 'id', [])).toThrow(/invalid --cpus "many"/);
     expect(containerOptions({ ...base, 'cap-add': ['CAP_SYS_ADMIN'], 'cap-drop': 'CAP_KILL', annotation: 'a=b' }, 'img', 'id', [])).toMatchObject({ capAdd: ['CAP_SYS_ADMIN'], capDrop: ['CAP_KILL'], annotations: { a: 'b' } });
     expect(() => containerOptions({ ...base, 'cap-add': 'SYS_ADMIN' }, 'img', 'id', [])).toThrow(/must be specified with 'CAP_' prefix/);
     expect(() => containerOptions({ ...base, 'cap-drop': 'CAP_NOPE' }, 'img', 'id', [])).toThrow(/unknown capability/);
+    expect(containerOptions({ ...base, rootfs: true }, '/', 'id', ['sh'])).toMatchObject({ rootfsPath: '/' });
+    expect(() => containerOptions({ ...base, rootfs: true }, '/nonexistent-rootfs', 'id', ['sh'])).toThrow(/invalid --rootfs "\/nonexistent-rootfs": not a directory/);
   });
 
   test('--privileged, --cap-add/--cap-drop, --device, --net-host on the spec', () => {

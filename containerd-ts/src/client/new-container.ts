@@ -42,6 +42,8 @@ export interface NewContainerOptions {
   readOnly?: boolean;
   allowNewPrivileges?: boolean;
   annotations?: Record<string, string>;
+  /** ctr --rootfs: this host directory is the root filesystem (no image, no snapshot). */
+  rootfsPath?: string;
 }
 
 export interface NewContainer {
@@ -50,6 +52,8 @@ export interface NewContainer {
   /** The snapshot's mounts, for Tasks.Create. */
   rootfs: RootfsMount[];
   snapshotter: string;
+  /** The container's snapshot ('' with --rootfs). */
+  snapshotKey: string;
   /**
    * The end of the lease that kept the snapshot until the record held it: in flight while the
    * caller goes on (it need not wait for it before the next call); await it before exiting.
@@ -57,10 +61,11 @@ export interface NewContainer {
   leaseReleased: Promise<void>;
 }
 
-function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<typeof withImageConfig>[1], rootfs: RootfsMount[]): OciSpec {
+/** The spec as ctr builds it; `run` is the image's config (none with --rootfs: no PATH either, as ctr). */
+function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<typeof withImageConfig>[1] | undefined, rootfs: RootfsMount[]): OciSpec {
   const users = rootfsUserDb(rootfs);
   const spec = defaultSpec(namespace, o.id);
-  withImageConfig(spec, run, users);
+  if (run) withImageConfig(spec, run, users);
   if (o.args.length) withProcessArgs(spec, o.args);
   if (o.tty) withTTY(spec);
   withMounts(spec, o.mounts);
@@ -78,7 +83,7 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
   if (o.readOnly) spec.root.readonly = true;
   if (o.allowNewPrivileges) spec.process.noNewPrivileges = false;
   if (o.annotations && Object.keys(o.annotations).length) spec.annotations = { ...spec.annotations, ...o.annotations };
-  if (spec.process.args.length === 0) throw new Error(`no command to run: image ${o.image} has neither Entrypoint nor Cmd`);
+  if (spec.process.args.length === 0) throw new Error(o.rootfsPath !== undefined ? 'no command to run: give one after the container ID (a --rootfs has no image config)' : `no command to run: image ${o.image} has neither Entrypoint nor Cmd`);
   return spec;
 }
 
@@ -88,7 +93,28 @@ function runcOptions(binaryName: string): { typeUrl: string; value: Uint8Array }
   return { typeUrl: RUNC_OPTIONS_TYPE_URL, value: toBinary(OptionsSchema, create(OptionsSchema, { binaryName })) };
 }
 
+/** ctr --rootfs: the record points the spec's root at the directory; there is no snapshot to prepare. */
+async function newRootfsContainer(c: StackClient, o: NewContainerOptions & { rootfsPath: string }): Promise<NewContainer> {
+  const spec = buildSpec(c.namespace, o, undefined, [{ type: 'bind', source: o.rootfsPath, options: ['rbind'] }]);
+  spec.root.path = o.rootfsPath;
+  try {
+    await c.containers.create({
+      container: {
+        id: o.id,
+        labels: o.labels ?? {},
+        runtime: { name: RUNC_RUNTIME, ...(o.runcBinary ? { options: runcOptions(o.runcBinary) } : {}) },
+        spec: { typeUrl: SPEC_TYPE_URL, value: Buffer.from(JSON.stringify(spec)) },
+      },
+    });
+  } catch (err) {
+    if (hasCode(err, Status.ALREADY_EXISTS)) throw new Error(`container ${o.id}: already exists`);
+    throw err;
+  }
+  return { id: o.id, spec, rootfs: [], snapshotter: '', snapshotKey: '', leaseReleased: Promise.resolve() };
+}
+
 export async function newContainer(c: StackClient, o: NewContainerOptions): Promise<NewContainer> {
+  if (o.rootfsPath !== undefined) return newRootfsContainer(c, { ...o, rootfsPath: o.rootfsPath });
   const snapshotter = o.snapshotter ?? 'overlayfs';
   const expire = new Date(Date.now() + 24 * 3600_000).toISOString();
   // The image and the lease do not depend on each other: ask for both at once.
@@ -120,7 +146,7 @@ export async function newContainer(c: StackClient, o: NewContainerOptions): Prom
           snapshotKey: o.id,
         },
       });
-      return { id: o.id, spec, rootfs, snapshotter, leaseReleased: release() };
+      return { id: o.id, spec, rootfs, snapshotter, snapshotKey: o.id, leaseReleased: release() };
     } catch (err) {
       await c.snapshots.remove({ snapshotter, key: o.id }).catch(() => undefined);
       if (hasCode(err, Status.ALREADY_EXISTS)) throw new Error(`container ${o.id}: already exists`);

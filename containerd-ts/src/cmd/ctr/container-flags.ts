@@ -1,5 +1,6 @@
 // The flags `run` and `containers create` share (ctr's names), checked before anything is created.
 import type { Argv } from 'yargs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NewContainerOptions } from '../../client/new-container.js';
 import { checkUserSpec } from '../../client/oci/user.js';
@@ -26,6 +27,7 @@ export interface ContainerFlags {
   'read-only': boolean;
   'allow-new-privs': boolean;
   annotation: string[] | string | undefined;
+  rootfs: boolean;
 }
 
 export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
@@ -47,7 +49,8 @@ export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
     .option('device', { type: 'string', describe: 'a host device node, or a directory of them, to add (repeatable)' })
     .option('read-only', { type: 'boolean', default: false, describe: 'mount the root filesystem read-only' })
     .option('allow-new-privs', { type: 'boolean', default: false, describe: 'turn off the spec\'s noNewPrivileges' })
-    .option('annotation', { type: 'string', describe: 'OCI annotation KEY=VALUE (repeatable)' }) as unknown as Argv<T & ContainerFlags>;
+    .option('annotation', { type: 'string', describe: 'OCI annotation KEY=VALUE (repeatable)' })
+    .option('rootfs', { type: 'boolean', default: false, describe: 'IMAGE is a host directory to use as the root filesystem (no image, no snapshot)' }) as unknown as Argv<T & ContainerFlags>;
 }
 
 export function list(v: string[] | string | undefined): string[] {
@@ -71,6 +74,13 @@ export function parseMount(spec: string): OciMount {
   if (!m.type) throw new Error(`invalid --mount ${JSON.stringify(spec)}: type is required (e.g. type=bind)`);
   if (m.type === 'bind' && !m.source) throw new Error(`invalid --mount ${JSON.stringify(spec)}: a bind mount needs src`);
   return { destination: m.destination, type: m.type, source: m.source ?? m.type, options: m.options ?? (m.type === 'bind' ? ['rbind'] : []) };
+}
+
+/** --rootfs's directory, made absolute (the runtime resolves a relative root against the bundle). */
+function rootfsDir(p: string): string {
+  const abs = path.resolve(p);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`invalid --rootfs ${JSON.stringify(p)}: not a directory`);
+  return abs;
 }
 
 export function checkEnv(kv: string): string {
@@ -121,5 +131,6 @@ export function containerOptions(argv: ContainerFlags, image: string, id: string
     readOnly: argv['read-only'],
     allowNewPrivileges: argv['allow-new-privs'],
     annotations: parseLabels(list(argv.annotation)),
+    ...(argv.rootfs ? { rootfsPath: rootfsDir(image) } : {}),
   };
 }

@@ -61,7 +61,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
           started = true;
           const { exitStatus } = await c.tasks.wait({ containerId: ctr.id });
           await c.tasks.delete({ containerId: ctr.id });
-          if (argv.rm) await removeContainer(c, ctr.id, ctr.snapshotter, ctr.id);
+          if (argv.rm) await removeContainer(c, ctr.id, ctr.snapshotter, ctr.snapshotKey);
           return exitStatus;
         }
         const status = await runForeground(c, {
@@ -75,12 +75,12 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
         });
         // The foreground task is always deleted (as ctr does); --rm takes the container too.
         await c.tasks.delete({ containerId: ctr.id });
-        if (argv.rm) await removeContainer(c, ctr.id, ctr.snapshotter, ctr.id);
+        if (argv.rm) await removeContainer(c, ctr.id, ctr.snapshotter, ctr.snapshotKey);
         return status;
       } catch (err) {
         if (!started) {
           if (created) await forceDeleteTask(c, ctr.id);
-          await removeContainer(c, ctr.id, ctr.snapshotter, ctr.id).catch(() => undefined);
+          await removeContainer(c, ctr.id, ctr.snapshotter, ctr.snapshotKey).catch(() => undefined);
         }
         throw err;
       }
