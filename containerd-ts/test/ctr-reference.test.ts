@@ -176,6 +176,21 @@ test('run flags: --privileged, --cap-add/--cap-drop, --device, --net-host, --rea
     const [a, b] = await Promise.all([ours(['run', '--rm', ...flags, NAME, `f-${name}-ours`, 'sh', '-c', probe]), theirs(['run', '--rm', ...flags, NAME, `f-${name}-ref`, 'sh', '-c', probe])]);
     expect({ name, code: a.code, stdout: a.stdout, stderr: a.stderr }).toEqual({ name, code: b.code, stdout: b.stdout, stderr: b.stderr });
   }
+  // --env-file (before --env), --with-ns (the host's network namespace), --pid-file.
+  const envFile = path.join(dir, 'env');
+  fs.writeFileSync(envFile, 'FROM_FILE=1\nBOTH=file\n');
+  for (const [name, flags, cmd] of [
+    ['env-file', ['--env-file', envFile, '--env', 'BOTH=flag'], 'env | sort'],
+    ['with-ns', ['--with-ns', 'network:/proc/1/ns/net'], 'wc -l < /proc/net/dev'],
+  ] as const) {
+    const [a, b] = await Promise.all([ours(['run', '--rm', ...flags, NAME, `n-${name}-ours`, 'sh', '-c', cmd]), theirs(['run', '--rm', ...flags, NAME, `n-${name}-ref`, 'sh', '-c', cmd])]);
+    expect({ name, code: a.code, stdout: a.stdout }).toEqual({ name, code: b.code, stdout: b.stdout });
+  }
+  const pidFiles = [path.join(dir, 'pid-ours'), path.join(dir, 'pid-ref')];
+  const [pa, pb] = await Promise.all([ours(['run', '--rm', '--pid-file', pidFiles[0]!, NAME, 'p-ours', 'true']), theirs(['run', '--rm', '--pid-file', pidFiles[1]!, NAME, 'p-ref', 'true'])]);
+  expect([pa.code, pb.code]).toEqual([0, 0]);
+  for (const f of pidFiles) expect(fs.readFileSync(f, 'utf8')).toMatch(/^[1-9]\d*$/);
+
   const rootfs = path.join(dir, 'rootfs');
   fs.mkdirSync(rootfs);
   const layer = bb.layers[0];
@@ -219,13 +234,16 @@ test('plugins ls: same columns; -q ids; -d one block per plugin', async () => {
   expect(cells(stock.stdout).slice(1).map((c) => `${c[0]} ${c[1]}`)).toEqual(ids(a));
 });
 
-test('tasks checkpoint is refused by the daemon as not supported', async () => {
+test('tasks checkpoint is refused by the daemon as not supported; containers checkpoint/restore too', async () => {
   const r = await ours(['run', '-d', NAME, 'cp1', 'sleep', '60']);
   expect(r.code).toBe(0);
   try {
     const c = await ours(['tasks', 'checkpoint', 'cp1']);
     expect(c.code).toBe(1);
     expect(c.stderr).toBe('ctr-ts: checkpointing tasks is not supported\n');
+    const cc = await ours(['containers', 'checkpoint', '--task', 'cp1', 'cp1-checkpoint:1']);
+    expect({ code: cc.code, stderr: cc.stderr }).toEqual({ code: 1, stderr: 'ctr-ts: containers checkpoint cp1: checkpoint/restore is not supported by containerd-ts (runc-ts has no CRIU support)\n' });
+    expect((await ours(['containers', 'restore', 'cp1', 'cp1-checkpoint:1'])).code).toBe(1);
   } finally {
     await ours(['tasks', 'kill', '-s', 'SIGKILL', 'cp1']);
     await ours(['tasks', 'rm', '-f', 'cp1']);

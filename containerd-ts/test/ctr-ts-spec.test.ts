@@ -115,7 +115,7 @@ describe('flags', () => {
   });
 
   test('container options are checked as a whole', () => {
-    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false, privileged: false, 'net-host': false, 'cap-add': undefined, 'cap-drop': undefined, device: undefined, 'read-only': false, 'allow-new-privs': false, annotation: undefined, rootfs: false };
+    const base = { env: undefined, cwd: undefined, user: undefined, mount: undefined, 'memory-limit': undefined, cpus: undefined, 'runc-binary': undefined, label: undefined, snapshotter: 'overlayfs', tty: false, privileged: false, 'net-host': false, 'cap-add': undefined, 'cap-drop': undefined, device: undefined, 'read-only': false, 'allow-new-privs': false, annotation: undefined, rootfs: false, 'with-ns': undefined, 'env-file': undefined };
     expect(containerOptions({ ...base, env: ['A=1'], 'memory-limit': '1048576', cpus: '2', label: 'k=v' }, 'img', 'id', ['sh'])).toMatchObject({ env: ['A=1'], memoryLimit: 1048576, cpus: 2, labels: { k: 'v' }, args: ['sh'] });
     expect(() => containerOptions({ ...base, cwd: 'rel' }, 'img', 'id', [])).toThrow(/invalid --cwd "rel"/);
     expect(() => containerOptions({ ...base, cpus: 'many' }, 'img', 'id', [])).toThrow(/invalid --cpus "many"/);
@@ -123,6 +123,15 @@ describe('flags', () => {
     expect(() => containerOptions({ ...base, 'cap-add': 'SYS_ADMIN' }, 'img', 'id', [])).toThrow(/must be specified with 'CAP_' prefix/);
     expect(() => containerOptions({ ...base, 'cap-drop': 'CAP_NOPE' }, 'img', 'id', [])).toThrow(/unknown capability/);
     expect(containerOptions({ ...base, rootfs: true }, '/', 'id', ['sh'])).toMatchObject({ rootfsPath: '/' });
+    expect(containerOptions({ ...base, 'with-ns': 'network:/run/netns/x' }, 'img', 'id', [])).toMatchObject({ joinNamespaces: [{ type: 'network', path: '/run/netns/x' }] });
+    expect(() => containerOptions({ ...base, 'with-ns': 'net:/run/netns/x' }, 'img', 'id', [])).toThrow(/unknown namespace type "net"/);
+    expect(() => containerOptions({ ...base, 'with-ns': 'network' }, 'img', 'id', [])).toThrow(/want TYPE:\/absolute\/path/);
+    const envFile = path.join(tempDir('env-file-'), 'env');
+    fs.writeFileSync(envFile, 'A=1\n\nB=two words\r\n');
+    expect(containerOptions({ ...base, 'env-file': envFile }, 'img', 'id', [])).toMatchObject({ envFile: ['A=1', 'B=two words'] });
+    fs.writeFileSync(envFile, 'A=1\nnot-a-var\n');
+    expect(() => containerOptions({ ...base, 'env-file': envFile }, 'img', 'id', [])).toThrow(/line 2 "not-a-var": want KEY=VALUE/);
+    removeTree(path.dirname(envFile));
     expect(() => containerOptions({ ...base, rootfs: true }, '/nonexistent-rootfs', 'id', ['sh'])).toThrow(/invalid --rootfs "\/nonexistent-rootfs": not a directory/);
   });
 

@@ -9,7 +9,7 @@ import { rootfsUserDb, type RootfsMount } from './oci/rootfs-files.js';
 import { SPEC_TYPE_URL, type OciMount, type OciSpec } from './oci/spec.js';
 import { withCpus, withCwd, withEnv, withImageConfig, withMemoryLimit, withMounts, withProcessArgs, withTTY, withUser } from './oci/spec-opts.js';
 import { resolveRunImage } from './run-image.js';
-import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withPrivileged } from './oci/linux-opts.js';
+import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withLinuxNamespace, withPrivileged } from './oci/linux-opts.js';
 
 export const RUNC_RUNTIME = 'io.containerd.runc.v2';
 export const RUNC_OPTIONS_TYPE_URL = 'containerd.runc.v1.Options';
@@ -44,6 +44,10 @@ export interface NewContainerOptions {
   annotations?: Record<string, string>;
   /** ctr --rootfs: this host directory is the root filesystem (no image, no snapshot). */
   rootfsPath?: string;
+  /** Namespaces to join (--with-ns), checked by the caller. */
+  joinNamespaces?: ReadonlyArray<{ type: string; path: string }>;
+  /** --env-file lines, applied before `env`. */
+  envFile?: readonly string[];
 }
 
 export interface NewContainer {
@@ -71,6 +75,7 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
   withMounts(spec, o.mounts);
   if (o.memoryLimit) withMemoryLimit(spec, o.memoryLimit);
   if (o.cpus) withCpus(spec, o.cpus);
+  if (o.envFile?.length) withEnv(spec, o.envFile);
   withEnv(spec, o.env);
   if (o.cwd) withCwd(spec, o.cwd);
   if (o.user) withUser(spec, o.user, users);
@@ -80,6 +85,7 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
   if (o.capDrop?.length) withDroppedCapabilities(spec, o.capDrop);
   for (const d of o.devices ?? []) withDevices(spec, d);
   if (o.netHost) withHostNetwork(spec);
+  for (const ns of o.joinNamespaces ?? []) withLinuxNamespace(spec, ns);
   if (o.readOnly) spec.root.readonly = true;
   if (o.allowNewPrivileges) spec.process.noNewPrivileges = false;
   if (o.annotations && Object.keys(o.annotations).length) spec.annotations = { ...spec.annotations, ...o.annotations };

@@ -112,3 +112,21 @@ export function withHostNetwork(spec: OciSpec): void {
   spec.linux.namespaces = spec.linux.namespaces.filter((n) => n.type !== 'network');
   for (const f of ['/etc/hosts', '/etc/resolv.conf']) spec.mounts.push({ destination: f, type: 'bind', source: f, options: ['rbind', 'ro'] });
 }
+
+const NAMESPACE_TYPES = ['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup'];
+
+/** ctr --with-ns TYPE:PATH (oci.WithLinuxNamespace): join an existing namespace instead of a new one. */
+export function parseWithNs(v: string): { type: string; path: string } {
+  const i = v.indexOf(':');
+  const type = i < 0 ? v : v.slice(0, i);
+  const p = i < 0 ? '' : v.slice(i + 1);
+  if (!NAMESPACE_TYPES.includes(type)) throw new Error(`invalid --with-ns ${JSON.stringify(v)}: unknown namespace type ${JSON.stringify(type)} (want ${NAMESPACE_TYPES.join(', ')})`);
+  if (!p.startsWith('/')) throw new Error(`invalid --with-ns ${JSON.stringify(v)}: want TYPE:/absolute/path`);
+  return { type, path: p };
+}
+
+export function withLinuxNamespace(spec: OciSpec, ns: { type: string; path: string }): void {
+  const i = spec.linux.namespaces.findIndex((n) => n.type === ns.type);
+  if (i >= 0) spec.linux.namespaces[i] = ns;
+  else spec.linux.namespaces.push(ns);
+}

@@ -6,7 +6,7 @@ import type { NewContainerOptions } from '../../client/new-container.js';
 import { checkUserSpec } from '../../client/oci/user.js';
 import type { OciMount } from '../../client/oci/spec.js';
 import { parseLabels } from './common.js';
-import { checkCapability } from '../../client/oci/linux-opts.js';
+import { checkCapability, parseWithNs } from '../../client/oci/linux-opts.js';
 
 export interface ContainerFlags {
   env: string[] | string | undefined;
@@ -28,6 +28,8 @@ export interface ContainerFlags {
   'allow-new-privs': boolean;
   annotation: string[] | string | undefined;
   rootfs: boolean;
+  'with-ns': string[] | string | undefined;
+  'env-file': string | undefined;
 }
 
 export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
@@ -50,6 +52,8 @@ export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
     .option('read-only', { type: 'boolean', default: false, describe: 'mount the root filesystem read-only' })
     .option('allow-new-privs', { type: 'boolean', default: false, describe: 'turn off the spec\'s noNewPrivileges' })
     .option('annotation', { type: 'string', describe: 'OCI annotation KEY=VALUE (repeatable)' })
+    .option('with-ns', { type: 'string', describe: 'join an existing namespace, TYPE:PATH (e.g. network:/run/netns/x; repeatable)' })
+    .option('env-file', { type: 'string', describe: 'environment variables KEY=VALUE from a file, one a line' })
     .option('rootfs', { type: 'boolean', default: false, describe: 'IMAGE is a host directory to use as the root filesystem (no image, no snapshot)' }) as unknown as Argv<T & ContainerFlags>;
 }
 
@@ -81,6 +85,24 @@ function rootfsDir(p: string): string {
   const abs = path.resolve(p);
   if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`invalid --rootfs ${JSON.stringify(p)}: not a directory`);
   return abs;
+}
+
+/** --env-file: one KEY=VALUE a line (empty lines skipped), read before anything is created. */
+export function readEnvFile(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--env-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l !== '')
+    .map((l, i) => {
+      if (l.indexOf('=') <= 0) throw new Error(`--env-file ${file}: line ${i + 1} ${JSON.stringify(l)}: want KEY=VALUE`);
+      return l;
+    });
 }
 
 export function checkEnv(kv: string): string {
@@ -132,5 +154,7 @@ export function containerOptions(argv: ContainerFlags, image: string, id: string
     allowNewPrivileges: argv['allow-new-privs'],
     annotations: parseLabels(list(argv.annotation)),
     ...(argv.rootfs ? { rootfsPath: rootfsDir(image) } : {}),
+    joinNamespaces: list(argv['with-ns']).map(parseWithNs),
+    ...(argv['env-file'] !== undefined ? { envFile: readEnvFile(argv['env-file']) } : {}),
   };
 }

@@ -55,6 +55,7 @@ import { contentFetch } from './content/fetch.js';
 import { contentPruneReferences } from './content/prune-references.js';
 import { snapshotsTree } from './snapshots/tree.js';
 import { tasksCheckpoint } from './tasks/checkpoint.js';
+import { containersCheckpoint, containersRestore } from './containers/checkpoint.js';
 import { splitCommandTail } from './command-tail.js';
 
 // Subcommand modules are typed for their own argument shapes; yargs merges them at run time.
@@ -95,7 +96,7 @@ export function cli(): Argv {
     .command(group(['leases'], 'manage leases', cmds(leasesLs, leasesCreate, leasesRm)) as unknown as CommandModule)
     .command(group(['plugins', 'plugin'], 'provides information about the daemon\'s plugins', cmds(pluginsLs)) as unknown as CommandModule)
     .command(group(['oci'], 'OCI tools', cmds(ociSpec)) as unknown as CommandModule)
-    .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm)) as unknown as CommandModule)
+    .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm, containersCheckpoint, containersRestore)) as unknown as CommandModule)
     .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm, tasksCheckpoint)) as unknown as CommandModule)
     .demandCommand(1)
     .strict()

@@ -2,6 +2,8 @@
 // task. In the foreground its stdio is attached and ctr-ts exits with its status; -d leaves it
 // running with output to --log-uri (default: nowhere). Anything this command created is removed
 // again if the task cannot be created or started.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { StackClient } from '../../client/client.js';
 import { newContainer, removeContainer } from '../../client/new-container.js';
@@ -18,6 +20,14 @@ interface RunArgs extends GlobalArgs, ContainerFlags {
   detach: boolean;
   'log-uri': string | undefined;
   'null-io': boolean;
+  'pid-file': string | undefined;
+}
+
+/** ctr's --pid-file: the task's pid, written whole (temp file renamed) before the task starts. */
+function writePidFile(file: string, pid: number): void {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp`);
+  fs.writeFileSync(tmp, String(pid));
+  fs.renameSync(tmp, file);
 }
 
 /** Deletes a task that may still run (a failed start): killed first, as ctr's task.Delete(WithProcessKill). */
@@ -36,6 +46,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       .positional('id', { type: 'string', demandOption: true })
       .option('rm', { type: 'boolean', default: false, describe: 'remove the container after it exits' })
       .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'leave the task running' })
+      .option('pid-file', { type: 'string', describe: 'write the task\'s pid to this file' })
       .option('null-io', { type: 'boolean', default: false, describe: 'send all IO to /dev/null' })
       .option('log-uri', { type: 'string', describe: 'where a detached task\'s output goes (file:///…, jsonlog:///…)' }) as never,
   handler: async (argv) => {
@@ -50,8 +61,9 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs> = {
       let created = false;
       let started = false;
       try {
-        await Promise.all([c.tasks.create({ containerId: ctr.id, rootfs: ctr.rootfs, terminal: argv.tty, ...stdio }), ctr.leaseReleased]);
+        const [task] = await Promise.all([c.tasks.create({ containerId: ctr.id, rootfs: ctr.rootfs, terminal: argv.tty, ...stdio }), ctr.leaseReleased]);
         created = true;
+        if (argv['pid-file'] !== undefined) writePidFile(argv['pid-file'], task.pid);
         if (argv.detach) {
           await c.tasks.start({ containerId: ctr.id });
           return 0;
