@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultSpec, generatedSpec } from '../src/client/oci/default-spec.js';
 import { mountArgs, mountsOn } from '../src/cmd/ctr/images/host-mount.js';
+import { humanDuration, humanSize } from '../src/cmd/ctr/human-units.js';
 import { withAddedCapabilities, withDevices, withDroppedCapabilities, withHostNetwork, withPrivileged } from '../src/client/oci/linux-opts.js';
 import { readRootfsFile, rootfsUserDb } from '../src/client/oci/rootfs-files.js';
 import { mergeEnv, withCpus, withEnv, withImageConfig, withMemoryLimit, withProcessArgs, withTTY } from '../src/client/oci/spec-opts.js';
@@ -164,6 +165,13 @@ describe('flags', () => {
     const info = '36 35 0:30 / /mnt\\0403 rw - overlay overlay rw\n37 36 0:31 / /mnt\\0403 rw - overlay overlay rw\n38 35 0:32 / /other rw - tmpfs tmpfs rw\n';
     expect(mountsOn('/mnt 3', info)).toBe(2);
     expect(mountsOn('/nowhere', info)).toBe(0);
+  });
+
+  test('content ls sizes and ages in go-units\' words', () => {
+    expect([405, 1_056_000, 1000, 999_999, 1_500_000_000].map(humanSize)).toEqual(['405B', '1.056MB', '1kB', '1000kB', '1.5GB']);
+    expect([500, 1000, 59_000, 60_000, 120_000, 3_600_000, 5 * 3_600_000, 3 * 86_400_000, 20 * 86_400_000, 90 * 86_400_000, 800 * 86_400_000].map(humanDuration)).toEqual([
+      'Less than a second', '1 second', '59 seconds', 'About a minute', '2 minutes', 'About an hour', '5 hours', '3 days', '2 weeks', '3 months', '2 years',
+    ]);
   });
 
   test('oci spec: containerd\'s GenerateSpec with no options', () => {
