@@ -161,6 +161,34 @@ test('images mount / unmount: a view on the target under a lease named after it;
   }
 });
 
+/** JSON with object keys sorted, so two specs compare whatever order each side wrote them in. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+test('containers create: the very OCI spec ctr writes, for each flag set', async () => {
+  const sets = [
+    [],
+    ['--privileged'],
+    ['--net-host', '--read-only'],
+    ['--cap-add', 'CAP_SYS_ADMIN', '--cap-drop', 'CAP_KILL', '--device', '/dev/zero'],
+    ['--env', 'A=1', '--cwd', '/tmp', '--mount', 'type=bind,src=/tmp,dst=/h,options=rbind:ro', '--label', 'k=v', '--annotation', 'a=b'],
+    ['--memory-limit', '10000000'],
+    ['-t', '--allow-new-privs', '--with-ns', 'network:/proc/1/ns/net'],
+  ];
+  for (const [i, flags] of sets.entries()) {
+    const id = `spec${i}`;
+    const [ca, cb] = await Promise.all([ours(['containers', 'create', ...flags, NAME, id, 'true']), theirs(['containers', 'create', ...flags, NAME, id, 'true'])]);
+    expect({ flags, codes: [ca.code, cb.code] }).toEqual({ flags, codes: [0, 0] });
+    const [ia, ib] = await Promise.all([ours(['containers', 'info', id]), theirs(['containers', 'info', id])]);
+    const spec = (r: RunResult) => canonical((JSON.parse(r.stdout) as { Spec: unknown }).Spec);
+    expect({ flags, spec: spec(ia) }).toEqual({ flags, spec: spec(ib) });
+    await Promise.all([ours(['containers', 'rm', id]), theirs(['containers', 'rm', id])]);
+  }
+});
+
 test('run flags: --privileged, --cap-add/--cap-drop, --device, --net-host, --read-only, --rootfs give what ctr gives', async () => {
   const probe = 'grep -E "^Cap(Eff|Bnd)" /proc/self/status; ls -l /dev/zero 2>&1 | cut -c1-10; ls /dev | wc -l; touch /probe 2>&1 | sed "s/.*: //"; cat /proc/self/mountinfo | grep -c " /etc/hosts "';
   const cases: Array<[string, string[]]> = [

@@ -45,7 +45,7 @@ describe('spec', () => {
   test('the image config: Entrypoint+Cmd, Env (PATH by default), WorkingDir, User and its groups', () => {
     const s = defaultSpec('n', 'c');
     withImageConfig(s, { Entrypoint: ['/init'], Cmd: ['serve'], Env: ['A=1', 'PATH=/x'], WorkingDir: '/srv', User: 'web' }, db);
-    expect(s.process).toMatchObject({ args: ['/init', 'serve'], env: ['A=1', 'PATH=/x'], cwd: '/srv', user: { uid: 33, gid: 33, additionalGids: [4] } });
+    expect(s.process).toMatchObject({ args: ['/init', 'serve'], env: ['A=1', 'PATH=/x'], cwd: '/srv', user: { uid: 33, gid: 33, additionalGids: [33, 4] } });
     const d = defaultSpec('n', 'c');
     withImageConfig(d, { Cmd: ['sh'] }, EMPTY_USER_DB);
     expect(d.process).toMatchObject({ args: ['sh'], env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], cwd: '/', user: { uid: 0, gid: 0 } });
@@ -68,11 +68,12 @@ describe('spec', () => {
   });
 
   test('users: UID, UID:GID, names, UID with its passwd group, supplementary groups, errors', () => {
-    expect(resolveUser('0', db)).toEqual({ uid: 0, gid: 0, additionalGids: [4, 6] });
-    expect(resolveUser('33', db)).toEqual({ uid: 33, gid: 33, additionalGids: [4] });
-    expect(resolveUser('1234', db)).toEqual({ uid: 1234, gid: 0 });
-    expect(resolveUser('1234:99', db)).toEqual({ uid: 1234, gid: 99 });
-    expect(resolveUser('web:disk', db)).toEqual({ uid: 33, gid: 6, additionalGids: [4] });
+    // The primary gid comes first, as containerd 1.6.18+ (CVE-2023-25173).
+    expect(resolveUser('0', db)).toEqual({ uid: 0, gid: 0, additionalGids: [0, 4, 6] });
+    expect(resolveUser('33', db)).toEqual({ uid: 33, gid: 33, additionalGids: [33, 4] });
+    expect(resolveUser('1234', db)).toEqual({ uid: 1234, gid: 0, additionalGids: [0] });
+    expect(resolveUser('1234:99', db)).toEqual({ uid: 1234, gid: 99, additionalGids: [99] });
+    expect(resolveUser('web:disk', db)).toEqual({ uid: 33, gid: 6, additionalGids: [6, 4] });
     expect(() => resolveUser('ghost', db)).toThrow(/unable to find user ghost/);
     expect(() => resolveUser('web:nogroup', db)).toThrow(/unable to find group nogroup/);
     expect(() => resolveUser('1:2:3', db)).toThrow(/invalid user/);
@@ -140,10 +141,10 @@ describe('flags', () => {
     const s = defaultSpec('ns1', 'c1');
     withPrivileged(s);
     expect(s.process.capabilities?.bounding).toContain('CAP_SYS_ADMIN');
-    expect(s.linux.maskedPaths).toEqual([]);
+    expect(s.linux.maskedPaths).toBeUndefined();
     expect(s.linux.resources.devices).toEqual([{ allow: true, access: 'rwm' }]);
     expect(s.linux.devices).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/dev/null', type: 'c', major: 1, minor: 3 })]));
-    expect(s.mounts.find((m) => m.destination === '/sys')?.options).not.toContain('ro');
+    expect(s.mounts.find((m) => m.destination === '/sys')?.options).toEqual(['nosuid', 'noexec', 'nodev', 'rw']);
     const t = defaultSpec('ns1', 'c1');
     withAddedCapabilities(t, ['CAP_SYS_ADMIN']);
     withDroppedCapabilities(t, ['CAP_KILL']);

@@ -87,8 +87,11 @@ function buildSpec(namespace: string, o: NewContainerOptions, run: Parameters<ty
   if (o.netHost) withHostNetwork(spec);
   for (const ns of o.joinNamespaces ?? []) withLinuxNamespace(spec, ns);
   if (o.readOnly) spec.root.readonly = true;
-  if (o.allowNewPrivileges) spec.process.noNewPrivileges = false;
-  if (o.annotations && Object.keys(o.annotations).length) spec.annotations = { ...spec.annotations, ...o.annotations };
+  // false is left out, as containerd's Go spec omits it.
+  if (o.allowNewPrivileges) delete spec.process.noNewPrivileges;
+  // ctr makes its --label labels annotations too, then adds --annotation.
+  const annotations = { ...(o.labels ?? {}), ...(o.annotations ?? {}) };
+  if (Object.keys(annotations).length) spec.annotations = { ...spec.annotations, ...annotations };
   if (spec.process.args.length === 0) throw new Error(o.rootfsPath !== undefined ? 'no command to run: give one after the container ID (a --rootfs has no image config)' : `no command to run: image ${o.image} has neither Entrypoint nor Cmd`);
   return spec;
 }

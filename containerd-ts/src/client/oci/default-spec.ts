@@ -22,7 +22,7 @@ const DEFAULT_CAPABILITIES = [
   'CAP_AUDIT_WRITE',
 ];
 
-/** oci.WithDefaultUnixDevices, which ctr adds: the devices every container may use (pts: any minor). */
+/** oci.WithDefaultUnixDevices, which ctr adds: the devices every container may use (pts: any minor; containerd 1.6 leaves /dev/net/tun out). */
 const DEFAULT_DEVICE_RULES: { type: string; major: number; minor?: number }[] = [
   { type: 'c', major: 1, minor: 3 }, // /dev/null
   { type: 'c', major: 1, minor: 8 }, // /dev/random
@@ -33,7 +33,6 @@ const DEFAULT_DEVICE_RULES: { type: string; major: number; minor?: number }[] = 
   { type: 'c', major: 5, minor: 1 }, // /dev/console
   { type: 'c', major: 136 }, // /dev/pts/*
   { type: 'c', major: 5, minor: 2 }, // /dev/ptmx
-  { type: 'c', major: 10, minor: 200 }, // /dev/net/tun
 ];
 
 export function defaultSpec(namespace: string, id: string): OciSpec {

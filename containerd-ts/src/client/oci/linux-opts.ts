@@ -2,6 +2,7 @@
 // --privileged), devices (--device, --privileged), host networking (--net-host), a read-only rootfs
 // and no_new_privs. Each mirrors the containerd oci.With… option ctr uses.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OciDevice, OciSpec } from './spec.js';
 
@@ -52,9 +53,11 @@ export function withDroppedCapabilities(spec: OciSpec, caps: readonly string[]):
 export function withPrivileged(spec: OciSpec, devRoot = '/dev'): void {
   const caps = currentCapabilities();
   spec.process.capabilities = { ...spec.process.capabilities, bounding: [...caps], effective: [...caps], permitted: [...caps] };
-  spec.linux.maskedPaths = [];
-  spec.linux.readonlyPaths = [];
-  for (const m of spec.mounts) if (m.destination === '/sys' && m.options) m.options = m.options.filter((o) => o !== 'ro');
+  // Absent, not empty, as containerd's Go spec serializes nil lists.
+  delete (spec.linux as Partial<OciSpec['linux']>).maskedPaths;
+  delete (spec.linux as Partial<OciSpec['linux']>).readonlyPaths;
+  // WithWriteableSysfs: ro becomes rw.
+  for (const m of spec.mounts) if (m.destination === '/sys' && m.options) m.options = m.options.map((o) => (o === 'ro' ? 'rw' : o));
   spec.linux.resources.devices = [{ allow: true, access: 'rwm' }];
   spec.linux.devices = hostDevices(devRoot);
 }
@@ -107,10 +110,14 @@ export function withDevices(spec: OciSpec, hostPath: string): void {
   for (const d of devices) if (d.type !== 'p') spec.linux.resources.devices = [...(spec.linux.resources.devices ?? []), { allow: true, type: d.type, major: d.major, minor: d.minor, access: 'rwm' }];
 }
 
-/** ctr --net-host: the host's network namespace, with its /etc/hosts and /etc/resolv.conf bound in read-only. */
-export function withHostNetwork(spec: OciSpec): void {
+/**
+ * ctr --net-host: the host's network namespace, with its /etc/hosts and /etc/resolv.conf bound in
+ * read-only, and HOSTNAME set to the host's name in the environment.
+ */
+export function withHostNetwork(spec: OciSpec, hostname = os.hostname()): void {
   spec.linux.namespaces = spec.linux.namespaces.filter((n) => n.type !== 'network');
   for (const f of ['/etc/hosts', '/etc/resolv.conf']) spec.mounts.push({ destination: f, type: 'bind', source: f, options: ['rbind', 'ro'] });
+  spec.process.env = [...spec.process.env.filter((e) => !e.startsWith('HOSTNAME=')), `HOSTNAME=${hostname}`];
 }
 
 const NAMESPACE_TYPES = ['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup'];

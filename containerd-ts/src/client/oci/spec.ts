@@ -56,7 +56,7 @@ export interface OciSpec {
     resources: OciResources;
     cgroupsPath: string;
     namespaces: { type: string; path?: string }[];
-    maskedPaths: string[];
-    readonlyPaths: string[];
+    maskedPaths?: string[];
+    readonlyPaths?: string[];
   };
 }
