@@ -123,7 +123,8 @@ describe('run in the foreground', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('bar /bin\n/tmp\n1000\n1000\nfrom-host\nro\n');
-    expect((await f.ctrTs(['run', '--rm', '--user', 'nobody', IMAGE, 'fl2', 'id'])).stdout).toBe('uid=65534(nobody) gid=65534(nogroup)\n');
+    // The primary gid is a supplementary group too, as containerd 1.6.18+ sets it (CVE-2023-25173).
+    expect((await f.ctrTs(['run', '--rm', '--user', 'nobody', IMAGE, 'fl2', 'id'])).stdout).toBe('uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\n');
     expect((await f.ctrTs(['run', '--rm', '--user', '1000', IMAGE, 'fl3', 'id', '-g'])).stdout).toBe('1000\n'); // the group from /etc/passwd
   });
 

@@ -118,7 +118,7 @@ export function applySecurityContext(spec: OciSpec, i: SecurityInput): void {
   } else {
     if (sc?.maskedPaths.length) spec.linux.maskedPaths = [...sc.maskedPaths];
     if (sc?.readonlyPaths.length) spec.linux.readonlyPaths = [...sc.readonlyPaths];
-    for (const p of [...spec.linux.maskedPaths, ...spec.linux.readonlyPaths]) if (!path.isAbsolute(p)) throw invalidArgument(`${WHAT}: masked/readonly path ${JSON.stringify(p)} must be absolute`);
+    for (const p of [...(spec.linux.maskedPaths ?? []), ...(spec.linux.readonlyPaths ?? [])]) if (!path.isAbsolute(p)) throw invalidArgument(`${WHAT}: masked/readonly path ${JSON.stringify(p)} must be absolute`);
   }
 
   // Seccomp: containerd's default for an unset profile is unconfined; privileged is always unconfined.

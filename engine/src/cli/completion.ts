@@ -15,7 +15,7 @@ async function names(host: string | undefined, kind: 'containers' | 'images' | '
       return list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
     }
     if (kind === 'volumes') return (await client.call<{ Volumes: Array<{ Name: string }> }>('GET', '/volumes')).Volumes.map((v) => v.Name);
-    return (await client.call<Array<{ RepoTags: string[] }>>('GET', '/images/json')).flatMap((i) => i.RepoTags);
+    return (await client.call<Array<{ RepoTags: string[] | null }>>('GET', '/images/json')).flatMap((i) => i.RepoTags ?? []);
   } catch {
     return [];
   } finally {

@@ -22,7 +22,7 @@ const DEFAULT_CAPABILITIES = [
   'CAP_AUDIT_WRITE',
 ];
 
-/** oci.WithDefaultUnixDevices, which ctr adds: the devices every container may use (pts: any minor). */
+/** oci.WithDefaultUnixDevices, which ctr adds: the devices every container may use (pts: any minor; containerd 1.6 leaves /dev/net/tun out). */
 const DEFAULT_DEVICE_RULES: { type: string; major: number; minor?: number }[] = [
   { type: 'c', major: 1, minor: 3 }, // /dev/null
   { type: 'c', major: 1, minor: 8 }, // /dev/random
@@ -33,7 +33,6 @@ const DEFAULT_DEVICE_RULES: { type: string; major: number; minor?: number }[] = 
   { type: 'c', major: 5, minor: 1 }, // /dev/console
   { type: 'c', major: 136 }, // /dev/pts/*
   { type: 'c', major: 5, minor: 2 }, // /dev/ptmx
-  { type: 'c', major: 10, minor: 200 }, // /dev/net/tun
 ];
 
 export function defaultSpec(namespace: string, id: string): OciSpec {
@@ -77,4 +76,14 @@ export function defaultSpec(namespace: string, id: string): OciSpec {
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };
+}
+
+/**
+ * containerd's oci.GenerateSpec with no options (`ctr oci spec`): the same defaults without the
+ * device allowances ctr adds for `run`, no process args or env, and the namespace's cgroup.
+ */
+export function generatedSpec(namespace: string): OciSpec {
+  const spec = defaultSpec(namespace, '');
+  const { args: _args, env: _env, ...process } = spec.process;
+  return { ...spec, process: process as OciSpec['process'], linux: { ...spec.linux, resources: { devices: [{ allow: false, access: 'rwm' }] }, cgroupsPath: `/${namespace}` } };
 }

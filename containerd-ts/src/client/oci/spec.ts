@@ -30,6 +30,16 @@ export interface OciMount {
   options?: string[];
 }
 
+export interface OciDevice {
+  path: string;
+  type: string;
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export interface OciResources {
   devices?: { allow: boolean; type?: string; major?: number; minor?: number; access?: string }[];
   memory?: { limit?: number; swap?: number };
@@ -46,13 +56,13 @@ export interface OciSpec {
   mounts: OciMount[];
   annotations?: Record<string, string>;
   linux: {
+    devices?: OciDevice[];
     resources: OciResources;
     cgroupsPath: string;
     namespaces: { type: string; path?: string }[];
-    maskedPaths: string[];
-    readonlyPaths: string[];
+    maskedPaths?: string[];
+    readonlyPaths?: string[];
     sysctl?: Record<string, string>;
     seccomp?: unknown;
-    devices?: Array<{ path: string; type: string; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }>;
   };
 }

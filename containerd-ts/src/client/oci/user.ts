@@ -83,8 +83,11 @@ export function resolveUser(spec: string, db: UserDb): OciUser {
       gid = ge.gid;
     }
   }
-  // Supplementary groups: those that list the user by name (a uid without a passwd entry has none).
+  // Supplementary groups: those that list the user by name, but for one named as the user (a uid
+  // without a passwd entry has none); then the primary gid first, as containerd 1.6.18+ does since
+  // CVE-2023-25173 (its ensureAdditionalGids).
   const name = entry?.name ?? db.passwd().find((e) => e.uid === uid)?.name;
-  const additionalGids = name === undefined ? [] : [...new Set(db.group().filter((e) => e.members.includes(name) && e.gid !== gid).map((e) => e.gid))];
-  return { uid, gid, ...(additionalGids.length ? { additionalGids } : {}) };
+  const member = name === undefined ? [] : db.group().filter((e) => e.name !== name && e.members.includes(name)).map((e) => e.gid);
+  const additionalGids = [...new Set(member.includes(gid) ? member : [gid, ...member])];
+  return { uid, gid, additionalGids };
 }

@@ -18,6 +18,7 @@ const COMMANDS: TailCommand[] = [
 const VALUE_OPTIONS = new Set([
   '--address', '-a', '--namespace', '-n', '--format',
   '--env', '--cwd', '--user', '-u', '--mount', '--memory-limit', '--cpus', '--log-uri', '--runc-binary', '--snapshotter', '--label',
+  '--cap-add', '--cap-drop', '--device', '--annotation', '--with-ns', '--env-file', '--pid-file',
   '--exec-id',
 ]);
 

@@ -59,7 +59,8 @@ export function bytes(n: number | bigint): string {
     v /= 1024;
     u++;
   }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+  // containerd's progress.Bytes: one decimal whatever the unit ("366.0 B").
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 export function parseLabels(list: readonly string[] | undefined): Record<string, string> {

@@ -1,10 +1,12 @@
 // The flags `run` and `containers create` share (ctr's names), checked before anything is created.
 import type { Argv } from 'yargs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NewContainerOptions } from '../../client/new-container.js';
 import { checkUserSpec } from '../../client/oci/user.js';
 import type { OciMount } from '../../client/oci/spec.js';
 import { parseLabels } from './common.js';
+import { checkCapability, parseWithNs } from '../../client/oci/linux-opts.js';
 
 export interface ContainerFlags {
   env: string[] | string | undefined;
@@ -17,6 +19,17 @@ export interface ContainerFlags {
   label: string[] | string | undefined;
   snapshotter: string;
   tty: boolean;
+  privileged: boolean;
+  'net-host': boolean;
+  'cap-add': string[] | string | undefined;
+  'cap-drop': string[] | string | undefined;
+  device: string[] | string | undefined;
+  'read-only': boolean;
+  'allow-new-privs': boolean;
+  annotation: string[] | string | undefined;
+  rootfs: boolean;
+  'with-ns': string[] | string | undefined;
+  'env-file': string | undefined;
 }
 
 export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
@@ -30,7 +43,18 @@ export function withContainerFlags<T>(y: Argv<T>): Argv<T & ContainerFlags> {
     .option('runc-binary', { type: 'string', describe: 'a runc-compatible binary for the shim to run' })
     .option('label', { type: 'string', describe: 'container label KEY=VALUE (repeatable)' })
     .option('snapshotter', { type: 'string', default: 'overlayfs', describe: 'snapshotter name' })
-    .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'allocate a terminal' }) as unknown as Argv<T & ContainerFlags>;
+    .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'allocate a terminal' })
+    .option('privileged', { type: 'boolean', default: false, describe: 'every capability of this process, all devices, no masked paths' })
+    .option('net-host', { type: 'boolean', default: false, describe: 'use the host\'s network namespace' })
+    .option('cap-add', { type: 'string', describe: 'add a capability, CAP_ prefix required (repeatable)' })
+    .option('cap-drop', { type: 'string', describe: 'drop a capability, CAP_ prefix required (repeatable)' })
+    .option('device', { type: 'string', describe: 'a host device node, or a directory of them, to add (repeatable)' })
+    .option('read-only', { type: 'boolean', default: false, describe: 'mount the root filesystem read-only' })
+    .option('allow-new-privs', { type: 'boolean', default: false, describe: 'turn off the spec\'s noNewPrivileges' })
+    .option('annotation', { type: 'string', describe: 'OCI annotation KEY=VALUE (repeatable)' })
+    .option('with-ns', { type: 'string', describe: 'join an existing namespace, TYPE:PATH (e.g. network:/run/netns/x; repeatable)' })
+    .option('env-file', { type: 'string', describe: 'environment variables KEY=VALUE from a file, one a line' })
+    .option('rootfs', { type: 'boolean', default: false, describe: 'IMAGE is a host directory to use as the root filesystem (no image, no snapshot)' }) as unknown as Argv<T & ContainerFlags>;
 }
 
 export function list(v: string[] | string | undefined): string[] {
@@ -54,6 +78,31 @@ export function parseMount(spec: string): OciMount {
   if (!m.type) throw new Error(`invalid --mount ${JSON.stringify(spec)}: type is required (e.g. type=bind)`);
   if (m.type === 'bind' && !m.source) throw new Error(`invalid --mount ${JSON.stringify(spec)}: a bind mount needs src`);
   return { destination: m.destination, type: m.type, source: m.source ?? m.type, options: m.options ?? (m.type === 'bind' ? ['rbind'] : []) };
+}
+
+/** --rootfs's directory, made absolute (the runtime resolves a relative root against the bundle). */
+function rootfsDir(p: string): string {
+  const abs = path.resolve(p);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`invalid --rootfs ${JSON.stringify(p)}: not a directory`);
+  return abs;
+}
+
+/** --env-file: one KEY=VALUE a line (empty lines skipped), read before anything is created. */
+export function readEnvFile(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--env-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l !== '')
+    .map((l, i) => {
+      if (l.indexOf('=') <= 0) throw new Error(`--env-file ${file}: line ${i + 1} ${JSON.stringify(l)}: want KEY=VALUE`);
+      return l;
+    });
 }
 
 export function checkEnv(kv: string): string {
@@ -96,5 +145,16 @@ export function containerOptions(argv: ContainerFlags, image: string, id: string
     ...(memoryLimit !== undefined ? { memoryLimit } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(argv['runc-binary'] !== undefined ? { runcBinary: argv['runc-binary'] } : {}),
+    privileged: argv.privileged,
+    netHost: argv['net-host'],
+    capAdd: list(argv['cap-add']).map(checkCapability),
+    capDrop: list(argv['cap-drop']).map(checkCapability),
+    devices: list(argv.device),
+    readOnly: argv['read-only'],
+    allowNewPrivileges: argv['allow-new-privs'],
+    annotations: parseLabels(list(argv.annotation)),
+    ...(argv.rootfs ? { rootfsPath: rootfsDir(image) } : {}),
+    joinNamespaces: list(argv['with-ns']).map(parseWithNs),
+    ...(argv['env-file'] !== undefined ? { envFile: readEnvFile(argv['env-file']) } : {}),
   };
 }

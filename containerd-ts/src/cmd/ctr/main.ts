@@ -41,6 +41,21 @@ import { tasksResume } from './tasks/resume.js';
 import { tasksMetrics } from './tasks/metrics.js';
 import { tasksRm } from './tasks/rm.js';
 import { runCommand } from './run.js';
+import { leasesLs } from './leases/ls.js';
+import { leasesCreate } from './leases/create.js';
+import { leasesRm } from './leases/rm.js';
+import { pluginsLs } from './plugins/ls.js';
+import { ociSpec } from './oci/spec.js';
+import { namespacesLabel } from './namespaces/label.js';
+import { imagesLabel } from './images/label.js';
+import { imagesCheck } from './images/check.js';
+import { imagesMount } from './images/mount.js';
+import { imagesUnmount } from './images/unmount.js';
+import { contentFetch } from './content/fetch.js';
+import { contentPruneReferences } from './content/prune-references.js';
+import { snapshotsTree } from './snapshots/tree.js';
+import { tasksCheckpoint } from './tasks/checkpoint.js';
+import { containersCheckpoint, containersRestore } from './containers/checkpoint.js';
 import { splitCommandTail } from './command-tail.js';
 
 // Subcommand modules are typed for their own argument shapes; yargs merges them at run time.
@@ -74,12 +89,15 @@ export function cli(): Argv {
     .command(versionCommand as unknown as CommandModule)
     .command(runCommand as unknown as CommandModule)
     .command(eventsCommand as unknown as CommandModule)
-    .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm)) as unknown as CommandModule)
-    .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport)) as unknown as CommandModule)
-    .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm)) as unknown as CommandModule)
-    .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage)) as unknown as CommandModule)
-    .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm)) as unknown as CommandModule)
-    .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm)) as unknown as CommandModule)
+    .command(group(['namespaces', 'namespace', 'ns'], 'manage namespaces', cmds(namespacesLs, namespacesCreate, namespacesRm, namespacesLabel)) as unknown as CommandModule)
+    .command(group(['images', 'image', 'i'], 'manage images', cmds(imagesPull, imagesPush, imagesLs, imagesRm, imagesTag, imagesImport, imagesExport, imagesLabel, imagesCheck, imagesMount, imagesUnmount)) as unknown as CommandModule)
+    .command(group(['content'], 'manage content', cmds(contentLs, contentGet, contentRm, contentFetch, group(['prune'], 'prune content from the content store', cmds(contentPruneReferences)))) as unknown as CommandModule)
+    .command(group(['snapshots', 'snapshot'], 'manage snapshots', cmds(snapshotsLs, snapshotsPrepare, snapshotsView, snapshotsMounts, snapshotsCommit, snapshotsRm, snapshotsUsage, snapshotsTree)) as unknown as CommandModule)
+    .command(group(['leases'], 'manage leases', cmds(leasesLs, leasesCreate, leasesRm)) as unknown as CommandModule)
+    .command(group(['plugins', 'plugin'], 'provides information about the daemon\'s plugins', cmds(pluginsLs)) as unknown as CommandModule)
+    .command(group(['oci'], 'OCI tools', cmds(ociSpec)) as unknown as CommandModule)
+    .command(group(['containers', 'container', 'c'], 'manage containers', cmds(containersLs, containersInfo, containersCreate, containersRm, containersCheckpoint, containersRestore)) as unknown as CommandModule)
+    .command(group(['tasks', 'task', 't'], 'manage tasks', cmds(tasksStart, tasksLs, tasksPs, tasksKill, tasksExec, tasksAttach, tasksPause, tasksResume, tasksMetrics, tasksRm, tasksCheckpoint)) as unknown as CommandModule)
     .demandCommand(1)
     .strict()
     .help()

@@ -26,9 +26,13 @@ function validateResource(r: LeaseResource): void {
   if (r.id === '') throw invalidArgument('lease resource: empty id');
 }
 
-/** Lease ids are looser than identifiers: clients generate them with base64 characters (`123--aB_`). */
+/**
+ * Lease ids are looser than identifiers: clients generate them with base64 characters (`123--aB_`),
+ * and `ctr images mount` names its lease after the mount path (`/mnt/x`), spaces allowed, as containerd
+ * takes any id. Control characters are refused (the store's key separator is one).
+ */
 function validateLeaseId(id: string): string {
-  if (id.length > 256 || /[\x00-\x20\x7f\/]/.test(id)) throw invalidArgument(`lease ${JSON.stringify(id)}: invalid id`);
+  if (id.length > 4096 || /[\x00-\x1f\x7f]/.test(id)) throw invalidArgument(`lease ${JSON.stringify(id)}: invalid id`);
   return id;
 }
 
@@ -75,7 +79,7 @@ export class LeaseStore {
   /** Deletes the lease and its resource list (not the resources: GC decides). */
   delete(ctx: Ctx, id: string): void {
     this.db.tx(() => {
-      if (!this.db.t.leases.removeSync(key(ctx.namespace, id))) throw notFound(`lease ${id}`);
+      if (!this.db.t.leases.removeSync(key(ctx.namespace, id))) throw notFound(`lease ${JSON.stringify(id)}`);
       for (const k of [...this.db.t.leaseResources.getKeys(prefixRange(ctx.namespace, id))]) this.db.t.leaseResources.removeSync(k);
     });
   }

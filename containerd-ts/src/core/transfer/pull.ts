@@ -55,8 +55,10 @@ export interface PullResult {
   target: Descriptor;
 }
 
+/** containerd's key names the registry by host alone (Go's url Hostname(): no port, no IPv6 brackets). */
 export function distributionSourceLabel(ref: Reference): [string, string] {
-  return [`containerd.io/distribution.source.${ref.domain}`, ref.path];
+  const host = ref.domain.startsWith('[') ? ref.domain.slice(1, ref.domain.indexOf(']')) : ref.domain.replace(/:\d*$/, '');
+  return [`containerd.io/distribution.source.${host}`, ref.path];
 }
 
 export async function pull(deps: TransferDeps, ctx: Ctx, o: PullOptions, progress: ProgressSink): Promise<PullResult> {

@@ -1,7 +1,7 @@
 // GET /images/json, GET /images/{name}/json, GET /images/{name}/history
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
-import { badRequest } from '../../daemon/http/api-error.js';
+import { imageListFilters, imagePasses, listedNames } from './list-filters.js';
 import { familiarName, familiarRepository, parseReference } from '../../common/reference.js';
 import type { ListedImage } from '../../daemon/images/image-store.js';
 
@@ -23,36 +23,27 @@ export function repoDigests(img: Pick<ListedImage, 'records'>): string[] {
   return [...out];
 }
 
-function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
-  return re.test(value);
-}
-
 export function register(r: Router, e: Engine): void {
   r.get('/images/json', async (ctx) => {
-    const filters = ctx.filters();
-    for (const k of filters.keys()) if (!['reference', 'dangling', 'label', 'before', 'since'].includes(k)) throw badRequest(`invalid filter '${k}'`);
+    const f = await imageListFilters(ctx.filters(), async (name) => (await e.images.get(name)).created);
     const containers = e.containers.store.all();
-    let list = await e.images.list();
-    const refs = filters.get('reference');
-    const refMatch = (t: string) => refs === undefined || refs.some((p) => globMatch(p, t) || globMatch(p, t.replace(/:[^:/]*$/, '')));
-    if (refs) list = list.filter((i) => repoTags(i).some(refMatch));
-    if (filters.get('dangling')?.includes('true')) list = [];
-    for (const l of filters.get('label') ?? []) {
-      const [k, v] = l.split('=', 2) as [string, string | undefined];
-      list = list.filter((i) => {
-        const labels = i.labels ?? {};
-        return k in labels && (v === undefined || labels[k] === v);
-      });
+    const rows = [];
+    for (const i of await e.images.list()) {
+      if (!imagePasses(f, i.created, i.labels)) continue;
+      const names = listedNames(f, repoTags(i), repoDigests(i));
+      if (!names) continue;
+      rows.push({ i, names });
     }
-    list.sort((a, b) => b.created.getTime() - a.created.getTime());
+    rows.sort((a, b) => b.i.created.getTime() - a.i.created.getTime());
     ctx.sendJson(
       200,
-      list.map((i) => ({
+      rows.map(({ i, names }) => ({
         Id: i.id,
         ParentId: '',
-        RepoTags: repoTags(i).filter(refMatch),
-        RepoDigests: repoDigests(i),
+        // dockerd's placeholders for an image with no name at all (this engine keeps none yet), and
+        // null, not [], for an image with no tag or no digest.
+        RepoTags: names.tags.length ? names.tags : names.digests.length ? null : ['<none>:<none>'],
+        RepoDigests: names.digests.length ? names.digests : names.tags.length ? null : ['<none>@<none>'],
         Created: Math.floor(i.created.getTime() / 1000),
         Size: i.size,
         SharedSize: -1,

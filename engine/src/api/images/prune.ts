@@ -1,6 +1,7 @@
 // POST /images/prune: dangling images (the default) or, with dangling=false (`prune -a`), every image
 // no container uses, narrowed by `until` (image creation time) and `label` / `label!` (config labels).
-// This engine keeps no untagged images (a re-pulled tag replaces its record), so the dangling set is empty.
+// Dangling, as dockerd: an image with no tag, even if a digest name (repo@sha256:…) still points at it,
+// e.g. the image a pull by digest left, or the one a re-pulled tag moved away from.
 import type { Router } from '../../daemon/http/router.js';
 import type { Engine } from '../../daemon/engine.js';
 import { badRequest } from '../../daemon/http/api-error.js';
@@ -21,18 +22,18 @@ export function register(r: Router, e: Engine): void {
     const f = pruneFilters(filters);
     const deleted: Array<Record<string, string>> = [];
     let reclaimed = 0;
-    if (!dangling) {
-      const used = new Set(e.containers.store.all().map((c) => c.Image));
-      for (const img of await e.images.list()) {
-        if (used.has(img.id)) continue;
-        if (f.until !== undefined && !(img.created.getTime() < f.until)) continue;
-        if (!f.matchLabels(img.labels ?? {})) continue;
-        try {
-          deleted.push(...(await removeImage(e, img.id, true)));
-          reclaimed += img.size;
-        } catch (err) {
-          e.log.warn(`prune ${img.id}: ${String(err)}`);
-        }
+    const used = new Set(e.containers.store.all().map((c) => c.Image));
+    for (const img of await e.images.list()) {
+      if (used.has(img.id)) continue;
+      if (dangling && img.names.some((n) => !n.includes('@'))) continue;
+      if (f.until !== undefined && !(img.created.getTime() < f.until)) continue;
+      if (!f.matchLabels(img.labels ?? {})) continue;
+      try {
+        // Forced: no container uses it, and its names may span repositories.
+        deleted.push(...(await removeImage(e, img.id, true)));
+        reclaimed += img.size;
+      } catch (err) {
+        e.log.warn(`prune ${img.id}: ${String(err)}`);
       }
     }
     ctx.sendJson(200, { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed });
