@@ -3,6 +3,8 @@
 // there with a WebSocket upgrade and one of the channel protocols (v5/v4.channel.k8s.io or
 // channel.k8s.io). A token is random, used once, and expires after a minute, as in kubelet's server.
 // SPDY upgrades are refused with 400, which makes kubelet's fallback executor report it clearly.
+// The server listens from the first Exec/Attach/PortForward on, not at start: a containerd-ts that
+// serves no CRI streams opens no TCP port.
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,23 +38,26 @@ export class StreamingServer {
   private readonly server: http.Server;
   private readonly pending = new Map<string, Pending>();
   private readonly handlers: Partial<Record<StreamKind, StreamHandler<unknown>>> = {};
-  private listening: Promise<void>;
+  private listening: Promise<void> | undefined;
   private readonly sockets = new Set<Duplex>();
 
   constructor(
     private readonly address: string,
-    port: number,
+    private readonly port: number,
   ) {
     this.server = http.createServer((req, res) => {
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end('containerd-ts streaming: a WebSocket upgrade with a channel protocol (v4.channel.k8s.io) is required\n');
     });
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
-    this.listening = new Promise((resolve, reject) => {
+  }
+
+  private listen(): Promise<void> {
+    this.listening ??= new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, address, () => resolve());
+      this.server.listen(this.port, this.address, () => resolve());
     });
-    this.listening.catch(() => undefined);
+    return this.listening;
   }
 
   on<R>(kind: StreamKind, handler: StreamHandler<R>): void {
@@ -61,7 +66,8 @@ export class StreamingServer {
 
   /** A one-time URL for a validated request. */
   async url(kind: StreamKind, request: unknown): Promise<string> {
-    await this.listening.catch((err: Error) => {
+    await this.listen().catch((err: Error) => {
+      this.listening = undefined; // the next request tries again
       throw new GrpcError(Code.UNAVAILABLE, `the streaming server is not listening on ${this.address}: ${err.message}`);
     });
     const now = Date.now();
@@ -106,6 +112,7 @@ export class StreamingServer {
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
+    if (!this.listening) return;
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
