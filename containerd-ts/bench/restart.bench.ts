@@ -11,7 +11,8 @@ import { connectStackLight } from '../src/client/client.js';
 const DAEMON = path.resolve(__dirname, '../../bin/containerd-ts');
 const CTR_TS = path.resolve(__dirname, '../../bin/ctr-ts');
 const IMAGE = 'docker.io/library/busybox:latest';
-const COUNTS = [20, 100];
+/** How many containers run during the restarts (RESTART_BENCH_COUNTS=20,100 by default). */
+const COUNTS = (process.env.RESTART_BENCH_COUNTS ?? '20,100').split(',').map(Number);
 const RUNNING = 2; // containerd.v1.types.Status.RUNNING
 
 interface Daemon {
