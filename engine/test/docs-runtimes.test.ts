@@ -76,4 +76,6 @@ test('docs/runtimes.md: every shell block runs', async () => {
   expect(all).toContain('hello from a bundle\n0\n');
   expect(all).toMatch(/^running$/m);
   expect(all).toContain('exec in a bundle');
+  // `runc-ts run` deleted its container when the process exited, as the page says.
+  expect(fs.existsSync('/run/runc-ts/rt-bundle')).toBe(false);
 });
