@@ -21,7 +21,7 @@ function codeOf(markdown: string): string[] {
 }
 
 test('docs exist and every relative link resolves to a file in the repository', () => {
-  expect(pages().map((p) => path.basename(p)).sort()).toEqual(['README.md', 'api-compatibility.md', 'daemon-json.md', 'differences.md', 'getting-started.md', 'networking.md', 'registries.md', 'service.md', 'troubleshooting.md']);
+  expect(pages().map((p) => path.basename(p)).sort()).toEqual(['README.md', 'api-compatibility.md', 'architecture.md', 'clients.md', 'containers.md', 'daemon-json.md', 'differences.md', 'getting-started.md', 'networking.md', 'registries.md', 'runtimes.md', 'service.md', 'troubleshooting.md']);
   for (const file of [...pages(), path.join(REPO, 'README.md')]) {
     for (const m of text(file).matchAll(/\]\(([^)]+)\)/g)) {
       const target = m[1]!.split('#')[0]!;

@@ -1,5 +1,6 @@
-// The shell blocks (```sh) of docs/registries.md and docs/networking.md, run in order as a user would
-// type them: `engine` on PATH talking to a real engined (ENGINE_HOST), in the stack's network
+// The shell blocks (```sh) of docs/registries.md, networking.md, containers.md and clients.md, run in
+// order as a user would type them: `engine` on PATH talking to a real engined (ENGINE_HOST), Debian's
+// `docker` and curl on the socket the pages name (the stack's socket put in its place), in the stack's network
 // namespace (so `curl localhost:8080` reaches published ports), with a registry that wants a login on
 // the test's loopback standing in for `localhost:5000` (the registry's own port is put in its place),
 // and a second one as engined's registry mirror so Docker Hub names (`engine pull busybox`) resolve
@@ -26,13 +27,33 @@ function shellBlocks(page: string): string[] {
 }
 
 async function runBlock(block: string): Promise<{ code: number | null; stdout: string; output: string }> {
-  const script = block.replaceAll('localhost:5000', registry.host);
+  const script = block.replaceAll('localhost:5000', registry.host).replaceAll('/run/engine/engine.sock', s.socket);
   const r = await runCommand('nsenter', [`--net=${s.netnsPath}`, '--', 'bash', '-xeuo', 'pipefail', '-c', script], {
     input: null,
     timeoutMs: 120_000,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, ENGINE_HOST: s.host, ENGINE_CONFIG: home, REGISTRY_PASSWORD: 'docs-secret' },
+    env: { ...withoutDockerHost(), PATH: `${bin}:${process.env.PATH ?? ''}`, ENGINE_HOST: s.host, ENGINE_CONFIG: home, DOCKER_CONFIG: home, REGISTRY_PASSWORD: 'docs-secret' },
   });
   return { code: r.code, stdout: r.stdout, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** The test's environment without a DOCKER_HOST of its own: the pages set it themselves. */
+function withoutDockerHost(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DOCKER_HOST;
+  return env;
+}
+
+/** Runs each of the page's sh blocks in order; all must succeed. Returns their stdout joined. */
+async function runPage(page: string, atLeast: number): Promise<string> {
+  const blocks = shellBlocks(page);
+  expect(blocks.length).toBeGreaterThanOrEqual(atLeast);
+  const outputs: string[] = [];
+  for (const block of blocks) {
+    const r = await runBlock(block);
+    expect({ block, code: r.code, output: r.code === 0 ? '' : r.output }).toEqual({ block, code: 0, output: '' });
+    outputs.push(r.stdout);
+  }
+  return outputs.join('\n');
 }
 
 beforeAll(async () => {
@@ -106,4 +127,36 @@ test('docs/networking.md: every shell block runs', async () => {
   // The last block removed what the page made.
   expect((await s.engine(['ps', '-aq'])).stdout).toBe('');
   expect((await s.engine(['network', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter(Boolean).sort()).toEqual(['bridge', 'host', 'none']);
+});
+
+test('docs/containers.md: every shell block runs', async () => {
+  const all = await runPage('containers.md', 11);
+  expect(all).toContain('hello from a container');
+  expect(all).toMatch(/^app Up/m);
+  expect(all).toContain('hi from /tmp');
+  expect(all).toContain('exec exited with 3');
+  expect(all).toContain('started');
+  expect(all).toMatch(/^json-file \{("max-file":"2","max-size":"100k"|"max-size":"100k","max-file":"2")\}$/m);
+  expect(all).toMatch(/^kept$/m);
+  expect(all).toMatch(/^local \/\S+\/volumes\/data\/_data$/m);
+  expect(all).toContain('from the host');
+  expect(all).toMatch(/^written$/m);
+  expect(all).toMatch(/^tmpfs \/scratch tmpfs rw,.*size=16384k/m);
+  expect(all).toContain('on-failure 2');
+  // The last block removed what the page made.
+  expect((await s.engine(['ps', '-aq'])).stdout).toBe('');
+  expect((await s.engine(['volume', 'ls', '-q'])).stdout.split('\n')).not.toContain('data');
+});
+
+test('docs/clients.md: every shell block runs, with the stock docker CLI and curl', async () => {
+  const all = await runPage('clients.md', 5);
+  expect(all).toContain('server API 1.41');
+  expect(all).toContain('hello from docker on engined');
+  expect(all).toMatch(/^from-docker: Up/m);
+  expect(all).toMatch(/^Linux$/m);
+  expect(all).toMatch(/^OK$/m);
+  expect(all).toMatch(/^1\.41$/m);
+  expect(all).toMatch(/^0\nhello from curl$/m);
+  expect(all).toContain('No such container: no-such');
+  expect((await s.engine(['ps', '-aq'])).stdout).toBe('');
 });
