@@ -97,6 +97,8 @@ test("argv splitting keeps the container's own flags", () => {
 test('restart policies and back-off', () => {
   expect(shouldRestart({ Name: 'always', MaximumRetryCount: 0 }, 0, false, 9)).toBe(true);
   expect(shouldRestart({ Name: 'always', MaximumRetryCount: 0 }, 0, true, 0)).toBe(false);
+  expect(shouldRestart({ Name: 'always', MaximumRetryCount: 0 }, 143, true, 0, true)).toBe(true); // dockerd at its start
+  expect(shouldRestart({ Name: 'unless-stopped', MaximumRetryCount: 0 }, 143, true, 0, true)).toBe(false);
   expect(shouldRestart({ Name: 'on-failure', MaximumRetryCount: 2 }, 1, false, 1)).toBe(true);
   expect(shouldRestart({ Name: 'on-failure', MaximumRetryCount: 2 }, 1, false, 2)).toBe(false);
   expect(shouldRestart({ Name: 'on-failure', MaximumRetryCount: 0 }, 0, false, 0)).toBe(false);

@@ -43,6 +43,8 @@ test('kill -9 of engined and containerd-ts: containers keep running and logging,
   await s.engine(['run', '-d', '--name', 'stays-down', '--restart', 'no', 'busybox', 'sleep', '1000']);
   await s.engine(['run', '-d', '--name', 'unless', '--restart', 'unless-stopped', 'busybox', 'sleep', '1000']);
   await s.engine(['stop', '-t', '0', 'unless']);
+  await s.engine(['run', '-d', '--name', 'stopped-always', '--restart', 'always', 'busybox', 'sleep', '1000']);
+  await s.engine(['stop', '-t', '0', 'stopped-always']);
   const steadyPid = await inspect('steady', '{{.State.Pid}}');
   const phoenixPid = Number(await inspect('phoenix', '{{.State.Pid}}'));
   const downPid = Number(await inspect('stays-down', '{{.State.Pid}}'));
@@ -59,8 +61,10 @@ test('kill -9 of engined and containerd-ts: containers keep running and logging,
   expect(Number(await inspect('phoenix', '{{.State.Pid}}'))).not.toBe(phoenixPid);
   expect(await inspect('stays-down', '{{.State.Status}} {{.State.ExitCode}}')).toBe('exited 137');
   expect(await inspect('unless', '{{.State.Status}}')).toBe('exited');
+  // As dockerd: at the daemon's start an `always` container comes back even if it was stopped by hand.
+  await waitFor(async () => (await inspect('stopped-always', '{{.State.Status}}')) === 'running', 20_000, 'stopped-always to be started');
   const ps = out(await s.engine(['ps', '--format', '{{.Names}}'])).split('\n').sort();
-  expect(ps).toEqual(['phoenix', 'steady']);
+  expect(ps).toEqual(['phoenix', 'steady', 'stopped-always']);
   // The log has no gap: every number from 0 up to the latest is there once.
   await new Promise((r) => setTimeout(r, 500));
   const nums = (await s.engine(['logs', 'steady'])).stdout.trim().split('\n').map((l) => Number(l.split(' ')[1]));
@@ -71,7 +75,7 @@ test('kill -9 of engined and containerd-ts: containers keep running and logging,
   expect((await s.engine(['stop', '-t', '0', 'steady'])).code).toBe(0);
   const lines = fs.readFileSync(`${s.dataRoot}/containers/${await inspect('steady', '{{.Id}}')}/${await inspect('steady', '{{.Id}}')}-json.log`, 'utf8').trim().split('\n');
   expect(JSON.parse(lines[0]!)).toMatchObject({ log: 'n 0\n', stream: 'stdout' });
-  await s.engine(['rm', '-f', 'steady', 'phoenix', 'stays-down', 'unless']);
+  await s.engine(['rm', '-f', 'steady', 'phoenix', 'stays-down', 'unless', 'stopped-always']);
 }, 90_000);
 
 test('what an interrupted create left in containerd-ts is removed when the engine starts', async () => {

@@ -6,8 +6,8 @@ export type Support = 'supported' | 'partial' | 'refused' | 'not served';
 export const SWARM_NOTE = 'engined never joins a swarm: 503 "This node is not a swarm manager…", as a dockerd outside one';
 
 export const ENDPOINT_NOTES: Readonly<Record<string, { support: Exclude<Support, 'supported'>; note: string }>> = {
-  'POST /session': { support: 'not served', note: 'BuildKit sessions: engined has no builder' },
-  'POST /build': { support: 'not served', note: 'engined has no image builder' },
+  'POST /session': { support: 'not served', note: 'BuildKit sessions: engined\'s builder is the classic one' },
+  'POST /build': { support: 'partial', note: 'the classic builder; BuildKit (`version=2`), remote contexts, `squash`, a non-empty `cachefrom` and resource limits are refused' },
   'GET /containers/{id}/attach/ws': { support: 'not served', note: 'use `POST /containers/{id}/attach` (HTTP upgrade)' },
   'GET /containers/json': { support: 'partial', note: '`size=true` is not reported (no `SizeRw`/`SizeRootFs`; `engine ps -s` is refused)' },
   'GET /containers/{id}/json': { support: 'partial', note: '`size=true` is not reported (`engine inspect -s` is refused)' },
@@ -17,8 +17,8 @@ export const ENDPOINT_NOTES: Readonly<Record<string, { support: Exclude<Support,
   'POST /images/create': { support: 'partial', note: '`fromImage` without `tag` pulls `latest` (dockerd pulls every tag); `fromSrc` (import) needs `repo` and takes plain or gzip tars (bzip2, xz, zstd refused)' },
   'POST /images/{name}/push': { support: 'partial', note: 'without `tag` pushes `latest` (dockerd pushes every tag of the repository)' },
   'GET /images/search': { support: 'partial', note: 'Docker Hub\'s search for plain terms; for `HOST/term`, the registry\'s `/v2/_catalog` filtered by the term' },
-  'POST /build/prune': { support: 'partial', note: 'no builder, so no build cache: nothing to remove' },
-  'GET /system/df': { support: 'partial', note: '`BuildCache` is always empty' },
+  'POST /build/prune': { support: 'partial', note: 'filters `until` and `unused-for` (the age since stored); other filters and `keep-storage` are refused' },
+  'GET /system/df': { support: 'partial', note: '`BuildCache` is always empty (the build cache is not counted)' },
   'POST /networks/create': { support: 'partial', note: '`bridge` driver only, IPv4 only (`EnableIPv6` refused)' },
   'GET /plugins': { support: 'partial', note: 'no plugin system: always `[]`' },
   'GET /plugins/privileges': { support: 'refused', note: '501: engined has no plugin system' },

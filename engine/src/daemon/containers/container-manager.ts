@@ -657,7 +657,7 @@ export class ContainerManager {
       await this.remove(rec.ID, { force: true, volumes: true });
       return;
     }
-    if (rec.HasBeenStartedBefore && shouldRestart(rec.HostConfig.RestartPolicy, rec.State.ExitCode, rec.HasBeenManuallyStopped, rec.RestartCount)) {
+    if (rec.HasBeenStartedBefore && shouldRestart(rec.HostConfig.RestartPolicy, rec.State.ExitCode, rec.HasBeenManuallyStopped, rec.RestartCount, true)) {
       await this.lock(rec.ID, () => this.doStart(rec)).catch((err: unknown) => this.log.warn(`restart ${rec.ID} after daemon start: ${String(err)}`));
     }
   }

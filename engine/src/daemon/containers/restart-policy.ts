@@ -2,9 +2,15 @@
 // 100 ms doubling per restart, back to 100 ms once a run lasted 10 s, never over a minute.
 import type { RestartPolicy } from '../state/container-record.js';
 
-export function shouldRestart(policy: RestartPolicy, exitCode: number, manuallyStopped: boolean, restartCount: number): boolean {
+/**
+ * Whether a container that exited is started again. A manual stop ends the restarts, except that
+ * when the daemon starts, dockerd starts `always` containers again even if they were stopped by hand
+ * (only `unless-stopped` ones stay down).
+ */
+export function shouldRestart(policy: RestartPolicy, exitCode: number, manuallyStopped: boolean, restartCount: number, atDaemonStart = false): boolean {
   switch (policy.Name) {
     case 'always':
+      return atDaemonStart || !manuallyStopped;
     case 'unless-stopped':
       return !manuallyStopped;
     case 'on-failure':
