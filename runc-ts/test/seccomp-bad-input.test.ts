@@ -50,13 +50,13 @@ test('a bad comparison operator or argument index', async () => {
   expect(await failingCreate((p) => (p.syscalls![2]!.args![0]!.index = 6))).toBe('config.json: linux.seccomp.syscalls[2].args[0].index must be an integer from 0 to 5');
 });
 
-test('SCMP_ACT_NOTIFY and a listener path are refused as unsupported', async () => {
-  expect(await failingCreate((p) => p.syscalls!.push({ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }))).toBe(
-    `linux.seccomp.syscalls[13]: action SCMP_ACT_NOTIFY is not supported (runc-ts has no seccomp notify listener)`,
-  );
-  expect(await failingCreate((p) => (p.listenerPath = '/run/seccomp-agent.sock'))).toBe(
-    'config.json: linux.seccomp.listenerPath: seccomp notify listeners are not supported',
-  );
+test('SCMP_ACT_NOTIFY where runc refuses it: without a listener path, on write, as the default action', async () => {
+  expect(await failingCreate((p) => p.syscalls!.push({ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }))).toBe('listenerPath is not set');
+  expect(await failingCreate((p) => {
+    p.listenerPath = path.join(fx.tmp, 'agent.sock');
+    p.syscalls!.push({ names: ['getpid', 'write'], action: 'SCMP_ACT_NOTIFY' });
+  })).toBe('linux.seccomp.syscalls[13]: SCMP_ACT_NOTIFY cannot be used for the write syscall');
+  expect(await failingCreate((p) => (p.defaultAction = 'SCMP_ACT_NOTIFY'))).toBe('linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default action');
 });
 
 test('an unknown flag and an out-of-range errnoRet', async () => {

@@ -119,6 +119,10 @@ export interface SeccompConfig {
   architectures: string[];
   flags: string[];
   syscalls: SeccompRule[];
+  /** Unix socket of the seccomp agent that receives the notify listener fd (SCMP_ACT_NOTIFY). */
+  listenerPath?: string;
+  /** Opaque string passed to the agent with the fd. */
+  listenerMetadata?: string;
 }
 
 export interface ContainerConfig {

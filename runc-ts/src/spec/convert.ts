@@ -388,7 +388,6 @@ function hooks(v: unknown): HooksConfig {
 function seccomp(v: unknown): SeccompConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) fail('linux.seccomp must be an object');
-  if (v.listenerPath) fail('linux.seccomp.listenerPath: seccomp notify listeners are not supported');
   const syscalls = v.syscalls ?? [];
   if (!Array.isArray(syscalls)) fail('linux.seccomp.syscalls must be an array');
   const out: SeccompConfig = {
@@ -414,6 +413,11 @@ function seccomp(v: unknown): SeccompConfig | undefined {
   };
   const defaultErrnoRet = optInt(v.defaultErrnoRet, 'linux.seccomp.defaultErrnoRet', 0);
   if (defaultErrnoRet !== undefined) out.defaultErrnoRet = defaultErrnoRet;
+  // An empty listenerPath is "not set", as for runc.
+  const listenerPath = optStr(v.listenerPath, 'linux.seccomp.listenerPath');
+  if (listenerPath) out.listenerPath = listenerPath;
+  const listenerMetadata = optStr(v.listenerMetadata, 'linux.seccomp.listenerMetadata');
+  if (listenerMetadata) out.listenerMetadata = listenerMetadata;
   return out;
 }
 
