@@ -1,7 +1,7 @@
 // cgroup v1 (and the v1 side of a hybrid host): one directory per mounted controller.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DeviceRule } from '../spec/config.js';
+import { type BlockIOConfig, type DeviceRule, THROTTLE_FIELDS, type ThrottleField } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
@@ -45,6 +45,31 @@ export function setMemoryAndSwap(d: string, limit: number | undefined, swap: num
   }
   setLimit();
   setSwap();
+}
+
+const THROTTLE_FILES: Readonly<Record<ThrottleField, string>> = {
+  throttleReadBpsDevice: 'blkio.throttle.read_bps_device',
+  throttleWriteBpsDevice: 'blkio.throttle.write_bps_device',
+  throttleReadIOPSDevice: 'blkio.throttle.read_iops_device',
+  throttleWriteIOPSDevice: 'blkio.throttle.write_iops_device',
+};
+
+/**
+ * As runc's blkio controller writes them: the CFQ files (blkio.weight, blkio.weight_device) where the
+ * kernel has them, else BFQ's (blkio.bfq.*); one "major:minor value" line per device and file. On a
+ * host with neither scheduler's files a weight fails, as with runc.
+ */
+function applyBlkio(d: string, b: BlockIOConfig): void {
+  const cfq = fs.existsSync(path.join(d, 'blkio.weight'));
+  if (b.weight) writeCgroupFile(d, cfq ? 'blkio.weight' : 'blkio.bfq.weight', b.weight);
+  if (b.leafWeight) writeCgroupFile(d, 'blkio.leaf_weight', b.leafWeight);
+  for (const wd of b.weightDevice ?? []) {
+    if (wd.weight) writeCgroupFile(d, cfq ? 'blkio.weight_device' : 'blkio.bfq.weight_device', `${wd.major}:${wd.minor} ${wd.weight}`);
+    if (wd.leafWeight) writeCgroupFile(d, 'blkio.leaf_weight_device', `${wd.major}:${wd.minor} ${wd.leafWeight}`);
+  }
+  for (const field of THROTTLE_FIELDS) {
+    for (const td of b[field] ?? []) writeCgroupFile(d, THROTTLE_FILES[field], `${td.major}:${td.minor} ${td.rate}`);
+  }
 }
 
 export class V1Cgroups implements CgroupManager {
@@ -123,10 +148,7 @@ export class V1Cgroups implements CgroupManager {
       }
     }
     if (r.pids) writeCgroupFile(this.need('pids', 'a pids limit'), 'pids.max', r.pids.limit < 0 ? 'max' : r.pids.limit);
-    if (r.blockIO?.weight !== undefined) {
-      const d = this.need('blkio', 'a block I/O weight');
-      writeCgroupFile(d, fs.existsSync(path.join(d, 'blkio.weight')) ? 'blkio.weight' : 'blkio.bfq.weight', r.blockIO.weight);
-    }
+    if (r.blockIO && Object.keys(r.blockIO).length) applyBlkio(this.need('blkio', 'a block I/O limit'), r.blockIO);
     for (const h of r.hugepageLimits ?? []) {
       writeCgroupFile(this.need('hugetlb', 'a hugepage limit'), `hugetlb.${h.pageSize}.limit_in_bytes`, h.limit);
     }

@@ -1,6 +1,7 @@
 // cgroup v2 (unified hierarchy): one directory, controllers enabled from the root down.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type BlockIOConfig, THROTTLE_FIELDS, type ThrottleField } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
@@ -18,6 +19,13 @@ export function blkioToIoWeight(weight: number): number {
 }
 
 const WANTED = ['cpuset', 'cpu', 'io', 'memory', 'pids', 'hugetlb'];
+
+const IO_MAX_KEYS: Readonly<Record<ThrottleField, string>> = {
+  throttleReadBpsDevice: 'rbps',
+  throttleWriteBpsDevice: 'wbps',
+  throttleReadIOPSDevice: 'riops',
+  throttleWriteIOPSDevice: 'wiops',
+};
 
 export class V2Cgroups implements CgroupManager {
   readonly paths: Readonly<Record<string, string>>;
@@ -98,15 +106,41 @@ export class V2Cgroups implements CgroupManager {
       this.need('pids', 'a pids limit');
       writeCgroupFile(d, 'pids.max', r.pids.limit < 0 ? 'max' : r.pids.limit);
     }
-    if (r.blockIO?.weight !== undefined) {
-      this.need('io', 'a block I/O weight');
-      writeCgroupFile(d, 'io.weight', blkioToIoWeight(r.blockIO.weight));
+    if (r.blockIO && Object.keys(r.blockIO).length) {
+      this.need('io', 'a block I/O limit');
+      this.applyIo(r.blockIO);
     }
     for (const h of r.hugepageLimits ?? []) writeCgroupFile(d, `hugetlb.${h.pageSize}.max`, h.limit);
     for (const [k, v] of Object.entries(r.unified ?? {})) writeCgroupFile(d, k, v);
     if (r.devices && r.devices.some((x) => !x.allow || x.type !== 'a')) {
       // Device access on v2 is an eBPF program attached to the cgroup; not loaded by runc-ts yet.
       this.warn('device cgroup rules are not enforced on a cgroup v2 host (no eBPF device filter yet)');
+    }
+  }
+
+  /**
+   * runc's setIo: weights through BFQ's io.bfq.weight when the kernel has it (per-device lines only
+   * where BFQ takes them, kernel 5.4+), else io.weight converted from the blkio range; throttles as
+   * "major:minor rbps=N" lines in io.max.
+   */
+  private applyIo(b: BlockIOConfig): void {
+    const d = this.dir;
+    const bfq = path.join(d, 'io.bfq.weight');
+    const hasBfq = (b.weight !== undefined || b.weightDevice !== undefined) && fs.existsSync(bfq);
+    if (b.weight) {
+      if (hasBfq) writeCgroupFile(d, 'io.bfq.weight', b.weight);
+      else writeCgroupFile(d, 'io.weight', blkioToIoWeight(b.weight));
+    }
+    if (b.leafWeight) this.warn('blockIO.leafWeight has no cgroup v2 equivalent; ignored (as runc)');
+    if (b.weightDevice?.length) {
+      // BFQ before 5.4 shows a single number and takes no device lines.
+      const perDevice = hasBfq && !/^\s*\d+\s*$/.test(tryReadCgroupFile(d, 'io.bfq.weight') ?? '');
+      if (perDevice) {
+        for (const wd of b.weightDevice) if (wd.weight) writeCgroupFile(d, 'io.bfq.weight', `${wd.major}:${wd.minor} ${wd.weight}\n`);
+      } else this.warn('blockIO.weightDevice needs BFQ with per-device weights (io.bfq.weight), which this host lacks; not applied (as runc)');
+    }
+    for (const field of THROTTLE_FIELDS) {
+      for (const td of b[field] ?? []) writeCgroupFile(d, 'io.max', `${td.major}:${td.minor} ${IO_MAX_KEYS[field]}=${td.rate}`);
     }
   }
 
