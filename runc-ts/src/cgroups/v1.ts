@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BlockIOConfig, type DeviceRule, THROTTLE_FIELDS, type ThrottleField } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
+import { DeviceEmulator } from './device-emulator.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
 import { emptyBlkio, parseBlkioV1, type BlkioStats, type CgroupStats } from './stats.js';
@@ -158,6 +159,7 @@ export class V1Cgroups implements CgroupManager {
     if (r.devices) {
       const d = this.dir('devices');
       if (d) {
+        DeviceEmulator.check(r.devices);
         writeCgroupFile(d, 'devices.deny', 'a');
         for (const rule of r.devices) writeCgroupFile(d, rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule));
       }
