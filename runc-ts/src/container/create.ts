@@ -128,7 +128,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   let seccomp: PreparedSeccomp | undefined;
   try {
     // Built (and so checked) before anything else exists; the init only loads it.
-    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
+    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m), (m) => log.warn(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
     if (cgroupExisted) checkExistingCgroup(cg, (m) => log.warn(m));

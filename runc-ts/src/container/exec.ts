@@ -64,7 +64,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
   let pid = 0;
   let seccomp: PreparedSeccomp | undefined;
   try {
-    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m));
+    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m), (m) => rt.log.warn(m));
     const joinFds: ExecContext['joinFds'] = [];
     for (const n of state.config.namespaces) {
       const file = NAMESPACE_FILE[n.type as NamespaceType];

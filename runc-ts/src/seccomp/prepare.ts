@@ -83,9 +83,10 @@ function lastSyscalls(lib: Libseccomp, config: SeccompConfig, plan: FilterPlan, 
 
 /**
  * Validates `config` and builds its program, ready to load after fork. A syscall name libseccomp
- * knows only on architectures outside the filter is skipped, as runc does, and reported through `warn`.
+ * knows only on architectures outside the filter is skipped, as runc does, and reported through
+ * `warn`; a name it does not know at all is skipped too (runc's rule), reported through `notice`.
  */
-export function prepareSeccomp(config: SeccompConfig, warn: (message: string) => void): PreparedSeccomp {
+export function prepareSeccomp(config: SeccompConfig, warn: (message: string) => void, notice: (message: string) => void = warn): PreparedSeccomp {
   const plan = planFilter(config);
   const lib = libseccomp();
   const api = lib.apiLevel();
@@ -111,9 +112,16 @@ export function prepareSeccomp(config: SeccompConfig, warn: (message: string) =>
     }
 
     let added = 0;
+    const unknown = new Set<string>();
     for (const s of plan.syscalls) {
       const nr = lib.resolveName(s.name);
-      if (nr === NR_SCMP_ERROR) throw new SeccompError(`${s.where}: unknown syscall ${JSON.stringify(s.name)}`);
+      if (nr === NR_SCMP_ERROR) {
+        // As runc: a name this libseccomp does not know (newer than the library) is skipped, not fatal,
+        // so newer profiles still run; said once per name on stderr rather than in a debug log.
+        if (!unknown.has(s.name)) notice(`seccomp: ${s.where}: unknown syscall ${JSON.stringify(s.name)} ignored (not known to this libseccomp)`);
+        unknown.add(s.name);
+        continue;
+      }
       // A pseudo number (< -1): known, but not natively; it may still exist on an added architecture.
       if (nr < 0 && tokens.every((t) => lib.resolveNameArch(t, s.name) < 0)) {
         warn(`seccomp: ${s.where}: syscall ${JSON.stringify(s.name)} does not exist on this architecture; rule skipped`);

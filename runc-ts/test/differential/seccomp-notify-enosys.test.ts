@@ -152,6 +152,14 @@ describeDifferential('seccomp ENOSYS stub, runc vs runc-ts', () => {
     expect(r.ours).toEqual(r.ref);
   });
 
+  test('a syscall name libseccomp does not know: the rule is skipped, the container runs', async () => {
+    const profile = dockerDefault();
+    profile.syscalls!.push({ names: ['frobnicate_newer_than_libseccomp'], action: 'SCMP_ACT_ALLOW' });
+    const r = await fx.runBoth(['/syscall', ...PROBES], withProgram(profile));
+    expect(r.ref).toMatchObject({ code: 0, stdout: '39 0\n400 1\n1000 38\n' });
+    expect({ code: r.ours.code, stdout: r.ours.stdout }).toEqual({ code: r.ref.code, stdout: r.ref.stdout });
+  });
+
   test('exec gets the same filter', async () => {
     const b = await fx.bundles(['sleep', '300'], withProgram(dockerDefault()));
     const out: Record<Side, unknown> = { ref: undefined, ours: undefined };
