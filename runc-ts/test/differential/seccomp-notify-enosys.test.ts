@@ -3,6 +3,7 @@
 //   hole below it gets the default action, and without architectures (no stub) everything does;
 // - SCMP_ACT_NOTIFY: the listener fd and the container process state go to listenerPath (for the
 //   init and for exec), the agent's answer reaches the container, and the refusals match.
+// - hooks: createContainer runs outside the filter, startContainer under it (both noNewPrivileges).
 // Two small static C programs do what busybox cannot: raw syscalls, and a seccomp agent.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -290,5 +291,35 @@ describeDifferential('seccomp notify (SCMP_ACT_NOTIFY, listenerPath), runc vs ru
     expect(r.ref.stderr).toMatch(message);
     expect(r.ours.code).toBe(r.ref.code);
     expect(r.ours.stderr).toMatch(message);
+  });
+});
+
+describeDifferential('hooks and the seccomp filter, runc vs runc-ts', () => {
+  const denyMkdir: Seccomp = {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    architectures: ['SCMP_ARCH_X86_64'],
+    syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+  };
+  // createContainer runs before the filter (before pivot_root, host paths); startContainer after it.
+  test.each([true, false])('noNewPrivileges %s: createContainer outside the filter, startContainer under it', async (nnp) => {
+    const out: Record<Side, unknown> = { ref: undefined, ours: undefined };
+    for (const side of SIDES) {
+      const made = path.join(fx.tmp, `hook-${side}-${nnp}`);
+      const create = await fx.bundle(['true'], (s) => {
+        s.linux!.seccomp = denyMkdir;
+        s.process!.noNewPrivileges = nnp;
+        s.hooks = { createContainer: [{ path: '/bin/mkdir', args: ['mkdir', made] }] };
+      });
+      const start = await fx.bundle(['true'], (s) => {
+        s.linux!.seccomp = denyMkdir;
+        s.process!.noNewPrivileges = nnp;
+        s.hooks = { startContainer: [{ path: '/bin/mkdir', args: ['mkdir', '/tmp/made-by-hook'] }] };
+      });
+      const c = fx.on(side, ['run', '--bundle', create.dir, create.id]);
+      const st = fx.on(side, ['run', '--bundle', start.dir, start.id]);
+      out[side] = { createHook: c.code, made: fs.existsSync(made), startHook: st.code === 0 ? 0 : 'failed' };
+    }
+    expect(out.ref).toEqual({ createHook: 0, made: true, startHook: 'failed' });
+    expect(out.ours).toEqual(out.ref);
   });
 });
