@@ -127,14 +127,14 @@ export class V2Cgroups implements CgroupManager {
     const d = this.dir;
     const bfq = path.join(d, 'io.bfq.weight');
     const hasBfq = (b.weight !== undefined || b.weightDevice !== undefined) && fs.existsSync(bfq);
+    // BFQ before 5.4 shows a single number and takes no device lines (read before anything is written).
+    const perDevice = hasBfq && !/^\s*\d+\s*$/.test(tryReadCgroupFile(d, 'io.bfq.weight') ?? '');
     if (b.weight) {
       if (hasBfq) writeCgroupFile(d, 'io.bfq.weight', b.weight);
       else writeCgroupFile(d, 'io.weight', blkioToIoWeight(b.weight));
     }
     if (b.leafWeight) this.warn('blockIO.leafWeight has no cgroup v2 equivalent; ignored (as runc)');
     if (b.weightDevice?.length) {
-      // BFQ before 5.4 shows a single number and takes no device lines.
-      const perDevice = hasBfq && !/^\s*\d+\s*$/.test(tryReadCgroupFile(d, 'io.bfq.weight') ?? '');
       if (perDevice) {
         for (const wd of b.weightDevice) if (wd.weight) writeCgroupFile(d, 'io.bfq.weight', `${wd.major}:${wd.minor} ${wd.weight}\n`);
       } else this.warn('blockIO.weightDevice needs BFQ with per-device weights (io.bfq.weight), which this host lacks; not applied (as runc)');
