@@ -27,6 +27,20 @@ const IO_MAX_KEYS: Readonly<Record<ThrottleField, string>> = {
   throttleWriteIOPSDevice: 'wiops',
 };
 
+/**
+ * The OCI (v1) memory+swap value as cgroup v2's swap-only memory.swap.max, with runc's rules: 0 means
+ * unset and -1 unlimited; an unlimited memory limit without a swap value lifts swap too; a swap value
+ * needs a memory limit and cannot be below it.
+ */
+export function swapToV2(memorySwap: number, memory: number): number {
+  if (memory === -1 && memorySwap === 0) return -1;
+  if (memorySwap === -1 || memorySwap === 0) return memorySwap;
+  if (memory === 0 || memory === -1) throw new CgroupError('unable to set swap limit without memory limit');
+  if (memory < 0) throw new CgroupError(`invalid memory value: ${memory}`);
+  if (memorySwap < memory) throw new CgroupError('memory+swap limit should be >= memory limit');
+  return memorySwap - memory;
+}
+
 export class V2Cgroups implements CgroupManager {
   readonly paths: Readonly<Record<string, string>>;
   constructor(
@@ -78,12 +92,10 @@ export class V2Cgroups implements CgroupManager {
     if (r.memory) {
       const { limit, swap, reservation, swappiness, disableOOMKiller } = r.memory;
       this.need('memory', 'a memory limit');
+      // runc's order on v2 (the two limits are independent here): swap, then memory.
+      const swapV2 = swapToV2(swap ?? 0, limit ?? 0);
+      if (swapV2 !== 0 || (swap ?? 0) > 0) writeCgroupFile(d, 'memory.swap.max', swapV2 < 0 ? 'max' : swapV2);
       if (limit !== undefined) writeCgroupFile(d, 'memory.max', limit < 0 ? 'max' : limit);
-      if (swap !== undefined) {
-        // v1 "swap" is memory+swap; v2 limits swap alone.
-        const value = swap < 0 ? 'max' : limit !== undefined && limit > 0 ? Math.max(swap - limit, 0) : swap;
-        writeCgroupFile(d, 'memory.swap.max', value);
-      }
       if (reservation !== undefined) writeCgroupFile(d, 'memory.low', reservation < 0 ? 'max' : reservation);
       if (swappiness !== undefined) this.warn('memory.swappiness has no cgroup v2 equivalent; ignored');
       if (disableOOMKiller) throw new CgroupError('disabling the OOM killer is not possible with cgroup v2');

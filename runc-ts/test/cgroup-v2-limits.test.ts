@@ -1,10 +1,10 @@
-// cgroup v2 block I/O as runc's setIo writes it, on a directory standing in for a cgroup (no root):
+// cgroup v2 block I/O (and memory+swap) as runc writes them, on a directory standing in for a cgroup (no root):
 // BFQ's io.bfq.weight when present (device lines only where BFQ takes them), else io.weight, and
 // io.max lines per throttle.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { blkioToIoWeight, V2Cgroups } from '../src/cgroups/v2.js';
+import { blkioToIoWeight, swapToV2, V2Cgroups } from '../src/cgroups/v2.js';
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runc-ts-v2io-'))));
@@ -38,4 +38,18 @@ test('throttles become io.max lines', () => {
   expect(read('io.max')).toBe('8:0 wiops=7');
   cgroup().apply({ blockIO: { throttleReadBpsDevice: [{ major: 8, minor: 16, rate: 1048576 }] }, devices: [] });
   expect(read('io.max')).toBe('8:16 rbps=1048576');
+});
+
+test("memory+swap as v2's swap-only limit, with runc's rules", () => {
+  expect(swapToV2(0, -1)).toBe(-1); // unlimited memory lifts swap
+  expect(swapToV2(-1, 100)).toBe(-1);
+  expect(swapToV2(0, 100)).toBe(0);
+  expect(swapToV2(300, 100)).toBe(200);
+  expect(swapToV2(100, 100)).toBe(0);
+  expect(() => swapToV2(300, 0)).toThrow('unable to set swap limit without memory limit');
+  expect(() => swapToV2(50, 100)).toThrow('memory+swap limit should be >= memory limit');
+  cgroup().apply({ memory: { limit: 100, swap: 100 }, devices: [] });
+  expect([read('memory.max'), read('memory.swap.max')]).toEqual(['100', '0']);
+  cgroup().apply({ memory: { limit: -1 }, devices: [] });
+  expect([read('memory.max'), read('memory.swap.max')]).toEqual(['max', 'max']);
 });
