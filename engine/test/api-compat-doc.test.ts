@@ -27,7 +27,7 @@ test('notes name dockerd endpoints, and "not served" exactly the ones engined la
   expect(Object.keys(ENDPOINT_NOTES).filter((k) => !dockerd.has(k))).toEqual([]);
   const served = new Set(servedRoutes());
   for (const [endpoint, { support }] of Object.entries(ENDPOINT_NOTES)) expect({ endpoint, notServed: support === 'not served' }).toEqual({ endpoint, notServed: !served.has(endpoint) });
-  expect(compatRows().filter((r) => r.support === 'not served').map((r) => r.endpoint)).toEqual(['POST /session', 'GET /containers/{id}/attach/ws', 'POST /build']);
+  expect(compatRows().filter((r) => r.support === 'not served').map((r) => r.endpoint)).toEqual(['POST /session', 'GET /containers/{id}/attach/ws']);
 });
 
 describe('against a real engined', () => {

@@ -7,6 +7,7 @@ import { buildBusyboxImage, makeBundle, type BenchContext, type BenchSuite } fro
 
 const RUNC_TS = path.resolve(__dirname, '../../bin/runc-ts');
 const CGROUP_PARENT = `/bench-runtime-${process.pid}`;
+const DOCKER_SECCOMP = path.resolve(__dirname, '../../test/fixtures/docker-default-seccomp.json');
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -46,6 +47,20 @@ const suite: BenchSuite = {
         name: 'run /bin/true',
         a: { label: 'runc-ts run', run: (i) => exec(RUNC_TS, [...ours, 'run', ...b, `t${i}`]) },
         b: { label: 'runc run', run: (i) => exec('runc', [...theirs, 'run', ...b, `r${i}`]) },
+        warmup: 3,
+        runs: 20,
+      });
+      // The same run under Docker's default seccomp profile: libseccomp builds the filter, runc-ts
+      // exports it as BPF behind the ENOSYS stub and loads it (runc does the same in its init).
+      const filtered = await makeBundle({ image, bundleDir: path.join(ctx.tmpDir, 'seccomp'), args: ['/bin/true'] });
+      const filteredSpec = JSON.parse(fs.readFileSync(filtered.configPath, 'utf8')) as { linux: { cgroupsPath?: string; seccomp?: unknown } };
+      filteredSpec.linux.cgroupsPath = `${CGROUP_PARENT}/s`;
+      filteredSpec.linux.seccomp = JSON.parse(fs.readFileSync(DOCKER_SECCOMP, 'utf8'));
+      fs.writeFileSync(filtered.configPath, JSON.stringify(filteredSpec));
+      await ctx.compare({
+        name: "run /bin/true with Docker's seccomp profile",
+        a: { label: 'runc-ts run', run: (i) => exec(RUNC_TS, [...ours, 'run', '--bundle', filtered.bundleDir, `st${i}`]) },
+        b: { label: 'runc run', run: (i) => exec('runc', [...theirs, 'run', '--bundle', filtered.bundleDir, `sr${i}`]) },
         warmup: 3,
         runs: 20,
       });

@@ -2,7 +2,7 @@
 import { actionValue } from '../src/seccomp/actions.js';
 import { libseccompArchName } from '../src/seccomp/architectures.js';
 import { argCompare, ruleConditions } from '../src/seccomp/conditions.js';
-import { flagAttribute } from '../src/seccomp/filter-flags.js';
+import { flagBit } from '../src/seccomp/filter-flags.js';
 import { planFilter } from '../src/seccomp/filter-plan.js';
 import type { SeccompConfig, SeccompRule } from '../src/spec/config.js';
 
@@ -22,7 +22,7 @@ test('actions map to the values of seccomp.h, errno/trace data in the low 16 bit
   expect(actionValue('SCMP_ACT_TRACE', undefined, at)).toBe(0x7ff00001);
   expect(actionValue('SCMP_ACT_TRACE', 0xffff, at)).toBe(0x7ff0ffff);
   expect(() => actionValue('SCMP_ACT_ERRNO', 65536, at)).toThrow('linux.seccomp.syscalls[0]: errnoRet 65536 is out of range (0-65535)');
-  expect(() => actionValue('SCMP_ACT_NOTIFY', undefined, at)).toThrow(/^linux\.seccomp\.syscalls\[0\]: action SCMP_ACT_NOTIFY is not supported/);
+  expect(actionValue('SCMP_ACT_NOTIFY', undefined, at)).toBe(0x7fc00000);
   expect(() => actionValue('SCMP_ACT_FLY', undefined, at)).toThrow('linux.seccomp.syscalls[0]: unknown action "SCMP_ACT_FLY"');
 });
 
@@ -60,11 +60,11 @@ test('architectures and flags', () => {
   expect(libseccompArchName('SCMP_ARCH_AARCH64')).toBe('aarch64');
   expect(libseccompArchName('SCMP_ARCH_PDP11')).toBeUndefined();
   expect(libseccompArchName('toString')).toBeUndefined();
-  expect(flagAttribute('SECCOMP_FILTER_FLAG_TSYNC', 'f')).toBe(4);
-  expect(flagAttribute('SECCOMP_FILTER_FLAG_LOG', 'f')).toBe(6);
-  expect(flagAttribute('SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'f')).toBe(7);
-  expect(() => flagAttribute('SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV', 'linux.seccomp.flags[0]')).toThrow(/^linux\.seccomp\.flags\[0\]: flag SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported/);
-  expect(() => flagAttribute('SECCOMP_FILTER_FLAG_FAST', 'linux.seccomp.flags[1]')).toThrow('linux.seccomp.flags[1]: unknown flag "SECCOMP_FILTER_FLAG_FAST"');
+  expect(flagBit('SECCOMP_FILTER_FLAG_TSYNC', 'f')).toBe(1);
+  expect(flagBit('SECCOMP_FILTER_FLAG_LOG', 'f')).toBe(2);
+  expect(flagBit('SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'f')).toBe(4);
+  expect(flagBit('SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV', 'f')).toBe(32);
+  expect(() => flagBit('SECCOMP_FILTER_FLAG_FAST', 'linux.seccomp.flags[1]')).toThrow('linux.seccomp.flags[1]: unknown flag "SECCOMP_FILTER_FLAG_FAST"');
 });
 
 test('a whole profile: one planned syscall per name, default-action rules dropped, errors name the field', () => {
@@ -85,7 +85,10 @@ test('a whole profile: one planned syscall per name, default-action rules droppe
     { where: 'linux.seccomp.architectures[0]', name: 'x86_64' },
     { where: 'linux.seccomp.architectures[1]', name: 'x86' },
   ]);
-  expect(plan.flagAttributes).toEqual([6]);
+  expect(plan.flags).toBe(2);
+  expect(plan.notify).toBe(false);
+  expect(plan.enosysStub).toBe(true);
+  expect(plan.names).toEqual(['read', 'write', 'kill', 'mkdir']);
   expect(plan.syscalls.map((s) => [s.where, s.name, s.rules.length])).toEqual([
     ['linux.seccomp.syscalls[0]', 'read', 1],
     ['linux.seccomp.syscalls[0]', 'write', 1],
@@ -99,6 +102,14 @@ test('a whole profile: one planned syscall per name, default-action rules droppe
   };
   expect(broken((c) => (c.defaultAction = 'SCMP_ACT_MAYBE'))).toThrow('linux.seccomp.defaultAction: unknown action "SCMP_ACT_MAYBE"');
   expect(broken((c) => c.architectures.push('SCMP_ARCH_Z80'))).toThrow('linux.seccomp.architectures[2]: unknown architecture "SCMP_ARCH_Z80"');
-  expect(broken((c) => (c.syscalls[2]!.action = 'SCMP_ACT_NOTIFY'))).toThrow(/^linux\.seccomp\.syscalls\[2\]: action SCMP_ACT_NOTIFY is not supported/);
+  const notifying = structuredClone(config);
+  notifying.syscalls[2]!.action = 'SCMP_ACT_NOTIFY';
+  expect(planFilter(notifying)).toMatchObject({ notify: true, flags: 2 | 8 });
+  expect(broken((c) => (c.syscalls[0]!.action = 'SCMP_ACT_NOTIFY'))).toThrow('linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY cannot be used for the write syscall');
+  expect(broken((c) => (c.defaultAction = 'SCMP_ACT_NOTIFY'))).toThrow('linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default action');
+  for (const permissive of ['SCMP_ACT_ALLOW', 'SCMP_ACT_LOG', 'SCMP_ACT_TRACE']) {
+    expect(planFilter({ ...config, defaultAction: permissive, syscalls: [] }).enosysStub).toBe(false);
+  }
+  expect(planFilter({ ...config, defaultAction: 'SCMP_ACT_KILL_PROCESS' }).enosysStub).toBe(true);
   expect(broken((c) => (c.syscalls[1]!.args[1]!.op = 'SCMP_CMP_XOR'))).toThrow('linux.seccomp.syscalls[1].args[1]: unknown operator "SCMP_CMP_XOR"');
 });

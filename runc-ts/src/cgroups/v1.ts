@@ -1,17 +1,76 @@
 // cgroup v1 (and the v1 side of a hybrid host): one directory per mounted controller.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DeviceRule } from '../spec/config.js';
+import { type BlockIOConfig, type DeviceRule, THROTTLE_FIELDS, type ThrottleField } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
+import { DeviceEmulator } from './device-emulator.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
 import { emptyBlkio, parseBlkioV1, type BlkioStats, type CgroupStats } from './stats.js';
 
-const MAX = 2 ** 63 - 4096; // what the kernel reports for "unlimited" on v1 (page aligned)
-
 export function deviceRuleLine(r: DeviceRule): string {
   if (r.type === 'a') return 'a *:* rwm';
   return `${r.type} ${r.major ?? '*'}:${r.minor ?? '*'} ${r.access}`;
+}
+
+/** memory.limit_in_bytes; EBUSY (below what the group already uses) is reported with the usage, as runc does. */
+function setMemoryLimit(d: string, limit: number): void {
+  try {
+    fs.writeFileSync(path.join(d, 'memory.limit_in_bytes'), String(limit));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EBUSY') return writeCgroupFile(d, 'memory.limit_in_bytes', limit);
+    const usage = readCgroupFile(d, 'memory.usage_in_bytes');
+    const peak = readCgroupFile(d, 'memory.max_usage_in_bytes');
+    throw new CgroupError(`unable to set memory limit to ${limit} (current usage: ${usage}, peak usage: ${peak})`);
+  }
+}
+
+/**
+ * The kernel keeps memory.memsw.limit_in_bytes >= memory.limit_in_bytes at every write, so the order
+ * matters. runc's rule: when both are given, swap goes first if it is unlimited or above the current
+ * memory limit (raising), else the memory limit goes first (lowering). A memory limit of -1 without a
+ * swap value makes swap unlimited too, where the kernel accounts swap.
+ */
+export function setMemoryAndSwap(d: string, limit: number | undefined, swap: number | undefined): void {
+  const hasSwap = fs.existsSync(path.join(d, 'memory.memsw.limit_in_bytes'));
+  if (limit === -1 && swap === undefined && hasSwap) swap = -1;
+  if (swap !== undefined && !hasSwap) {
+    throw new CgroupError('a swap limit was requested but this kernel has no swap accounting (memory.memsw.limit_in_bytes)');
+  }
+  const setSwap = () => swap !== undefined && writeCgroupFile(d, 'memory.memsw.limit_in_bytes', swap);
+  const setLimit = () => limit !== undefined && setMemoryLimit(d, limit);
+  if (limit !== undefined && swap !== undefined && (swap === -1 || BigInt(readCgroupFile(d, 'memory.limit_in_bytes')) < BigInt(swap))) {
+    setSwap();
+    setLimit();
+    return;
+  }
+  setLimit();
+  setSwap();
+}
+
+const THROTTLE_FILES: Readonly<Record<ThrottleField, string>> = {
+  throttleReadBpsDevice: 'blkio.throttle.read_bps_device',
+  throttleWriteBpsDevice: 'blkio.throttle.write_bps_device',
+  throttleReadIOPSDevice: 'blkio.throttle.read_iops_device',
+  throttleWriteIOPSDevice: 'blkio.throttle.write_iops_device',
+};
+
+/**
+ * As runc's blkio controller writes them: the CFQ files (blkio.weight, blkio.weight_device) where the
+ * kernel has them, else BFQ's (blkio.bfq.*); one "major:minor value" line per device and file. On a
+ * host with neither scheduler's files a weight fails, as with runc.
+ */
+function applyBlkio(d: string, b: BlockIOConfig): void {
+  const cfq = fs.existsSync(path.join(d, 'blkio.weight'));
+  if (b.weight) writeCgroupFile(d, cfq ? 'blkio.weight' : 'blkio.bfq.weight', b.weight);
+  if (b.leafWeight) writeCgroupFile(d, 'blkio.leaf_weight', b.leafWeight);
+  for (const wd of b.weightDevice ?? []) {
+    if (wd.weight) writeCgroupFile(d, cfq ? 'blkio.weight_device' : 'blkio.bfq.weight_device', `${wd.major}:${wd.minor} ${wd.weight}`);
+    if (wd.leafWeight) writeCgroupFile(d, 'blkio.leaf_weight_device', `${wd.major}:${wd.minor} ${wd.leafWeight}`);
+  }
+  for (const field of THROTTLE_FIELDS) {
+    for (const td of b[field] ?? []) writeCgroupFile(d, THROTTLE_FILES[field], `${td.major}:${td.minor} ${td.rate}`);
+  }
 }
 
 export class V1Cgroups implements CgroupManager {
@@ -66,21 +125,8 @@ export class V1Cgroups implements CgroupManager {
   apply(r: Parameters<CgroupManager['apply']>[0]): void {
     if (r.memory) {
       const d = this.need('memory', 'a memory limit');
-      const { limit, swap, reservation, swappiness, disableOOMKiller } = r.memory;
-      const setLimit = () => limit !== undefined && writeCgroupFile(d, 'memory.limit_in_bytes', limit);
-      const setSwap = () => swap !== undefined && writeCgroupFile(d, 'memory.memsw.limit_in_bytes', swap);
-      if (swap !== undefined && !fs.existsSync(path.join(d, 'memory.memsw.limit_in_bytes'))) {
-        throw new CgroupError('a swap limit was requested but this kernel has no swap accounting (memory.memsw.limit_in_bytes)');
-      }
-      // memsw must stay >= limit at every step: raise the larger one first.
-      const currentSwap = Number(tryReadCgroupFile(d, 'memory.memsw.limit_in_bytes') ?? MAX);
-      if (swap !== undefined && limit !== undefined && (swap === -1 || limit === -1 || limit > currentSwap)) {
-        setSwap();
-        setLimit();
-      } else {
-        setLimit();
-        setSwap();
-      }
+      const { reservation, swappiness, disableOOMKiller } = r.memory;
+      setMemoryAndSwap(d, r.memory.limit, r.memory.swap);
       if (reservation !== undefined) writeCgroupFile(d, 'memory.soft_limit_in_bytes', reservation);
       if (swappiness !== undefined) writeCgroupFile(d, 'memory.swappiness', swappiness);
       if (disableOOMKiller) writeCgroupFile(d, 'memory.oom_control', 1);
@@ -109,10 +155,7 @@ export class V1Cgroups implements CgroupManager {
       }
     }
     if (r.pids) writeCgroupFile(this.need('pids', 'a pids limit'), 'pids.max', r.pids.limit < 0 ? 'max' : r.pids.limit);
-    if (r.blockIO?.weight !== undefined) {
-      const d = this.need('blkio', 'a block I/O weight');
-      writeCgroupFile(d, fs.existsSync(path.join(d, 'blkio.weight')) ? 'blkio.weight' : 'blkio.bfq.weight', r.blockIO.weight);
-    }
+    if (r.blockIO && Object.keys(r.blockIO).length) applyBlkio(this.need('blkio', 'a block I/O limit'), r.blockIO);
     for (const h of r.hugepageLimits ?? []) {
       writeCgroupFile(this.need('hugetlb', 'a hugepage limit'), `hugetlb.${h.pageSize}.limit_in_bytes`, h.limit);
     }
@@ -122,6 +165,7 @@ export class V1Cgroups implements CgroupManager {
     if (r.devices) {
       const d = this.dir('devices');
       if (d) {
+        DeviceEmulator.check(r.devices);
         writeCgroupFile(d, 'devices.deny', 'a');
         for (const rule of r.devices) writeCgroupFile(d, rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule));
       }

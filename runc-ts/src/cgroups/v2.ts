@@ -1,6 +1,7 @@
 // cgroup v2 (unified hierarchy): one directory, controllers enabled from the root down.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type BlockIOConfig, THROTTLE_FIELDS, type ThrottleField } from '../spec/config.js';
 import { CgroupError } from './cgroup-error.js';
 import { listPids, readCgroupFile, readKeyValues, removeCgroupDir, tryReadCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import type { CgroupManager } from './manager.js';
@@ -18,6 +19,27 @@ export function blkioToIoWeight(weight: number): number {
 }
 
 const WANTED = ['cpuset', 'cpu', 'io', 'memory', 'pids', 'hugetlb'];
+
+const IO_MAX_KEYS: Readonly<Record<ThrottleField, string>> = {
+  throttleReadBpsDevice: 'rbps',
+  throttleWriteBpsDevice: 'wbps',
+  throttleReadIOPSDevice: 'riops',
+  throttleWriteIOPSDevice: 'wiops',
+};
+
+/**
+ * The OCI (v1) memory+swap value as cgroup v2's swap-only memory.swap.max, with runc's rules: 0 means
+ * unset and -1 unlimited; an unlimited memory limit without a swap value lifts swap too; a swap value
+ * needs a memory limit and cannot be below it.
+ */
+export function swapToV2(memorySwap: number, memory: number): number {
+  if (memory === -1 && memorySwap === 0) return -1;
+  if (memorySwap === -1 || memorySwap === 0) return memorySwap;
+  if (memory === 0 || memory === -1) throw new CgroupError('unable to set swap limit without memory limit');
+  if (memory < 0) throw new CgroupError(`invalid memory value: ${memory}`);
+  if (memorySwap < memory) throw new CgroupError('memory+swap limit should be >= memory limit');
+  return memorySwap - memory;
+}
 
 export class V2Cgroups implements CgroupManager {
   readonly paths: Readonly<Record<string, string>>;
@@ -70,12 +92,10 @@ export class V2Cgroups implements CgroupManager {
     if (r.memory) {
       const { limit, swap, reservation, swappiness, disableOOMKiller } = r.memory;
       this.need('memory', 'a memory limit');
+      // runc's order on v2 (the two limits are independent here): swap, then memory.
+      const swapV2 = swapToV2(swap ?? 0, limit ?? 0);
+      if (swapV2 !== 0 || (swap ?? 0) > 0) writeCgroupFile(d, 'memory.swap.max', swapV2 < 0 ? 'max' : swapV2);
       if (limit !== undefined) writeCgroupFile(d, 'memory.max', limit < 0 ? 'max' : limit);
-      if (swap !== undefined) {
-        // v1 "swap" is memory+swap; v2 limits swap alone.
-        const value = swap < 0 ? 'max' : limit !== undefined && limit > 0 ? Math.max(swap - limit, 0) : swap;
-        writeCgroupFile(d, 'memory.swap.max', value);
-      }
       if (reservation !== undefined) writeCgroupFile(d, 'memory.low', reservation < 0 ? 'max' : reservation);
       if (swappiness !== undefined) this.warn('memory.swappiness has no cgroup v2 equivalent; ignored');
       if (disableOOMKiller) throw new CgroupError('disabling the OOM killer is not possible with cgroup v2');
@@ -98,15 +118,41 @@ export class V2Cgroups implements CgroupManager {
       this.need('pids', 'a pids limit');
       writeCgroupFile(d, 'pids.max', r.pids.limit < 0 ? 'max' : r.pids.limit);
     }
-    if (r.blockIO?.weight !== undefined) {
-      this.need('io', 'a block I/O weight');
-      writeCgroupFile(d, 'io.weight', blkioToIoWeight(r.blockIO.weight));
+    if (r.blockIO && Object.keys(r.blockIO).length) {
+      this.need('io', 'a block I/O limit');
+      this.applyIo(r.blockIO);
     }
     for (const h of r.hugepageLimits ?? []) writeCgroupFile(d, `hugetlb.${h.pageSize}.max`, h.limit);
     for (const [k, v] of Object.entries(r.unified ?? {})) writeCgroupFile(d, k, v);
     if (r.devices && r.devices.some((x) => !x.allow || x.type !== 'a')) {
       // Device access on v2 is an eBPF program attached to the cgroup; not loaded by runc-ts yet.
       this.warn('device cgroup rules are not enforced on a cgroup v2 host (no eBPF device filter yet)');
+    }
+  }
+
+  /**
+   * runc's setIo: weights through BFQ's io.bfq.weight when the kernel has it (per-device lines only
+   * where BFQ takes them, kernel 5.4+), else io.weight converted from the blkio range; throttles as
+   * "major:minor rbps=N" lines in io.max.
+   */
+  private applyIo(b: BlockIOConfig): void {
+    const d = this.dir;
+    const bfq = path.join(d, 'io.bfq.weight');
+    const hasBfq = (b.weight !== undefined || b.weightDevice !== undefined) && fs.existsSync(bfq);
+    // BFQ before 5.4 shows a single number and takes no device lines (read before anything is written).
+    const perDevice = hasBfq && !/^\s*\d+\s*$/.test(tryReadCgroupFile(d, 'io.bfq.weight') ?? '');
+    if (b.weight) {
+      if (hasBfq) writeCgroupFile(d, 'io.bfq.weight', b.weight);
+      else writeCgroupFile(d, 'io.weight', blkioToIoWeight(b.weight));
+    }
+    if (b.leafWeight) this.warn('blockIO.leafWeight has no cgroup v2 equivalent; ignored (as runc)');
+    if (b.weightDevice?.length) {
+      if (perDevice) {
+        for (const wd of b.weightDevice) if (wd.weight) writeCgroupFile(d, 'io.bfq.weight', `${wd.major}:${wd.minor} ${wd.weight}\n`);
+      } else this.warn('blockIO.weightDevice needs BFQ with per-device weights (io.bfq.weight), which this host lacks; not applied (as runc)');
+    }
+    for (const field of THROTTLE_FIELDS) {
+      for (const td of b[field] ?? []) writeCgroupFile(d, 'io.max', `${td.major}:${td.minor} ${IO_MAX_KEYS[field]}=${td.rate}`);
     }
   }
 

@@ -10,6 +10,7 @@ import type { InitContext } from '../init/init-context.js';
 import { NAMESPACE_FILE } from '../init/namespace-flags.js';
 import { type CgroupMount, hasMountNamespace } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
+import { sendSeccompListener } from '../seccomp/notify-listener.js';
 import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { type ContainerConfig, createsNamespace } from '../spec/config.js';
 import { convertSpec, loadSpec } from '../spec/convert.js';
@@ -127,7 +128,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
   let seccomp: PreparedSeccomp | undefined;
   try {
     // Built (and so checked) before anything else exists; the init only loads it.
-    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m));
+    if (config.seccomp) seccomp = prepareSeccomp(config.seccomp, (m) => log.debug(m), (m) => log.warn(m));
     const cg = cgroupManagerFor(config.cgroupsPath, (m) => log.warn(m));
     const cgroupExisted = cg.exists();
     if (cgroupExisted) checkExistingCgroup(cg, (m) => log.warn(m));
@@ -245,11 +246,19 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       noPivot: opts.noPivot ?? false,
     };
 
-    let msg = sync.receive(timeout);
-    while (msg?.t === 'warn') {
-      warn(msg.message);
-      msg = sync.receive(timeout);
-    }
+    // The init's messages up to 'ready': warnings are logged, a seccomp listener fd is passed on.
+    const next = () => {
+      for (;;) {
+        const m = sync.receive(timeout);
+        if (m?.t === 'warn') warn(m.message);
+        else if (m?.t === 'seccomp') {
+          const agentState = { ociVersion: state.ociVersion, id: state.id, status: 'creating' as const, pid, bundle: state.bundle, annotations: state.annotations };
+          sendSeccompListener(sys, { pid, fd: m.fd, listenerPath: seccomp?.listenerPath, listenerMetadata: seccomp?.listenerMetadata, state: agentState });
+          sync.send({ t: 'seccomp-done' });
+        } else return m;
+      }
+    };
+    let msg = next();
     if (msg?.t === 'hooks') {
       // prestart (deprecated) and createRuntime run in the runtime's namespaces, before pivot_root.
       store.save(state);
@@ -257,11 +266,7 @@ export function createContainer(rt: Runtime, opts: CreateOptions): ContainerStat
       runHooks('prestart', config.hooks.prestart, hookState);
       runHooks('createRuntime', config.hooks.createRuntime, hookState);
       sync.send({ t: 'hooks-done' });
-      msg = sync.receive(timeout);
-      while (msg?.t === 'warn') {
-        warn(msg.message);
-        msg = sync.receive(timeout);
-      }
+      msg = next();
     }
     if (!msg) throw new Error('container init exited during set-up without saying why');
     if (msg.t === 'error') throw new Error(msg.message);

@@ -9,6 +9,7 @@ import { hasMountNamespace } from '../init/rootfs.js';
 import { SyncChannel } from '../init/sync-channel.js';
 import type { NamespaceType, ProcessConfig } from '../spec/config.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
+import { sendSeccompListener } from '../seccomp/notify-listener.js';
 import { type PreparedSeccomp, prepareSeccomp } from '../seccomp/prepare.js';
 import { refusal } from '../state/status.js';
 import { AF_UNIX, O, PR, SOCK_CLOEXEC, SOCK_SEQPACKET, SOCK_STREAM } from '../syscalls/constants.js';
@@ -63,7 +64,7 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
   let pid = 0;
   let seccomp: PreparedSeccomp | undefined;
   try {
-    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m));
+    if (state.config.seccomp) seccomp = prepareSeccomp(state.config.seccomp, (m) => rt.log.debug(m), (m) => rt.log.warn(m));
     const joinFds: ExecContext['joinFds'] = [];
     for (const n of state.config.namespaces) {
       const file = NAMESPACE_FILE[n.type as NamespaceType];
@@ -110,7 +111,12 @@ export function startExec(rt: Runtime, opts: ExecOptions, consoleSocketFd?: numb
     childPid = 0;
     cgroupManagerFromPaths(state.cgroupPaths).join(pid);
     sync.send({ t: 'go' });
-    sync.expect('ready', timeout, warn);
+    const execPid = pid;
+    sync.expect('ready', timeout, warn, (fd) => {
+      const agentState = { ociVersion: state.ociVersion, id: state.id, status: 'running' as const, pid: state.pid, bundle: state.bundle, annotations: state.annotations };
+      sendSeccompListener(sys, { pid: execPid, fd, listenerPath: seccomp?.listenerPath, listenerMetadata: seccomp?.listenerMetadata, state: agentState });
+      sync.send({ t: 'seccomp-done' });
+    });
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), 0o644);
     return pid;
   } catch (err) {

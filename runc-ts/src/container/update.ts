@@ -18,7 +18,21 @@ function merge(current: ResourcesConfig, update: ResourcesUpdate): ResourcesConf
   return out;
 }
 
-export function updateContainer(rt: Runtime, id: string, update: ResourcesUpdate): void {
+/**
+ * runc 1.1's update changes only the block I/O weight: the leaf weight and the per-device weights and
+ * throttles of the input are not applied (runc reapplies those of create). Same here, said aloud.
+ */
+function blockIOUpdate(rt: Runtime, update: ResourcesUpdate): ResourcesUpdate {
+  if (!update.blockIO) return update;
+  const { weight, ...ignored } = update.blockIO;
+  const names = Object.keys(ignored);
+  if (names.length) rt.log.warn(`update: blockIO ${names.join(', ')} cannot be changed by update (as with runc 1.1); only the weight is applied`);
+  const { blockIO: _dropped, ...rest } = update;
+  return weight !== undefined ? { ...rest, blockIO: { weight } } : rest;
+}
+
+export function updateContainer(rt: Runtime, id: string, requested: ResourcesUpdate): void {
+  const update = blockIOUpdate(rt, requested);
   const state = rt.store.load(id);
   const why = refusal('update', currentStatus(rt.store, state));
   if (why) throw new Error(why);

@@ -34,7 +34,7 @@ class ParentLink {
   private joined = false;
   constructor(private readonly ctx: InitContext) {}
 
-  expect(type: 'hooks-done' | 'go'): void {
+  expect(type: 'hooks-done' | 'seccomp-done' | 'go'): void {
     if (type === 'go' && this.joined) return;
     for (;;) {
       const msg = this.ctx.sync.receive();
@@ -114,6 +114,10 @@ export function runInit(ctx: InitContext): never {
       ...(ctx.seccomp ? { seccomp: ctx.seccomp } : {}),
       // may unshare the cgroup namespace: before a seccomp filter could forbid it
       beforePrivilegeDrop: () => parent.inCgroups(),
+      sendSeccompListener: (fd) => {
+        sync.send({ t: 'seccomp', fd });
+        parent.expect('seccomp-done');
+      },
     });
 
     sync.send({ t: 'ready' });
@@ -130,7 +134,7 @@ export function runInit(ctx: InitContext): never {
     }
     sys.write(fifo, Buffer.from('0'));
     sys.close(fifo);
-    return execProcess(sys, proc, prepared, ctx.preserveFds, ctx.seccomp);
+    return execProcess(sys, proc, prepared, ctx.preserveFds);
   } catch (err) {
     return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts init');
   }

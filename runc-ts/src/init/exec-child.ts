@@ -63,10 +63,14 @@ function runExecProcess(ctx: ExecContext): never {
       ...(ctx.consoleSocketFd !== undefined ? { consoleSocketFd: ctx.consoleSocketFd } : {}),
       ...(ctx.stdio ? { stdio: ctx.stdio } : {}),
       ...(ctx.seccomp ? { seccomp: ctx.seccomp } : {}),
+      sendSeccompListener: (fd) => {
+        sync.send({ t: 'seccomp', fd });
+        sync.expect('seccomp-done');
+      },
     });
     sync.send({ t: 'ready' });
     sync.close();
-    return execProcess(sys, ctx.proc, prepared, ctx.preserveFds, ctx.seccomp);
+    return execProcess(sys, ctx.proc, prepared, ctx.preserveFds);
   } catch (err) {
     return dieInChild(sys, (message) => sync.send({ t: 'error', message }), err, 'runc-ts exec');
   }

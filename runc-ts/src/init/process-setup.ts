@@ -22,6 +22,11 @@ export interface ProcessContext {
   /** fds (in this process) to become the process's stdin, stdout and stderr; default: ours. */
   stdio?: readonly [number, number, number];
   seccomp?: PreparedSeccomp;
+  /**
+   * Hands the filter's notify listener fd to runc-ts (which passes it to linux.seccomp.listenerPath)
+   * and returns once runc-ts has it; called right after the filter is loaded, as runc does.
+   */
+  sendSeccompListener?: (fd: number) => void;
   /** Runs while still privileged, before any seccomp filter is loaded. */
   beforePrivilegeDrop?: () => void;
 }
@@ -41,6 +46,15 @@ function setupUser(c: ProcessContext): void {
   sys.prctl(PR.SET_KEEPCAPS, 0);
 }
 
+function loadSeccomp(c: ProcessContext): void {
+  if (!c.seccomp) return;
+  const listener = c.seccomp.load(c.sys);
+  if (listener < 0) return;
+  if (!c.sendSeccompListener) throw new Error('seccomp: the filter has a notify listener but nothing to send it to');
+  c.sendSeccompListener(listener);
+  c.sys.close(listener);
+}
+
 /** Everything up to (not including) execve; leaves the process as the user with its capabilities. */
 export function prepareProcess(c: ProcessContext): PreparedProcess {
   const { sys, proc } = c;
@@ -53,7 +67,7 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
   c.beforePrivilegeDrop?.();
   // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: load it before capabilities are
   // dropped and the user switched (runc's order); what follows then runs under the filter.
-  if (c.seccomp && !proc.noNewPrivileges) c.seccomp.load();
+  if (!proc.noNewPrivileges) loadSeccomp(c);
   applyBoundingSet(sys, proc.capabilities, c.capLast);
   setupUser(c);
   applyCapabilities(sys, proc.capabilities);
@@ -66,12 +80,17 @@ export function prepareProcess(c: ProcessContext): PreparedProcess {
     throw new Error(`chdir to cwd (${JSON.stringify(proc.cwd)}) set in config.json failed: ${reason}`);
   }
   const found = lookPath(proc.args[0]!, env, proc.cwd);
-  if (proc.noNewPrivileges) sys.prctl(PR.SET_NO_NEW_PRIVS, 1);
+  if (proc.noNewPrivileges) {
+    sys.prctl(PR.SET_NO_NEW_PRIVS, 1);
+    // With no_new_privs any process may install a filter: as late as runc does it, after the program
+    // is found and while the channel to runc-ts is still open (the listener fd goes over it).
+    loadSeccomp(c);
+  }
   return { program: found.startsWith('/') ? found : path.resolve(proc.cwd, found), env };
 }
 
 /** The last steps: stdio and preserved fds survive exec, Node's signal dispositions do not. */
-export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number, seccomp?: PreparedSeccomp): never {
+export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: PreparedProcess, preserveFds: number): never {
   for (let fd = 0; fd < 3 + preserveFds; fd++) {
     try {
       sys.setCloexec(fd, false);
@@ -81,8 +100,6 @@ export function execProcess(sys: Syscalls, proc: ProcessConfig, prepared: Prepar
   }
   sys.resetSignals();
   process.umask(proc.user.umask);
-  // With no_new_privs any process may install a filter: do it last, so it never blocks our own calls.
-  if (seccomp && proc.noNewPrivileges) seccomp.load();
   return sys.execve(prepared.program, proc.args, prepared.env);
 }
 

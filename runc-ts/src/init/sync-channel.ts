@@ -10,6 +10,8 @@ export type SyncMessage =
   | { t: 'pid'; pid: number }
   | { t: 'hooks' }
   | { t: 'hooks-done' }
+  | { t: 'seccomp'; fd: number }
+  | { t: 'seccomp-done' }
   | { t: 'ready' }
   | { t: 'warn'; message: string }
   | { t: 'error'; message: string };
@@ -70,7 +72,7 @@ export class SyncChannel {
   }
 
   /** Receives and insists on one message type; an 'error' message becomes an exception. */
-  expect<T extends SyncMessage['t']>(type: T, timeoutMs = -1, onWarn?: (m: string) => void): Extract<SyncMessage, { t: T }> {
+  expect<T extends SyncMessage['t']>(type: T, timeoutMs = -1, onWarn?: (m: string) => void, onSeccomp?: (fd: number) => void): Extract<SyncMessage, { t: T }> {
     const early: SyncMessage[] = [];
     for (;;) {
       const msg = this.receive(timeoutMs);
@@ -80,6 +82,10 @@ export class SyncChannel {
         continue;
       }
       if (msg.t === 'error') throw new Error(msg.message);
+      if (msg.t === 'seccomp' && onSeccomp && type !== 'seccomp') {
+        onSeccomp(msg.fd);
+        continue;
+      }
       if (msg.t === type) {
         this.pending.unshift(...early); // heard before their turn: handed out next, in order
         return msg as Extract<SyncMessage, { t: T }>;

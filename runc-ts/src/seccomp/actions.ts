@@ -4,7 +4,7 @@ import { SeccompError } from './seccomp-error.js';
 
 const EPERM = 1;
 
-/** The actions runc-ts can install (SCMP_ACT_NOTIFY needs a listener, which runc-ts does not have). */
+/** The actions runc-ts can install (SCMP_ACT_NOTIFY hands the filter's listener fd to linux.seccomp.listenerPath). */
 export const SUPPORTED_ACTIONS = [
   'SCMP_ACT_ALLOW',
   'SCMP_ACT_ERRNO',
@@ -12,6 +12,7 @@ export const SUPPORTED_ACTIONS = [
   'SCMP_ACT_KILL_PROCESS',
   'SCMP_ACT_KILL_THREAD',
   'SCMP_ACT_LOG',
+  'SCMP_ACT_NOTIFY',
   'SCMP_ACT_TRACE',
   'SCMP_ACT_TRAP',
 ] as const;
@@ -41,7 +42,7 @@ export function actionValue(name: string, errnoRet: number | undefined, where: s
     case 'SCMP_ACT_LOG':
       return SCMP_ACT.LOG;
     case 'SCMP_ACT_NOTIFY':
-      throw new SeccompError(`${where}: action SCMP_ACT_NOTIFY is not supported (runc-ts has no seccomp notify listener)`);
+      return SCMP_ACT.NOTIFY;
     default:
       throw new SeccompError(`${where}: unknown action ${JSON.stringify(name)}`);
   }

@@ -1,22 +1,27 @@
-// OCI `linux.seccomp.flags` (seccomp(2) SECCOMP_FILTER_FLAG_*) → the libseccomp attributes that set them.
-import { SCMP_FLTATR } from './libseccomp-constants.js';
+// OCI `linux.seccomp.flags` → the seccomp(2) SECCOMP_FILTER_FLAG_* bits runc-ts loads the filter with
+// (runc-ts loads the filter itself, after prepending the ENOSYS stub, so libseccomp's attributes
+// do not apply). Debian's runc 1.1 refuses every flag ("seccomp flags are not yet supported");
+// runc-ts sets them (a documented difference).
 import { SeccompError } from './seccomp-error.js';
 
-const FLAG_ATTRIBUTES: Readonly<Record<string, number>> = {
-  SECCOMP_FILTER_FLAG_TSYNC: SCMP_FLTATR.CTL_TSYNC,
-  SECCOMP_FILTER_FLAG_LOG: SCMP_FLTATR.CTL_LOG,
-  SECCOMP_FILTER_FLAG_SPEC_ALLOW: SCMP_FLTATR.CTL_SSB,
+/** SECCOMP_FILTER_FLAG_NEW_LISTENER: added by runc-ts when a rule notifies, never by the profile. */
+export const FLAG_NEW_LISTENER = 1 << 3;
+
+const FLAG_BITS: Readonly<Record<string, number>> = {
+  SECCOMP_FILTER_FLAG_TSYNC: 1 << 0,
+  SECCOMP_FILTER_FLAG_LOG: 1 << 1,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW: 1 << 2,
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: 1 << 5,
 };
 
-/** The flags runc-ts can set (WAIT_KILLABLE_RECV only matters with a notify listener, which it has not). */
-export const SUPPORTED_FLAGS = Object.keys(FLAG_ATTRIBUTES);
+/** The flags runc-ts can set. */
+export const SUPPORTED_FLAGS = Object.keys(FLAG_BITS);
 /** Every flag the OCI runtime spec names. */
-export const KNOWN_FLAGS = [...SUPPORTED_FLAGS, 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'];
+export const KNOWN_FLAGS = [...SUPPORTED_FLAGS];
 
-/** The filter attribute that sets one flag. */
-export function flagAttribute(flag: string, where: string): number {
-  const attr = Object.hasOwn(FLAG_ATTRIBUTES, flag) ? FLAG_ATTRIBUTES[flag] : undefined;
-  if (attr !== undefined) return attr;
-  if (KNOWN_FLAGS.includes(flag)) throw new SeccompError(`${where}: flag ${flag} is not supported (it needs a seccomp notify listener)`);
-  throw new SeccompError(`${where}: unknown flag ${JSON.stringify(flag)}`);
+/** The seccomp(2) flag bit of one OCI flag name. */
+export function flagBit(flag: string, where: string): number {
+  const bit = Object.hasOwn(FLAG_BITS, flag) ? FLAG_BITS[flag] : undefined;
+  if (bit === undefined) throw new SeccompError(`${where}: unknown flag ${JSON.stringify(flag)}`);
+  return bit;
 }

@@ -1,6 +1,6 @@
 // Debian's libseccomp (libseccomp.so.2) through koffi, loaded on first use: only containers with a
 // seccomp profile (and `features`) pay for it. Every function is declared here, in the parent, so
-// the forked child only calls a function that already exists.
+// the forked child, which only loads the finished program with seccomp(2), needs none of them.
 import { koffi } from '../syscalls/linux.js';
 import { SeccompError } from './seccomp-error.js';
 
@@ -30,8 +30,8 @@ export interface Libseccomp {
   resolveName(name: string): number;
   resolveNameArch(token: number, name: string): number;
   ruleAdd(ctx: FilterContext, action: number, syscall: number, conditions: ArgCompare[]): number;
-  /** 0 or -errno. */
-  load(ctx: FilterContext): number;
+  /** Writes the filter as BPF (struct sock_filter[]) to fd; 0 or -errno. */
+  exportBpf(ctx: FilterContext, fd: number): number;
 }
 
 let lib: Libseccomp | undefined;
@@ -60,7 +60,7 @@ export function libseccomp(): Libseccomp {
   const resolve = f('int seccomp_syscall_resolve_name(const char *name)');
   const resolveArch = f('int seccomp_syscall_resolve_name_arch(uint32_t token, const char *name)');
   const ruleAdd = f('int seccomp_rule_add_array(scmp_filter_ctx ctx, uint32_t action, int syscall, unsigned int n, const scmp_arg_cmp *args)');
-  const load = f('int seccomp_load(scmp_filter_ctx ctx)');
+  const exportBpf = f('int seccomp_export_bpf(scmp_filter_ctx ctx, int fd)');
   lib = {
     apiLevel: () => Number(apiGet()),
     init: (action) => init(action) ?? null,
@@ -72,7 +72,7 @@ export function libseccomp(): Libseccomp {
     resolveName: (name) => Number(resolve(name)),
     resolveNameArch: (token, name) => Number(resolveArch(token, name)),
     ruleAdd: (ctx, action, syscall, conditions) => Number(ruleAdd(ctx, action, syscall, conditions.length, conditions.length ? conditions : null)),
-    load: (ctx) => Number(load(ctx)),
+    exportBpf: (ctx, fd) => Number(exportBpf(ctx, fd)),
   };
   return lib;
 }

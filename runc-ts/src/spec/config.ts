@@ -80,11 +80,31 @@ export interface DeviceRule {
   access: string;
 }
 
+export interface WeightDevice {
+  major: number;
+  minor: number;
+  weight?: number;
+  leafWeight?: number;
+}
+
+export interface ThrottleDevice {
+  major: number;
+  minor: number;
+  /** Bytes or operations per second. */
+  rate: number;
+}
+
+/** The throttle lists, by OCI field name; each is written to its own file, as runc does. */
+export const THROTTLE_FIELDS = ['throttleReadBpsDevice', 'throttleWriteBpsDevice', 'throttleReadIOPSDevice', 'throttleWriteIOPSDevice'] as const;
+export type ThrottleField = (typeof THROTTLE_FIELDS)[number];
+
+export type BlockIOConfig = { weight?: number; leafWeight?: number; weightDevice?: WeightDevice[] } & { [K in ThrottleField]?: ThrottleDevice[] };
+
 export interface ResourcesConfig {
   memory?: { limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean };
   cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string; realtimeRuntime?: number; realtimePeriod?: number; burst?: number; idle?: number };
   pids?: { limit: number };
-  blockIO?: { weight?: number };
+  blockIO?: BlockIOConfig;
   hugepageLimits?: { pageSize: string; limit: number }[];
   unified?: Record<string, string>;
   devices: DeviceRule[];
@@ -119,6 +139,10 @@ export interface SeccompConfig {
   architectures: string[];
   flags: string[];
   syscalls: SeccompRule[];
+  /** Unix socket of the seccomp agent that receives the notify listener fd (SCMP_ACT_NOTIFY). */
+  listenerPath?: string;
+  /** Opaque string passed to the agent with the fd. */
+  listenerMetadata?: string;
 }
 
 export interface ContainerConfig {

@@ -3,21 +3,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CAPABILITIES, MS, RLIMITS } from '../syscalls/constants.js';
 import { ConfigError } from './config-error.js';
-import type {
-  CapabilitySets,
-  ContainerConfig,
-  DeviceConfig,
-  DeviceRule,
-  HookConfig,
-  HooksConfig,
-  IdMap,
-  MountConfig,
-  NamespaceConfig,
-  NamespaceType,
-  ProcessConfig,
-  ResourcesConfig,
-  RlimitConfig,
-  SeccompConfig,
+import {
+  type BlockIOConfig,
+  type CapabilitySets,
+  type ContainerConfig,
+  type DeviceConfig,
+  type DeviceRule,
+  type HookConfig,
+  type HooksConfig,
+  type IdMap,
+  type MountConfig,
+  type NamespaceConfig,
+  type NamespaceType,
+  type ProcessConfig,
+  type ResourcesConfig,
+  type RlimitConfig,
+  type SeccompConfig,
+  THROTTLE_FIELDS,
+  type WeightDevice,
 } from './config.js';
 import { parseMountOptions, parsePropagation } from './mount-options.js';
 import { validateId } from '../state/container-id.js';
@@ -278,6 +281,41 @@ function deviceRules(v: unknown, specDevices: DeviceConfig[]): DeviceRule[] {
   return [...rules, ...DEFAULT_DEVICE_RULES];
 }
 
+function deviceNumbers(d: Record<string, unknown>, where: string): { major: number; minor: number } {
+  return { major: int(d.major, `${where}.major`, 0), minor: int(d.minor, `${where}.minor`, 0) };
+}
+
+/** linux.resources.blockIO; weights are 16-bit as in the spec (0 means unset, as runc reads it). */
+function blockIOConfig(b: Record<string, unknown>): BlockIOConfig {
+  const at = 'linux.resources.blockIO';
+  const out: BlockIOConfig = {};
+  const weight = (v: unknown, where: string) => (v === undefined || v === null ? undefined : int(v, where, 0, 65535));
+  const w = weight(b.weight, `${at}.weight`);
+  if (w) out.weight = w;
+  const lw = weight(b.leafWeight, `${at}.leafWeight`);
+  if (lw) out.leafWeight = lw;
+  const list = (v: unknown, where: string): Record<string, unknown>[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) fail(`${where} must be an array`);
+    return v.map((d, i) => (isObject(d) ? d : fail(`${where}[${i}] must be an object`)));
+  };
+  const wd = list(b.weightDevice, `${at}.weightDevice`).map((d, i) => {
+    const where = `${at}.weightDevice[${i}]`;
+    const dev: WeightDevice = deviceNumbers(d, where);
+    const dw = weight(d.weight, `${where}.weight`);
+    if (dw !== undefined) dev.weight = dw;
+    const dlw = weight(d.leafWeight, `${where}.leafWeight`);
+    if (dlw !== undefined) dev.leafWeight = dlw;
+    return dev;
+  });
+  if (wd.length) out.weightDevice = wd;
+  for (const field of THROTTLE_FIELDS) {
+    const devices = list(b[field], `${at}.${field}`).map((d, i) => ({ ...deviceNumbers(d, `${at}.${field}[${i}]`), rate: int(d.rate, `${at}.${field}[${i}].rate`, 0) }));
+    if (devices.length) out[field] = devices;
+  }
+  return out;
+}
+
 function resources(r: unknown, specDevices: DeviceConfig[]): ResourcesConfig {
   const res = isObject(r) ? r : {};
   const out: ResourcesConfig = { devices: deviceRules(res.devices, specDevices) };
@@ -330,8 +368,8 @@ function resources(r: unknown, specDevices: DeviceConfig[]): ResourcesConfig {
     if (limit !== undefined && limit !== 0) out.pids = { limit };
   }
   if (isObject(res.blockIO)) {
-    const weight = optInt(res.blockIO.weight, 'linux.resources.blockIO.weight', 0);
-    if (weight) out.blockIO = { weight };
+    const blockIO = blockIOConfig(res.blockIO);
+    if (Object.keys(blockIO).length) out.blockIO = blockIO;
   }
   if (Array.isArray(res.hugepageLimits)) {
     out.hugepageLimits = res.hugepageLimits.map((h, i) => ({
@@ -388,7 +426,6 @@ function hooks(v: unknown): HooksConfig {
 function seccomp(v: unknown): SeccompConfig | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) fail('linux.seccomp must be an object');
-  if (v.listenerPath) fail('linux.seccomp.listenerPath: seccomp notify listeners are not supported');
   const syscalls = v.syscalls ?? [];
   if (!Array.isArray(syscalls)) fail('linux.seccomp.syscalls must be an array');
   const out: SeccompConfig = {
@@ -414,6 +451,11 @@ function seccomp(v: unknown): SeccompConfig | undefined {
   };
   const defaultErrnoRet = optInt(v.defaultErrnoRet, 'linux.seccomp.defaultErrnoRet', 0);
   if (defaultErrnoRet !== undefined) out.defaultErrnoRet = defaultErrnoRet;
+  // An empty listenerPath is "not set", as for runc.
+  const listenerPath = optStr(v.listenerPath, 'linux.seccomp.listenerPath');
+  if (listenerPath) out.listenerPath = listenerPath;
+  const listenerMetadata = optStr(v.listenerMetadata, 'linux.seccomp.listenerMetadata');
+  if (listenerMetadata) out.listenerMetadata = listenerMetadata;
   return out;
 }
 

@@ -118,7 +118,15 @@ export interface Resources {
     idle?: number;
   };
   pids?: { limit?: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    leafWeight?: number;
+    weightDevice?: { major?: number; minor?: number; weight?: number; leafWeight?: number }[];
+    throttleReadBpsDevice?: { major?: number; minor?: number; rate?: number }[];
+    throttleWriteBpsDevice?: { major?: number; minor?: number; rate?: number }[];
+    throttleReadIOPSDevice?: { major?: number; minor?: number; rate?: number }[];
+    throttleWriteIOPSDevice?: { major?: number; minor?: number; rate?: number }[];
+  };
   hugepageLimits?: { pageSize?: string; limit?: number }[];
   network?: unknown;
   rdma?: unknown;

@@ -104,6 +104,7 @@ export const SYS = {
   setns: 308,
   seccomp: 317,
   pidfd_open: 434,
+  pidfd_getfd: 438,
   pidfd_send_signal: 424,
   mount_setattr: 442,
 } as const;

@@ -160,6 +160,9 @@ export const linux: Syscalls = {
   pidfdOpen(pid) {
     return check('pidfd_open', fn('syscall', 'long syscall(long nr, ...)')(SYS.pidfd_open, 'int', pid, 'unsigned int', 0));
   },
+  pidfdGetfd(pidfd, targetFd) {
+    return check('pidfd_getfd', fn('syscall', 'long syscall(long nr, ...)')(SYS.pidfd_getfd, 'int', pidfd, 'int', targetFd, 'unsigned int', 0), `fd ${targetFd}`);
+  },
   prctl(option, a2 = 0, a3 = 0, a4 = 0, a5 = 0) {
     const f = fn('prctl', 'int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
     return check('prctl', f(option, a2, a3, a4, a5), String(option));
@@ -191,6 +194,21 @@ export const linux: Syscalls = {
       data.writeUInt32LE(word(inheritable, i), i * 12 + 8);
     }
     check('capset', fn('syscall', 'long syscall(long nr, ...)')(SYS.capset, 'void *', header, 'void *', data));
+  },
+  seccompSetFilter(flags, program) {
+    // struct sock_fprog { unsigned short len; struct sock_filter *filter; }, both in C memory.
+    const filter = native(program.length);
+    program.copy(filter.view);
+    const fprog = native(16);
+    fprog.view.fill(0);
+    fprog.view.writeUInt16LE(program.length / 8, 0);
+    fprog.view.writeBigUInt64LE(filter.addr, 8);
+    if (flags === 0) {
+      this.prctl(22 /* PR_SET_SECCOMP */, 2 /* SECCOMP_MODE_FILTER */, Number(fprog.addr));
+      return -1;
+    }
+    const rc = check('seccomp', fn('syscall', 'long syscall(long nr, ...)')(SYS.seccomp, 'unsigned int', 1 /* SECCOMP_SET_MODE_FILTER */, 'unsigned int', flags, 'void *', fprog.ptr));
+    return flags & (1 << 3) /* SECCOMP_FILTER_FLAG_NEW_LISTENER */ ? rc : -1;
   },
   setrlimit(resource, soft, hard) {
     const lim = Buffer.alloc(16);

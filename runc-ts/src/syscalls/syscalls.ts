@@ -16,6 +16,8 @@ export interface Syscalls {
   /** waitpid(pid, options); returns [pid, raw status] (pid 0 with WNOHANG when still running). */
   waitpid(pid: number, options: number): [number, number];
   pidfdOpen(pid: number): number;
+  /** pidfd_getfd(2): a copy, in this process, of fd `targetFd` of the process behind `pidfd`. */
+  pidfdGetfd(pidfd: number, targetFd: number): number;
   prctl(option: number, arg2?: number, arg3?: number, arg4?: number, arg5?: number): number;
   /** Restores default dispositions for every signal Node ignores or handles and unblocks all signals. */
   resetSignals(): void;
@@ -28,6 +30,12 @@ export interface Syscalls {
   setrlimit(resource: number, soft: bigint, hard: bigint): void;
   /** keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new session keyring for this process. */
   joinSessionKeyring(name: string): void;
+  /**
+   * Installs a seccomp BPF program (struct sock_filter[]) on this thread: prctl(PR_SET_SECCOMP) when
+   * `flags` is 0, else seccomp(SECCOMP_SET_MODE_FILTER, flags). Returns the listener fd when flags ask
+   * for one (SECCOMP_FILTER_FLAG_NEW_LISTENER), else -1.
+   */
+  seccompSetFilter(flags: number, program: Buffer): number;
 
   // file system
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;

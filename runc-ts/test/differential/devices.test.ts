@@ -2,6 +2,7 @@
 // device no default rule covers (c 42:42) and opens it for reading and for writing. A refused open
 // says "Operation not permitted" (the device cgroup); an allowed one reaches the kernel, which has no
 // such driver ("No such device or address"). An empty or missing access is refused with runc's words.
+import * as fs from 'node:fs';
 import type { Spec } from '../../src/spec/types.js';
 import { describeDifferential, DifferentialFixture, SIDES } from '../helpers/differential.js';
 
@@ -43,5 +44,33 @@ describeDifferential('device cgroup rules, runc vs runc-ts', () => {
       expect(r[side].code).toBe(1);
       expect(r[side].stderr).toContain('device access at 1 field cannot be empty');
     }
+  });
+
+  // cgroup v1 cannot take part of a wildcard exception away; runc refuses such lists (its emulator's
+  // "cannot punch hole"), where writing them would leave the device silently reachable.
+  const PUNCHES: [string, Rule[]][] = [
+    ['deny all, allow c *:* rw, deny writing 42:42', [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', access: 'rw' }, { allow: false, type: 'c', major: 42, minor: 42, access: 'w' }]],
+    ['allow all, deny c 42:*, allow reading 42:42', [{ allow: true, access: 'rwm' }, { allow: false, type: 'c', major: 42, access: 'rwm' }, { allow: true, type: 'c', major: 42, minor: 42, access: 'r' }]],
+    ['allow all, deny c 1:* (the default rule for /dev/null punches it)', [{ allow: true, access: 'rwm' }, { allow: false, type: 'c', major: 1, access: 'rwm' }]],
+    ['deny all, allow b 7:* r, deny b 7:0 r', [{ allow: false, access: 'rwm' }, { allow: true, type: 'b', major: 7, access: 'r' }, { allow: false, type: 'b', major: 7, minor: 0, access: 'r' }]],
+  ];
+
+  test.each(PUNCHES)('%s: refused as runc refuses it', async (_name, rules) => {
+    const r = await fx.runBoth(['true'], (s) => {
+      s.linux!.resources = { ...s.linux!.resources, devices: rules };
+    });
+    expect(r.ref.code).not.toBe(0);
+    expect(r.ref.stderr).toContain('cannot punch hole in existing wildcard rule');
+    expect(r.ours.code).toBe(r.ref.code);
+    expect(r.ours.stderr).toContain('cannot punch hole in existing wildcard rule');
+    expect(fx.cgroupDirs().flatMap((d) => fs.readdirSync(d)).filter((e) => /^c\d+$/.test(e))).toEqual([]);
+  });
+
+  test('the same rules with the hole made first are accepted by both', async () => {
+    const r = await fx.runBoth(PROBE, (s) => {
+      s.linux!.resources = { ...s.linux!.resources, devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 42, minor: 42, access: 'r' }] };
+    });
+    expect(r.ref.code).toBe(0);
+    expect(r.ours).toEqual(r.ref);
   });
 });
