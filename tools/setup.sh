@@ -24,6 +24,7 @@ if [ "${1:-}" = "--test-tools" ]; then
     runc crun containerd docker.io   # reference stack
     hyperfine wrk           # benchmarks
     psmisc tmux curl jq     # used by tests
+    gcc libc6-dev           # static probes the seccomp differential tests compile
   )
 elif [ $# -gt 0 ]; then
   echo "usage: tools/setup.sh [--test-tools]" >&2
