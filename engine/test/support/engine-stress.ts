@@ -3,18 +3,7 @@
 // (seconds) and the soak benchmark (minutes); a seed replays a run.
 import * as net from 'node:net';
 import type { Stack } from './stack.js';
-
-/** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './seeded-random.js';
 
 export function request(method: string, path: string, body = '', upgrade = false): string {
   const head = [`${method} ${path} HTTP/1.1`, 'Host: engine', `Content-Length: ${Buffer.byteLength(body)}`];
@@ -73,7 +62,7 @@ async function execId(s: Stack, container: string): Promise<string> {
 
 /** Runs the misbehaving clients for `durationMs`; resolves with how many connections were dropped. */
 export async function runEngineStress(s: Stack, opts: { durationMs: number; seed: number }): Promise<{ connections: number }> {
-  const random = rng(opts.seed);
+  const random = prng(opts.seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const makers: Array<() => Promise<string>> = [
     async () => request('POST', '/v1.41/containers/target/attach?stream=1&stdin=1&stdout=1&stderr=1'),

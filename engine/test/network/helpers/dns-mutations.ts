@@ -3,18 +3,9 @@
 // bends them: flipped bits, lying counts and label lengths, compression pointers into themselves,
 // truncation, trailing junk, and plain noise.
 import { CLASS_IN, TYPE, encodeMessage, encodeName } from '../../../src/network/dns/dns-message.js';
+import { prng } from '../../support/seeded-random.js';
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const NAMES = ['web', 'www', 'db.appnet', 'WEB', 'web.', 'example.com', '2.0.1.10.in-addr.arpa', 'a'.repeat(63), `${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(61)}`, ''];
 const TYPES = [TYPE.A, TYPE.AAAA, TYPE.PTR, TYPE.MX, TYPE.ANY, TYPE.OPT, 0, 65535];
