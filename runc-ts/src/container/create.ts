@@ -111,7 +111,23 @@ function checkExistingCgroup(cg: CgroupManager, warn: (m: string) => void): void
   if (cg.isFrozen()) throw new Error("container's cgroup unexpectedly frozen");
 }
 
+/**
+ * Creates the container. If the namespace child dies of SIGSEGV before it reported the init's pid,
+ * the attempt (already rolled back: no state, no cgroup) is made once more: that death depends on
+ * the V8 heap's layout at the fork (a page V8 keeps out of forks, see syscalls/linux.ts), which the
+ * failed attempt has changed. Seen in about 1 of 6 startup-snapshot builds, for some bundles only.
+ */
 export function createContainer(rt: Runtime, opts: CreateOptions): ContainerState {
+  try {
+    return createOnce(rt, opts);
+  } catch (err) {
+    if (!(err instanceof Error) || !/exited before it sent (pid|userns) \(the namespace child was killed by SIGSEGV\)/.test(err.message)) throw err;
+    rt.log.debug(`create ${opts.id}: ${err.message}; trying once more`);
+    return createOnce(rt, opts);
+  }
+}
+
+function createOnce(rt: Runtime, opts: CreateOptions): ContainerState {
   const { sys, store, log } = rt;
   // hrtime, not performance.now(): the global `performance` loads perf_hooks on first use (~1 ms).
   const t0 = process.hrtime.bigint();
