@@ -1,4 +1,4 @@
-// Bundles the daemon (`npm run bundle`) into dist/containerd-ts.bundle.js, which bin/containerd-ts
+// Bundles the daemon (`npm run bundle`) into dist/bundle/containerd-ts.js, which bin/containerd-ts
 // runs when it is newer than the compiled modules: node then loads one script instead of resolving
 // and reading ~400 modules, a quarter of the CPU the daemon spends before it answers.
 import * as path from 'node:path';
@@ -8,7 +8,9 @@ import { protobufAsEsm } from './protobuf-as-esm.js';
 const PKG = path.resolve(__dirname, '../../..');
 
 export async function buildDaemonBundle(outDir: string): Promise<string> {
-  const bundle = path.join(outDir, 'containerd-ts.bundle.js');
+  // Named as the entry it bundles: the service command and tests find the daemon's process by an
+  // argument ending in /containerd-ts.js, whichever of the two runs.
+  const bundle = path.join(outDir, 'bundle', 'containerd-ts.js');
   await bundleScript({
     entry: path.join(PKG, 'dist/src/cmd/containerd-ts.js'),
     bundle,
